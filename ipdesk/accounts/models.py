@@ -1,0 +1,65 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ipdesk.core.models import AuditedModel
+from ipdesk.core.scoping import OFFICERS, RestrictedQuerySet, Role, Scope
+
+
+class ScopedUserManager(UserManager.from_queryset(RestrictedQuerySet)):
+    pass
+
+
+class User(AuditedModel, AbstractUser):
+    """A person who signs in. The role and its anchor (region, enterprise) decide the data scope.
+
+    city officer / leader: the whole city; district officer: `region` and its children;
+    enterprise user: `enterprise`; commissioner and public lawyer: what is assigned to them.
+    """
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.LEADER)
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="users", verbose_name=_("所属区划"))
+    enterprise = models.ForeignKey("registry.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="users", verbose_name=_("所属企业"))
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机"), max_length=30, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
+
+    objects = ScopedUserManager()
+    # City officers manage accounts; district officers see the accounts of their districts.
+    scope = Scope(region="region", change_roles=frozenset({Role.CITY_OFFICER}))
+    audit_exclude = ("created_at", "updated_at", "last_login")
+    audit_secret = ("password",)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @property
+    def is_officer(self):
+        return self.is_superuser or self.role in OFFICERS
+
+    @property
+    def is_city_officer(self):
+        return self.is_superuser or self.role == Role.CITY_OFFICER
+
+    @property
+    def is_read_only(self):
+        return self.role == Role.LEADER and not self.is_superuser
+
+    def has_role(self, *roles):
+        return self.is_superuser or self.role in roles
+
+
+class PasswordHistory(models.Model):
+    """Earlier password hashes, so a new password cannot repeat a recent one (密码历史)."""
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]

@@ -1,0 +1,116 @@
+import base64
+import io
+
+import django_filters
+import django_tables2 as tables
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ipdesk.core.scoping import Role
+from ipdesk.core.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+
+from .forms import LoginForm, OTPForm, UserForm
+from .models import User
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("密码已修改。"))
+        return response
+
+    def get_success_url(self):
+        return "/"
+
+
+def _safe_next(request):
+    target = request.GET.get("next") or request.POST.get("next") or "/"
+    return target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else "/"
+
+
+@login_required
+def otp_view(request):
+    """Second factor (TOTP). A user without a confirmed device enrols here first: scan, then confirm."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    enrolling = device is None
+    if enrolling:
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or \
+            TOTPDevice.objects.create(user=request.user, name="ipdesk", confirmed=False)
+    form = OTPForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("token", _("验证码不正确或已过期，请重新输入。"))
+    ctx = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
+    if enrolling:
+        secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+        image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+        buffer = io.BytesIO()
+        image.save(buffer)
+        ctx.update(secret=secret, qr_svg=buffer.getvalue().decode())
+    return render(request, "accounts/otp.html", ctx)
+
+
+class UserFilter(django_filters.FilterSet):
+    username = django_filters.CharFilter(lookup_expr="icontains", label=_l("用户名"))
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_l("角色"))
+
+    class Meta:
+        model = User
+        fields = ["username", "role", "region", "is_active"]
+
+
+class UserTable(tables.Table):
+    username = tables.Column(linkify=True)
+
+    class Meta:
+        model = User
+        fields = ("username", "display_name", "role", "region", "enterprise", "is_active", "last_login")
+
+
+class UserListView(ObjectListView):
+    model = User
+    table_class = UserTable
+    filterset_class = UserFilter
+    roles = {Role.CITY_OFFICER, Role.DISTRICT_OFFICER}
+    create_url = "accounts:user_add"
+
+
+class UserDetailView(ObjectDetailView):
+    model = User
+    roles = {Role.CITY_OFFICER, Role.DISTRICT_OFFICER}
+    detail_fields = ["username", "display_name", "role", "region", "enterprise", "email", "is_active",
+                     "last_login", "password_changed_at"]
+
+
+class UserCreateView(ObjectCreateView):
+    model = User
+    form_class = UserForm
+    roles = {Role.CITY_OFFICER}
+
+
+class UserUpdateView(ObjectUpdateView):
+    model = User
+    form_class = UserForm
+    roles = {Role.CITY_OFFICER}

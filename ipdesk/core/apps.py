@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "ipdesk.core"
+    label = "core"
+    verbose_name = _("平台")
+    nav = (
+        {"label": _("工作台"), "url": "core:home"},
+        {"label": _("消息提醒"), "url": "core:notifications"},
+        {"label": _("后台任务"), "url": "core:job_list", "roles": ("city_officer", "district_officer")},
+        {"label": _("操作日志"), "url": "core:audit_list", "roles": ("city_officer",)},
+    )
+
+    def ready(self):
+        from . import signals  # noqa: F401  (audit hooks)

@@ -1,0 +1,219 @@
+"""What every app shares: the audited base model, the audit log, jobs, notifications, attachments."""
+import hashlib
+import json
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import RestrictedManager, RestrictedQuerySet, Role, Scope
+
+
+class AuditedModel(models.Model):
+    """Base of every domain record: timestamps, an optimistic-lock version, change logging, scoping.
+
+    Saves and deletes through the ORM write an AuditEntry (before/after as JSON) via core.signals.
+    `version` grows on every save; an edit form carries the version it was read at, and a save
+    from a stale form is refused (see core.views.ObjectEditView) so nobody silently overwrites.
+    """
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    objects = RestrictedManager()
+    scope = Scope()
+    audit_exclude = ("created_at", "updated_at")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            self.version = (self.version or 0) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = set(kwargs["update_fields"]) | {"version", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出")
+    EXPORT = "export", _("导出")
+    IMPORT = "import", _("导入")
+    ACTION = "action", _("业务操作")
+
+
+def canonical_json(value):
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+class AuditEntryQuerySet(RestrictedQuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("audit entries are append-only")
+
+    def delete(self):
+        raise PermissionError("audit entries are append-only")
+
+
+class AuditEntry(models.Model):
+    """One audited event (操作日志). Append-only: no role can edit or delete it.
+
+    Each entry stores the hash of the previous one, so a row changed or removed directly in the
+    database breaks the chain; `ipdesk audit verify` walks it. Database triggers (migration 0002)
+    also refuse UPDATE and DELETE on both SQLite and PostgreSQL.
+    """
+    timestamp = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    user_id_value = models.BigIntegerField(_("用户ID"), null=True, blank=True, db_column="user_id")
+    username = models.CharField(_("用户"), max_length=150, blank=True)
+    request_id = models.CharField(_("请求号"), max_length=64, blank=True)
+    ip = models.CharField(_("IP"), max_length=64, blank=True)
+    action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("对象ID"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+    scope = Scope(change_roles=frozenset())  # read by city officers and leaders (views narrow to officers)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def payload(self):
+        return {
+            "timestamp": self.timestamp.isoformat(), "user_id": self.user_id_value,
+            "username": self.username, "request_id": self.request_id, "ip": self.ip,
+            "action": self.action, "object_type": self.object_type, "object_id": self.object_id,
+            "object_repr": self.object_repr, "before": self.before, "after": self.after,
+        }
+
+    def compute_hash(self):
+        return hashlib.sha256((self.prev_hash + canonical_json(self.payload())).encode()).hexdigest()
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit entries are append-only")
+
+    def __str__(self):
+        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
+
+
+class AuditChainHead(models.Model):
+    """A single row locked while an entry is appended, so the chain stays linear under concurrency."""
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("执行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class Job(models.Model):
+    """A background job as officers see it: kind, progress, outcome (后台任务)."""
+    kind = models.CharField(_("任务类型"), max_length=50, db_index=True)
+    title = models.CharField(_("名称"), max_length=200)
+    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveBigIntegerField(_("进度"), default=0)
+    total = models.PositiveBigIntegerField(_("总量"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("发起人"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope = Scope(owner="created_by", change_roles=frozenset())
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def percent(self):
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(self.progress * 100 / self.total) if self.total else 0
+
+
+class Notification(models.Model):
+    """A message to one user: reminders, overdue warnings (消息提醒)."""
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                                  verbose_name=_("接收人"))
+    kind = models.CharField(_("类型"), max_length=50, db_index=True)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True, db_index=True,
+                                  help_text="one reminder per key and recipient, so periodic jobs do not repeat")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope = Scope(owner="recipient", personal=True, change_roles=frozenset(Role))
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        constraints = [models.UniqueConstraint(fields=["recipient", "dedupe_key"], condition=~models.Q(dedupe_key=""),
+                                               name="notification_once_per_key")]
+
+    def __str__(self):
+        return self.title
+
+
+def attachment_path(instance, filename):
+    return f"attachments/{timezone.now():%Y/%m}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """A file attached to any record; type checked by content (core.uploads), stored under its hash."""
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    filename = models.CharField(_("文件名"), max_length=255)
+    mime_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.filename

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("jobs/", views.JobListView.as_view(), name="job_list"),
+    path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job_detail"),
+    path("jobs/<int:pk>/status.json", views.JobStatusJSON.as_view(), name="job_status"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("audit/", views.AuditListView.as_view(), name="audit_list"),
+]

@@ -1,0 +1,35 @@
+import django_tables2 as tables
+
+from .models import DictionaryEntry, IndustryChain, Population, Region
+
+
+class RegionTable(tables.Table):
+    code = tables.Column(linkify=True)
+
+    class Meta:
+        model = Region
+        fields = ("code", "name", "short_name", "level", "parent", "is_functional_zone", "address_keywords")
+
+
+class PopulationTable(tables.Table):
+    region = tables.Column(linkify=lambda record: record.get_absolute_url())
+
+    class Meta:
+        model = Population
+        fields = ("region", "year", "population", "source")
+
+
+class IndustryChainTable(tables.Table):
+    name = tables.Column(linkify=True)
+
+    class Meta:
+        model = IndustryChain
+        fields = ("code", "name", "group", "strategic_emerging", "ipc_prefixes", "is_active")
+
+
+class DictionaryEntryTable(tables.Table):
+    label = tables.Column(linkify=True)
+
+    class Meta:
+        model = DictionaryEntry
+        fields = ("dictionary", "code", "label", "sort_order", "is_active")

@@ -1,0 +1,21 @@
+from ipdesk.core.crud import crud_urls
+from ipdesk.core.exports import Column
+
+from .filters import DictionaryEntryFilter, IndustryChainFilter, PopulationFilter, RegionFilter
+from .forms import DictionaryEntryForm, IndustryChainForm, PopulationForm, RegionForm
+from .models import DictionaryEntry, IndustryChain, Population, Region
+from .tables import DictionaryEntryTable, IndustryChainTable, PopulationTable, RegionTable
+
+app_name = "regions"
+urlpatterns = [
+    *crud_urls(Region, table=RegionTable, filterset=RegionFilter, form=RegionForm, deletable=False, prefix="",
+               export_columns=[Column("行政区划代码", "code"), Column("名称", "name"), Column("级别", "level"),
+                               Column("上级代码", "parent.code")]),
+    *crud_urls(Population, table=PopulationTable, filterset=PopulationFilter, form=PopulationForm,
+               export_columns=[Column("行政区划代码", "region.code"), Column("区划", "region.name"),
+                               Column("年份", "year"), Column("年末人口", "population"), Column("来源", "source")]),
+    *crud_urls(IndustryChain, table=IndustryChainTable, filterset=IndustryChainFilter, form=IndustryChainForm,
+               prefix="industry-chains/"),
+    *crud_urls(DictionaryEntry, table=DictionaryEntryTable, filterset=DictionaryEntryFilter, form=DictionaryEntryForm,
+               prefix="dictionaries/"),
+]

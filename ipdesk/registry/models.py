@@ -1,0 +1,231 @@
+"""Innovation subjects (创新主体) and their IP assets: enterprises, patents, trademarks, GIs."""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ipdesk.core.models import AuditedModel
+from ipdesk.core.scoping import Scope
+
+from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
+
+
+class Enterprise(AuditedModel):
+    """An enterprise keyed by its unified social credit code (统一社会信用代码, GB 32100-2015)."""
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    name = models.CharField(_("企业名称"), max_length=200, db_index=True)
+    normalized_name = models.CharField(max_length=200, db_index=True, editable=False)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="enterprises",
+                               verbose_name=_("所属区划"))
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    industry_chain = models.ForeignKey("regions.IndustryChain", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="enterprises", verbose_name=_("产业链"))
+    tags = models.JSONField(_("标签"), default=list, blank=True,
+                            help_text=_("数据字典 enterprise_tag 的编码，如 zjtx、hnte、nat_demo"))
+    is_key_enterprise = models.BooleanField(_("重点企业库"), default=False)
+    commissioner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="served_enterprises", verbose_name=_("服务专员"))
+    legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
+    established = models.DateField(_("成立日期"), null=True, blank=True)
+    employees = models.PositiveIntegerField(_("员工人数"), null=True, blank=True)
+    rd_staff = models.PositiveIntegerField(_("研发人员"), null=True, blank=True)
+
+    scope = Scope(region="region", enterprise="pk", commissioner="commissioner")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from .rules import normalize_name
+        self.normalized_name = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class EnterpriseNameHistory(AuditedModel):
+    """Former names (曾用名), so patents filed under an old name still match."""
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="former_names")
+    name = models.CharField(_("曾用名"), max_length=200)
+    normalized_name = models.CharField(max_length=200, db_index=True, editable=False)
+    until = models.DateField(_("使用至"), null=True, blank=True)
+
+    scope = Scope(region="enterprise__region", enterprise="enterprise", commissioner="enterprise__commissioner")
+
+    class Meta:
+        verbose_name = _("曾用名")
+        verbose_name_plural = _("曾用名")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from .rules import normalize_name
+        self.normalized_name = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class CultivationMembership(AuditedModel):
+    """Membership of the high-value-patent cultivation library (高价值专利培育企业库) for a year and tier."""
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="cultivation")
+    year = models.PositiveIntegerField(_("年度"))
+    tier = models.CharField(_("梯次"), max_length=10, choices=CultivationTier.choices)
+    is_pilot = models.BooleanField(_("培育试点"), default=False)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+
+    scope = Scope(region="enterprise__region", enterprise="enterprise", commissioner="enterprise__commissioner")
+
+    class Meta:
+        unique_together = [("enterprise", "year")]
+        ordering = ["-year", "enterprise__name"]
+        verbose_name = _("高价值专利培育库")
+        verbose_name_plural = _("高价值专利培育库")
+
+    def __str__(self):
+        return f"{self.enterprise} {self.year} {self.get_tier_display()}"
+
+
+class Contact(AuditedModel):
+    """A contact person of an enterprise; personal data is masked for roles that do not need it."""
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("姓名"), max_length=50)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    phone = models.CharField(_("电话"), max_length=200, blank=True)
+    email = models.CharField(_("邮箱"), max_length=200, blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=200, blank=True)
+
+    scope = Scope(region="enterprise__region", enterprise="enterprise", commissioner="enterprise__commissioner")
+    audit_secret = ("phone", "id_number")
+
+    class Meta:
+        verbose_name = _("联系人")
+        verbose_name_plural = _("联系人")
+
+    def __str__(self):
+        return self.name
+
+
+class Patent(AuditedModel):
+    """A patent or application (专利), keyed by its canonical application number (ZC 0006-2003).
+
+    `holder` is the enterprise matched to the first current holder (第一权利人); `region` is where
+    that holder is now. Where a holder was at an earlier date comes from the transfer events.
+    """
+    application_no = models.CharField(_("申请号"), max_length=20, unique=True)
+    patent_type = models.CharField(_("专利类型"), max_length=10, choices=PatentType.choices, db_index=True)
+    is_pct = models.BooleanField(_("PCT进入国家阶段"), default=False)
+    title = models.CharField(_("名称"), max_length=500)
+    applicants = models.CharField(_("申请人"), max_length=1000, blank=True)
+    current_owner = models.CharField(_("当前权利人"), max_length=1000, blank=True)
+    holder = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.SET_NULL, related_name="patents",
+                               verbose_name=_("权利人企业"))
+    holder_name = models.CharField(_("第一权利人"), max_length=200, db_index=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="patents", verbose_name=_("所属区划"))
+    country_code = models.CharField(_("国省代码"), max_length=10, blank=True)
+    is_domestic = models.BooleanField(_("国内"), default=True)
+    ipc_main = models.CharField(_("主分类号"), max_length=50, blank=True)
+    filing_date = models.DateField(_("申请日"), null=True, blank=True, db_index=True)
+    publication_date = models.DateField(_("公开日"), null=True, blank=True)
+    grant_date = models.DateField(_("授权公告日"), null=True, blank=True, db_index=True)
+    lapse_date = models.DateField(_("失效日"), null=True, blank=True)
+    legal_status = models.CharField(_("法律状态"), max_length=10, choices=LegalStatus.choices,
+                                    default=LegalStatus.PENDING, db_index=True)
+    pct_application_no = models.CharField(_("PCT申请号"), max_length=40, blank=True)
+    overseas_family = models.BooleanField(_("海外同族"), default=False)
+    strategic_class = models.CharField(_("战略性新兴产业分类"), max_length=100, blank=True)
+    agency = models.CharField(_("代理机构"), max_length=200, blank=True)
+    abstract = models.TextField(_("摘要"), blank=True)
+    claim1 = models.TextField(_("主权项"), blank=True)
+
+    scope = Scope(region="region", enterprise="holder", commissioner="holder__commissioner")
+
+    class Meta:
+        ordering = ["-filing_date", "application_no"]
+        verbose_name = _("专利")
+        verbose_name_plural = _("专利")
+        indexes = [models.Index(fields=["patent_type", "grant_date"]), models.Index(fields=["region", "patent_type"])]
+
+    def __str__(self):
+        return f"{self.application_no} {self.title}"
+
+
+class PatentEvent(AuditedModel):
+    """A legal-status event of a patent (法律状态事件). Transfers carry the owner before and after."""
+    patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("事件"), max_length=20, choices=PatentEventKind.choices, db_index=True)
+    date = models.DateField(_("日期"), db_index=True)
+    owner_before = models.CharField(_("变更前权利人"), max_length=200, blank=True)
+    owner_after = models.CharField(_("变更后权利人"), max_length=200, blank=True)
+    region_before = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", verbose_name=_("变更前区划"))
+    region_after = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("变更后区划"))
+    domestic_after = models.BooleanField(_("变更后为国内"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    source = models.CharField(_("来源"), max_length=50, blank=True, help_text=_("import / pledge / manual"))
+
+    scope = Scope(region="patent__region", enterprise="patent__holder", commissioner="patent__holder__commissioner")
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("法律状态事件")
+        verbose_name_plural = _("法律状态事件")
+        constraints = [models.UniqueConstraint(fields=["patent", "kind", "date", "owner_after"],
+                                               name="patent_event_once")]
+
+    def __str__(self):
+        return f"{self.patent.application_no} {self.date} {self.get_kind_display()}"
+
+
+class Trademark(AuditedModel):
+    """A trademark registration (商标)."""
+    registration_no = models.CharField(_("注册号"), max_length=20, unique=True)
+    name = models.CharField(_("商标名称"), max_length=200)
+    nice_class = models.PositiveSmallIntegerField(_("类别"))
+    owner_name = models.CharField(_("注册人"), max_length=200)
+    owner = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.SET_NULL, related_name="trademarks",
+                              verbose_name=_("注册人企业"))
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="trademarks", verbose_name=_("所属区划"))
+    filing_date = models.DateField(_("申请日"), null=True, blank=True)
+    registration_date = models.DateField(_("注册日"), null=True, blank=True, db_index=True)
+    expiry_date = models.DateField(_("专用权期限至"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=TrademarkStatus.choices,
+                              default=TrademarkStatus.REGISTERED)
+    is_geographic_indication = models.BooleanField(_("地理标志证明/集体商标"), default=False)
+
+    scope = Scope(region="region", enterprise="owner", commissioner="owner__commissioner")
+
+    class Meta:
+        ordering = ["-registration_date", "registration_no"]
+        verbose_name = _("商标")
+        verbose_name_plural = _("商标")
+
+    def __str__(self):
+        return f"{self.registration_no} {self.name}"
+
+
+class GIProduct(AuditedModel):
+    """A geographic-indication product (地理标志产品)."""
+    name = models.CharField(_("产品名称"), max_length=100, unique=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="gi_products",
+                               verbose_name=_("所属区划"))
+    protection_type = models.CharField(_("保护方式"), max_length=50, blank=True,
+                                       help_text=_("地理标志产品保护 / 地理标志证明商标 / 农产品地理标志"))
+    approved_on = models.DateField(_("批准日期"), null=True, blank=True)
+    holder = models.CharField(_("申请/管理单位"), max_length=200, blank=True)
+    description = models.TextField(_("说明"), blank=True)
+
+    scope = Scope(region="region")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("地理标志产品")
+        verbose_name_plural = _("地理标志产品")
+
+    def __str__(self):
+        return self.name
