@@ -11,6 +11,19 @@ from ipdesk.core.scoping import Role
 PASSWORD = "Test-passw0rd!"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The append-only triggers on the audit log would stop pytest-django from flushing the tables
+    between transactional tests; the test database runs without them, and
+    tests/core/test_audit.py installs them inside its own transaction to prove they work."""
+    from django.db import connection
+
+    from ipdesk.core.migrations import _0002 as triggers
+    with django_db_blocker.unblock():
+        with connection.schema_editor() as editor:
+            triggers.backwards(None, editor)
+
+
 @pytest.fixture
 def regions(db):
     from ipdesk.regions.setup import DATA_DIR, load_reference_file
@@ -84,3 +97,49 @@ def client_for(db):
 @pytest.fixture
 def clients(users):
     return {role: _verified_client(user) for role, user in users.items()}
+
+
+# ---- Browser tests (headless Debian Chromium driven by Playwright) ------------------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server, settings):
+    """A fresh browser page; `page.base_url` is the live server. Use `login(page, user)` to sign in."""
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    pg = context.new_page()
+    pg.base_url = live_server.url
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+def login(page, user, password=PASSWORD):
+    """Sign in through the real login form (and the TOTP step when the role requires it)."""
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    if "/accounts/otp/" in page.url:
+        import pyotp
+        secret = page.inner_text("[data-testid=otp-secret]") if page.locator("[data-testid=otp-secret]").count() \
+            else None
+        if secret is None:
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+            import base64
+            device = TOTPDevice.objects.get(user=user, confirmed=True)
+            secret = base64.b32encode(device.bin_key).decode()
+        page.fill("#id_token", pyotp.TOTP(secret.strip()).now())
+        page.click("form button.btn-primary")
+    page.wait_for_load_state()
