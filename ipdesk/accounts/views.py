@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _l
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ipdesk.core.exports import Column, mask_phone
 from ipdesk.core.scoping import Role
 from ipdesk.core.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 
@@ -95,6 +96,11 @@ class UserListView(ObjectListView):
     filterset_class = UserFilter
     roles = {Role.CITY_OFFICER, Role.DISTRICT_OFFICER}
     create_url = "accounts:user_add"
+    export_name = "用户"
+    export_columns = [Column("用户名", "username"), Column("姓名", "display_name"), Column("角色", "get_role_display"),
+                      Column("行政区划代码", "region.code"), Column("所属企业", "enterprise.name"),
+                      Column("手机", "phone", mask=mask_phone, reveal=lambda user: user.is_city_officer),
+                      Column("启用", "is_active")]
 
 
 class UserDetailView(ObjectDetailView):
