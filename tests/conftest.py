@@ -20,8 +20,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     from ipdesk.core.migrations import _0002 as triggers
     with django_db_blocker.unblock():
-        with connection.schema_editor() as editor:
-            triggers.backwards(None, editor)
+        triggers.uninstall(connection)
 
 
 @pytest.fixture

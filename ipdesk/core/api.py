@@ -15,8 +15,9 @@ class ScopedViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         model = self.queryset.model
         action = VIEW if self.request.method in permissions.SAFE_METHODS else CHANGE
-        return self.queryset.restrict(self.request.user, action) if hasattr(self.queryset, "restrict") \
+        qs = self.queryset.restrict(self.request.user, action) if hasattr(self.queryset, "restrict") \
             else model.objects.restrict(self.request.user, action)
+        return qs if qs.ordered else qs.order_by("pk")  # stable pages
 
     def _save_in_scope(self, serializer, **kwargs):
         model = self.queryset.model

@@ -34,7 +34,8 @@ class ScopedMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return self.model.objects.restrict(self.request.user, self.action)
+        qs = self.model.objects.restrict(self.request.user, self.action)
+        return qs if qs.ordered else qs.order_by("pk")  # stable pages
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -25,15 +25,27 @@ REVERSE = {
 }
 
 
+FORWARD = {"sqlite": SQLITE, "postgresql": POSTGRES}
+
+
+def install(connection):
+    with connection.cursor() as cursor:
+        for sql in FORWARD.get(connection.vendor, []):
+            cursor.execute(sql)
+
+
+def uninstall(connection):
+    with connection.cursor() as cursor:
+        for sql in REVERSE.get(connection.vendor, []):
+            cursor.execute(sql)
+
+
 def forwards(apps, schema_editor):
-    statements = {"sqlite": SQLITE, "postgresql": POSTGRES}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
+    install(schema_editor.connection)
 
 
 def backwards(apps, schema_editor):
-    for sql in REVERSE.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(sql)
+    uninstall(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

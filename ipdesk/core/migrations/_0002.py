@@ -2,5 +2,5 @@
 from importlib import import_module
 
 _module = import_module("ipdesk.core.migrations.0002_audit_append_only")
-forwards = _module.forwards
-backwards = _module.backwards
+install = _module.install
+uninstall = _module.uninstall
