@@ -1,0 +1,46 @@
+"""Background jobs: queued on huey (immediate in tests), progress recorded, status visible to officers."""
+import pytest
+
+from ipdesk.core import jobs
+from ipdesk.core.models import Job
+
+
+@jobs.job_handler("test_count")
+def _count(job, n):
+    for i in range(n):
+        job.report(i + 1, n)
+    return {"summary": f"counted {n}"}
+
+
+@jobs.job_handler("test_fail")
+def _fail(job):
+    raise ValueError("文件第3行格式错误")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_job_runs_and_reports_progress(users):
+    job = jobs.start("test_count", "计数", users["district"], n=5)
+    job.refresh_from_db()
+    assert job.status == "done" and job.progress == 5 and job.total == 5 and job.percent == 100
+    assert job.result == {"summary": "counted 5"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_job_says_why(users):
+    job = jobs.start("test_fail", "失败的任务", users["district"])
+    job.refresh_from_db()
+    assert job.status == "failed" and "文件第3行格式错误" in job.message
+
+
+def test_job_status_page_and_json(users, clients):
+    job = Job.objects.create(kind="test_count", title="导入", created_by=users["district"], progress=3, total=10,
+                             status="running")
+    page = clients["district"].get(f"/jobs/{job.pk}/").content.decode()
+    assert "30%" in page and 'hx-trigger="every 1s"' in page
+    assert clients["district"].get(f"/jobs/{job.pk}/status.json").json()["percent"] == 30
+    assert clients["city"].get("/jobs/").status_code == 200
+
+
+def test_unknown_job_kind_is_refused(users):
+    with pytest.raises(KeyError):
+        jobs.start("no_such_kind", "x", users["city"])
