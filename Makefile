@@ -9,18 +9,22 @@ PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.12*/bin
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
-DEBIAN_PACKAGES := fonts-noto-cjk chromium libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+DEBIAN_PACKAGES := fonts-noto-cjk chromium libpango-1.0-0 libpangoft2-1.0-0 poppler-utils gettext
 DEV_ENV := DEBUG=1 IPDESK_VAR_DIR=$(CURDIR)/var SECURE_COOKIES=0
 TEST_ENV := IPDESK_VAR_DIR=$(CURDIR)/var/test
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-deps venv assets run test db demo migrate clean
+.PHONY: help setup system-deps venv assets messages run test db demo migrate clean
 
 help:
 	@echo "make run   - set everything up and serve http://127.0.0.1:8000 on SQLite with the demo data"
 	@echo "make test  - set everything up and run the whole test suite (DATABASE_URL selects the database)"
 
-setup: system-deps venv assets
+setup: system-deps venv assets messages
+
+# English translations are compiled from the committed .po files (Chinese is the source language).
+messages: venv
+	cd ipdesk && SECRET_KEY=build ../$(BIN)/ipdesk compilemessages -v0
 
 system-deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
