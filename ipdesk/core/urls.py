@@ -11,3 +11,10 @@ urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
 ]
+from . import uploads  # noqa: E402  attachments (content-checked uploads, scoped downloads)
+urlpatterns += [
+    path("attachments/<str:app_label>/<str:model_name>/<str:object_id>/upload/", uploads.upload_view,
+         name="attachment_upload"),
+    path("attachments/<int:pk>/download/", uploads.download_view, name="attachment_download"),
+    path("attachments/<int:pk>/delete/", uploads.delete_view, name="attachment_delete"),
+]

@@ -1,0 +1,346 @@
+"""Uploads that can be trusted: type decided by content, size bounded, names never used as paths.
+
+`validate_upload(f, allowed=...)` reads the first bytes of the file and decides its type from
+them (the `filetype` signatures, a look inside OOXML zips, and plain-text/CSV sniffing); the name
+the browser sent only supplies a display name, cleaned of any path. `attach(obj, f, user)` stores
+the bytes under their SHA-256 (core.models.attachment_path), never under the client's name, and
+audits the upload. The views below upload to and download from any record the user may reach:
+the target is resolved through its ContentType and `Model.objects.restrict(user, action)`, so a
+record out of scope answers 404 exactly as its own pages do.
+
+Usage in a module:
+    from ipdesk.core.uploads import validate_upload, attach, DOCUMENTS
+    info = validate_upload(request.FILES["file"], allowed=DOCUMENTS)   # raises ValidationError
+    attach(case, request.FILES["file"], request.user)
+and in a detail template: {% include "core/_attachments.html" with object=object %}
+"""
+import hashlib
+import os
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import audit
+from .models import Attachment, AuditAction
+from .scoping import CHANGE, VIEW
+
+# Types by the extension `filetype` reports (or "txt"/"csv" from sniffing) -> MIME type served back.
+MIME_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "ppt": "application/vnd.ms-powerpoint",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "tif": "image/tiff",
+    "bmp": "image/bmp",
+    "zip": "application/zip",
+    "txt": "text/plain",
+    "csv": "text/csv",
+}
+# Presets modules pass as `allowed`.
+IMAGES = frozenset({"png", "jpg", "gif", "webp", "tif", "bmp"})
+SPREADSHEETS = frozenset({"xlsx", "xls", "ods", "csv"})
+DOCUMENTS = frozenset({"pdf", "docx", "doc", "odt", "xlsx", "xls", "ods", "pptx", "ppt", "txt", "csv"}) | IMAGES
+IMPORTS = frozenset({"csv", "xlsx"})  # what the import pipeline reads
+DEFAULT_ALLOWED = DOCUMENTS
+
+SNIFF_BYTES = 8192
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_UNSAFE = re.compile(r'[<>:"/\\|?*]')
+
+
+@dataclass
+class UploadInfo:
+    """What validation found out about a file."""
+    kind: str        # the type by content: "pdf", "xlsx", "csv", …
+    mime_type: str
+    size: int
+    sha256: str
+    filename: str    # a safe display name whose extension matches the content
+
+
+def safe_filename(name, kind=None, max_length=120):
+    """A display name without directories, control characters or shell/Windows specials.
+
+    "../../etc/passwd" -> "passwd"; "C:\\x\\报告.pdf" -> "报告.pdf". When `kind` is given the extension
+    becomes the one the content has, so a name cannot claim another type.
+    """
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = name.replace("\\", "/").split("/")[-1]
+    name = _CONTROL.sub("", name)
+    name = _UNSAFE.sub("_", name).strip().lstrip(".").strip()
+    stem, ext = os.path.splitext(name)
+    if kind:
+        ext = "." + kind
+    stem = stem[: max(1, max_length - len(ext))] or "file"
+    return stem + ext
+
+
+def _size_label(n):
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
+
+
+def _read_head(uploaded_file, n=SNIFF_BYTES):
+    uploaded_file.seek(0)
+    head = uploaded_file.read(n)
+    uploaded_file.seek(0)
+    return head or b""
+
+
+def _decode_text(data):
+    """The text of `data` if it is plain text in UTF-8 (with or without BOM) or GB18030, else None."""
+    if b"\x00" in data:
+        return None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            # The sniffed head may cut a multi-byte character at its end: accept a cut in the last 3 bytes.
+            if exc.start >= len(data) - 3 and len(data) >= SNIFF_BYTES:
+                try:
+                    return data[: exc.start].decode(encoding)
+                except UnicodeDecodeError:
+                    continue
+    return None
+
+
+def _looks_like_csv(text):
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if not lines:
+        return False
+    for sep in (",", "\t", ";"):
+        counts = [line.count(sep) for line in lines]
+        if counts[0] >= 1 and all(c >= 1 for c in counts):
+            return True
+    return False
+
+
+def _ooxml_kind(uploaded_file):
+    """docx / xlsx / pptx for an Office Open XML zip, judged by its parts; None for another zip."""
+    uploaded_file.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded_file) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        uploaded_file.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "ppt/presentation.xml" in names:
+        return "pptx"
+    return None
+
+
+def detect_kind(uploaded_file):
+    """The type of a file judged by its bytes, or None when it is none we know."""
+    head = _read_head(uploaded_file)
+    if not head:
+        return None
+    guess = filetype.guess(head)
+    if guess is not None:
+        kind = {"jpeg": "jpg", "tiff": "tif"}.get(guess.extension, guess.extension)
+        if kind in ("zip", "docx", "xlsx", "pptx"):
+            return _ooxml_kind(uploaded_file) or ("zip" if kind == "zip" else None)
+        return kind
+    text = _decode_text(head)
+    if text is None:
+        return None
+    if text.lstrip()[:1] == "<":  # HTML/SVG/XML: could run script when opened in a browser
+        return None
+    return "csv" if _looks_like_csv(text) else "txt"
+
+
+def validate_upload(uploaded_file, allowed=None, max_bytes=None):
+    """Check an uploaded file; return an UploadInfo or raise ValidationError with a Chinese message.
+
+    allowed: a set of kinds (see MIME_TYPES and the presets); `txt` also admits `csv` content.
+    max_bytes: defaults to settings.IPDESK_UPLOAD_MAX_BYTES.
+    """
+    allowed = frozenset(allowed or DEFAULT_ALLOWED)
+    limit = max_bytes or settings.IPDESK_UPLOAD_MAX_BYTES
+    display = safe_filename(getattr(uploaded_file, "name", "") or "")
+    if uploaded_file is None:
+        raise ValidationError(_("没有收到文件，请选择要上传的文件。"), code="missing")
+    size = getattr(uploaded_file, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(_("文件“%(name)s”大小为 %(size)s，超过上限 %(limit)s。")
+                              % {"name": display, "size": _size_label(size), "limit": _size_label(limit)}, code="too_big")
+    if not size:
+        raise ValidationError(_("文件“%(name)s”是空文件。") % {"name": display}, code="empty")
+    kind = detect_kind(uploaded_file)
+    if kind == "csv" and "csv" not in allowed and "txt" in allowed:
+        kind = "txt"
+    elif kind == "txt" and "txt" not in allowed and "csv" in allowed:
+        kind = None  # text that is not a table is not a CSV
+    if kind is None or kind not in allowed:
+        found = kind or _("无法识别的类型")
+        raise ValidationError(
+            _("文件“%(name)s”的实际内容类型为 %(found)s，不在允许的类型（%(allowed)s）之内；系统按文件内容而非扩展名判断类型。")
+            % {"name": display, "found": found, "allowed": "、".join(sorted(allowed))}, code="type")
+    digest = hashlib.sha256()
+    total = 0
+    uploaded_file.seek(0)
+    for chunk in uploaded_file.chunks() if hasattr(uploaded_file, "chunks") else iter(lambda: uploaded_file.read(65536), b""):
+        total += len(chunk)
+        if total > limit:
+            raise ValidationError(_("文件“%(name)s”超过上限 %(limit)s。") % {"name": display, "limit": _size_label(limit)},
+                                  code="too_big")
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    return UploadInfo(kind=kind, mime_type=MIME_TYPES.get(kind, "application/octet-stream"), size=total,
+                      sha256=digest.hexdigest(), filename=safe_filename(getattr(uploaded_file, "name", ""), kind))
+
+
+def attach(obj, uploaded_file, user, allowed=None, max_bytes=None):
+    """Validate and store `uploaded_file` as an Attachment of `obj`; audited. Raises ValidationError."""
+    info = validate_upload(uploaded_file, allowed=allowed, max_bytes=max_bytes)
+    ct = ContentType.objects.get_for_model(type(obj))
+    with transaction.atomic():
+        att = Attachment(content_type=ct, object_id=str(obj.pk), filename=info.filename, mime_type=info.mime_type,
+                         size=info.size, sha256=info.sha256, uploaded_by=user if getattr(user, "pk", None) else None)
+        same = Attachment.objects.filter(sha256=info.sha256).exclude(file="").first()
+        if same is not None and same.file.storage.exists(same.file.name):
+            att.file.name = same.file.name  # identical bytes are stored once
+        else:
+            uploaded_file.seek(0)
+            att.file.save(info.sha256, uploaded_file, save=False)  # the name is the hash (attachment_path)
+        att.save()
+        audit.record(AuditAction.CREATE, att, after={"target": f"{ct.app_label}.{ct.model}:{obj.pk}",
+                                                    "filename": att.filename, "sha256": att.sha256, "size": att.size},
+                     object_repr=f"{obj} · {att.filename}"[:200], user=user)
+    return att
+
+
+def attachments_for(obj):
+    ct = ContentType.objects.get_for_model(type(obj))
+    return Attachment.objects.filter(content_type=ct, object_id=str(obj.pk))
+
+
+# ---- Views --------------------------------------------------------------------------------------
+
+def _target(user, app_label, model_name, object_id, action):
+    """The record an attachment belongs to, if the user may reach it for `action`; else 404."""
+    try:
+        ct = ContentType.objects.get_by_natural_key(app_label, model_name)
+    except ContentType.DoesNotExist:
+        raise Http404
+    model = ct.model_class()
+    if model is None or not hasattr(model.objects, "restrict") or getattr(model, "scope", None) is None:
+        raise Http404
+    if action == CHANGE:
+        action = getattr(model, "attachment_upload_action", CHANGE)  # e.g. VIEW where enterprises add files
+    try:
+        return model.objects.restrict(user, action).get(pk=object_id)
+    except (model.DoesNotExist, ValueError, ValidationError):
+        raise Http404
+
+
+def _back(request, obj):
+    nxt = request.POST.get("next") or request.GET.get("next")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(nxt)
+    try:
+        return redirect(obj.get_absolute_url())
+    except Exception:
+        return redirect("core:home")
+
+
+@login_required
+@require_POST
+def upload_view(request, app_label, model_name, object_id):
+    """POST a file (field `file`) to a record the user may change; back to the record with a message."""
+    obj = _target(request.user, app_label, model_name, object_id, CHANGE)
+    if request.user.is_read_only:
+        raise Http404
+    files = request.FILES.getlist("file")
+    if not files:
+        messages.error(request, _("没有收到文件，请选择要上传的文件。"))
+        return _back(request, obj)
+    allowed = getattr(type(obj), "attachment_types", None)
+    stored = []
+    try:
+        with transaction.atomic():  # several files: all or none
+            for f in files:
+                stored.append(attach(obj, f, request.user, allowed=allowed))
+    except ValidationError as exc:
+        messages.error(request, _("上传失败：") + "；".join(exc.messages))
+        return _back(request, obj)
+    messages.success(request, _("已上传 %(n)d 个文件。") % {"n": len(stored)})
+    return _back(request, obj)
+
+
+@login_required
+@require_GET
+def download_view(request, pk):
+    """An attachment's bytes, for a user who may see the record it belongs to; always as a download."""
+    att = get_object_or_404(Attachment, pk=pk)
+    model = att.content_type.model_class()
+    if model is None:
+        raise Http404
+    _target(request.user, att.content_type.app_label, att.content_type.model, att.object_id, VIEW)
+    try:
+        handle = att.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404
+    response = FileResponse(handle, as_attachment=True, filename=att.filename, content_type=att.mime_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def delete_view(request, pk):
+    """Remove an attachment from a record the user may change (the file stays if another row uses it)."""
+    att = get_object_or_404(Attachment, pk=pk)
+    obj = _target(request.user, att.content_type.app_label, att.content_type.model, att.object_id, CHANGE)
+    if request.user.is_read_only:
+        raise Http404
+    with transaction.atomic():
+        audit.record(AuditAction.DELETE, att, before={"target": f"{att.content_type.app_label}.{att.content_type.model}:"
+                                                                f"{att.object_id}", "filename": att.filename,
+                                                      "sha256": att.sha256},
+                     object_repr=f"{obj} · {att.filename}"[:200], user=request.user)
+        name = att.file.name
+        att.delete()
+        if name and not Attachment.objects.filter(file=name).exists():
+            transaction.on_commit(lambda: att.file.storage.delete(name))
+    messages.success(request, _("已删除附件“%(name)s”。") % {"name": att.filename})
+    return _back(request, obj)
+
+
+def content_file(data, name):
+    """An in-memory uploaded file (tests, imports from other sources)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    return SimpleUploadedFile(name, data)
+
+
+__all__ = ["validate_upload", "attach", "attachments_for", "safe_filename", "detect_kind", "UploadInfo",
+           "DOCUMENTS", "IMAGES", "SPREADSHEETS", "IMPORTS", "MIME_TYPES"]
