@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.fields import EncryptedCharField
 from ipdesk.core.models import AuditedModel
 from ipdesk.core.scoping import OFFICERS, RestrictedQuerySet, Role, Scope
 
@@ -23,14 +24,14 @@ class User(AuditedModel, AbstractUser):
     enterprise = models.ForeignKey("registry.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="users", verbose_name=_("所属企业"))
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("手机"), max_length=30, blank=True)
+    phone = EncryptedCharField(_("手机"), max_length=30, blank=True)  # encrypted at rest (core.fields)
     password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
 
     objects = ScopedUserManager()
     # City officers manage accounts; district officers see the accounts of their districts.
     scope = Scope(region="region", change_roles=frozenset({Role.CITY_OFFICER}))
     audit_exclude = ("created_at", "updated_at", "last_login")
-    audit_secret = ("password",)
+    audit_secret = ("password", "phone")  # personal data never copied in clear into the audit log
 
     class Meta:
         verbose_name = _("用户")
