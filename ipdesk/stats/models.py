@@ -1,0 +1,215 @@
+"""Indicators, targets and the monthly bulletin (专利通报制度, 考核指标分解到区(市), 按月调度).
+
+Two kinds of tables live here:
+
+- records people keep (audited, scoped): high-value criteria, targets, bulletins and their events;
+- derived facts (PatentFact, PatentInterval) rebuilt from the registry by `stats.facts.rebuild()`.
+  They are plain models on purpose: a rebuild rewrites millions of rows with bulk writes, which an
+  audit entry per row would make impossible, and they hold nothing a person entered — every value
+  can be recomputed from registry.Patent and registry.PatentEvent. They exist because "valid at a
+  date, counted in the holder's region at that date" needs the whole event history of a patent;
+  stored as validity/ownership intervals, the stock at any date for every region is one grouped,
+  indexed query, which is what makes a province-sized bulletin (5 million patents) take seconds.
+"""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ipdesk.core.models import AuditedModel
+from ipdesk.core.scoping import RestrictedManager, Role, Scope
+
+CITY_ONLY = frozenset({Role.CITY_OFFICER})
+
+
+class PatentFact(models.Model):
+    """One row per patent: what the period figures need, with the holder's region at filing and grant."""
+    patent = models.OneToOneField("registry.Patent", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    patent_type = models.CharField(max_length=10)
+    filing_date = models.DateField(null=True)
+    filing_region = models.ForeignKey("regions.Region", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                                      db_constraint=False)
+    filing_domestic = models.BooleanField(default=True)
+    grant_date = models.DateField(null=True)
+    grant_region = models.ForeignKey("regions.Region", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                                     db_constraint=False)
+    grant_domestic = models.BooleanField(default=True)
+    pct = models.BooleanField(default=False)
+    strategic = models.BooleanField(default=False)
+    overseas_family = models.BooleanField(default=False)
+    first_pledge = models.DateField(null=True)
+
+    objects = RestrictedManager()
+    scope = Scope(region="grant_region", change_roles=frozenset())
+
+    class Meta:
+        indexes = [models.Index(fields=["patent_type", "grant_date"]), models.Index(fields=["patent_type", "filing_date"])]
+
+
+class PatentInterval(models.Model):
+    """A patent in force and held in `region` (domestic or not) over [start, end) — end NULL: still."""
+    patent = models.ForeignKey("registry.Patent", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    patent_type = models.CharField(max_length=10)
+    region = models.ForeignKey("regions.Region", null=True, on_delete=models.DO_NOTHING, related_name="+",
+                               db_constraint=False)
+    domestic = models.BooleanField(default=True)
+    start = models.DateField()
+    end = models.DateField(null=True)
+    # Copied from the patent so that high-value counts per criterion are one grouped query.
+    filing_date = models.DateField(null=True)
+    strategic = models.BooleanField(default=False)
+    overseas_family = models.BooleanField(default=False)
+    first_pledge = models.DateField(null=True)
+
+    objects = RestrictedManager()
+    scope = Scope(region="region", change_roles=frozenset())
+
+    class Meta:
+        indexes = [models.Index(fields=["patent_type", "start", "end"])]
+
+
+class FactState(models.Model):
+    """The registry signature the facts were built from, so figures never come from stale facts."""
+    signature = models.CharField(max_length=200, blank=True)
+    rebuilt_at = models.DateTimeField(null=True)
+    patents = models.PositiveBigIntegerField(default=0)
+    intervals = models.PositiveBigIntegerField(default=0)
+
+
+class CriterionKind(models.TextChoices):
+    STRATEGIC = "strategic", _("战略性新兴产业")
+    OVERSEAS = "overseas", _("有海外同族")
+    MAINTAINED = "maintained", _("维持年限超过阈值")
+    PLEDGE = "pledge", _("质押融资额较高")
+    AWARD = "award", _("获中国专利奖等奖项")
+
+
+class HighValueCriterion(AuditedModel):
+    """A category of high-value invention patents (高价值发明专利, CNIPA 统计口径) — configuration, not code.
+
+    threshold: years for "maintained" (default 10), 10,000 yuan for "pledge" (0: any pledge);
+    application_numbers: the awarded patents for "award" (one per line), as the office records them.
+    """
+    kind = models.CharField(_("类别"), max_length=20, choices=CriterionKind.choices, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    enabled = models.BooleanField(_("启用"), default=True)
+    threshold = models.DecimalField(_("阈值"), max_digits=12, decimal_places=2, default=0,
+                                    help_text=_("维持年限（年）或质押金额（万元）"))
+    application_numbers = models.TextField(_("获奖专利申请号"), blank=True, help_text=_("每行一个申请号"))
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    scope = Scope(public=True, change_roles=CITY_ONLY)
+
+    class Meta:
+        ordering = ["sort_order", "kind"]
+        verbose_name = _("高价值专利认定口径")
+        verbose_name_plural = _("高价值专利认定口径")
+
+    def __str__(self):
+        return self.name
+
+
+class Target(AuditedModel):
+    """An assessment target (考核指标分解): a region's target for an indicator in a year."""
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="stat_targets",
+                               verbose_name=_("区划"))
+    year = models.PositiveIntegerField(_("年度"))
+    indicator = models.CharField(_("指标"), max_length=60)
+    value = models.DecimalField(_("目标值"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    scope = Scope(region="region", change_roles=CITY_ONLY)
+
+    class Meta:
+        ordering = ["-year", "region__code", "indicator"]
+        unique_together = [("region", "year", "indicator")]
+        verbose_name = _("考核目标")
+        verbose_name_plural = _("考核目标")
+
+    def __str__(self):
+        from .indicators import label
+        return f"{self.region} {self.year} {label(self.indicator)}"
+
+    def clean(self):
+        from .indicators import BULLETIN_KEYS, label
+        if self.indicator not in BULLETIN_KEYS and label(self.indicator) == self.indicator:
+            raise ValidationError({"indicator": _("未知指标：%s") % self.indicator})
+        if self.value is not None and self.value < 0:
+            raise ValidationError({"value": _("目标值不能为负数")})
+
+
+class BulletinStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+
+
+class Bulletin(AuditedModel):
+    """The monthly patent bulletin (专利通报) of a region for a month. Published = frozen: its table,
+    charts and summary are stored as data and never recomputed or edited again."""
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="bulletins",
+                               verbose_name=_("区划"))
+    year = models.PositiveIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("月份"))
+    as_of = models.DateField(_("统计截止日"))
+    title = models.CharField(_("标题"), max_length=200)
+    status = models.CharField(_("状态"), max_length=10, choices=BulletinStatus.choices, default=BulletinStatus.DRAFT)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    summary = models.TextField(_("综述"), blank=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("发布人"))
+
+    # Bulletins are addressed to every office and the leaders; views admit staff roles only.
+    scope = Scope(public=True, change_roles=CITY_ONLY)
+
+    class Meta:
+        ordering = ["-year", "-month", "region__code"]
+        unique_together = [("region", "year", "month")]
+        verbose_name = _("专利通报")
+        verbose_name_plural = _("专利通报")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_published(self):
+        return self.status == BulletinStatus.PUBLISHED
+
+    def save(self, *args, **kwargs):
+        if self.pk and not getattr(self, "_publishing", False):
+            stored = Bulletin.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == BulletinStatus.PUBLISHED:
+                raise ValidationError(_("通报已发布，不能再修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_published:
+            raise ValidationError(_("通报已发布，不能删除。"))
+        return super().delete(*args, **kwargs)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+        return reverse("stats:bulletin_detail", args=[self.pk])
+
+
+class BulletinEventKind(models.TextChoices):
+    PREPARED = "prepared", _("生成草稿")
+    REFRESHED = "refreshed", _("重新计算")
+    PUBLISHED = "published", _("发布")
+
+
+class BulletinEvent(AuditedModel):
+    """A typed event in a bulletin's life (the timeline is data)."""
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("事件"), max_length=20, choices=BulletinEventKind.choices)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("操作人"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    scope = Scope(public=True, change_roles=CITY_ONLY)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("通报事件")
+        verbose_name_plural = _("通报事件")

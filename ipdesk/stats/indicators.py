@@ -1,0 +1,312 @@
+"""Indicator functions (SPEC section 3), computed from records for any region (with its children).
+
+Period figures count what happened in [start, end]; stock figures are as of `end`. Every module
+offers its figures through `core.indicators.indicator_provider`; `figures()` composes them and adds
+`<key>_yoy` for every number by asking the same providers for the same period one year earlier.
+
+The patent figures read the derived facts of stats.facts (rebuilt from the registry when it has
+changed), grouped by region in one query per figure, so a bulletin over a whole province costs a
+handful of queries, not one per region.
+"""
+import datetime as dt
+import logging
+from decimal import Decimal
+from importlib import import_module
+
+from django.apps import apps
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from ipdesk.core.indicators import indicator_provider, providers
+
+from . import rules
+from .facts import ensure_fresh
+from .models import CriterionKind, HighValueCriterion, PatentFact, PatentInterval
+
+log = logging.getLogger(__name__)
+
+# key: (label, unit). Other modules' keys are labelled here too so bulletins and pages read well.
+LABELS = {
+    "invention_grants": (_("发明专利授权量"), "件"),
+    "utility_grants": (_("实用新型专利授权量"), "件"),
+    "design_grants": (_("外观设计专利授权量"), "件"),
+    "patent_grants": (_("专利授权总量"), "件"),
+    "invention_applications": (_("发明专利申请量"), "件"),
+    "utility_applications": (_("实用新型专利申请量"), "件"),
+    "design_applications": (_("外观设计专利申请量"), "件"),
+    "patent_applications": (_("专利申请总量"), "件"),
+    "valid_invention_patents": (_("有效发明专利拥有量"), "件"),
+    "valid_invention_per_10k": (_("每万人口发明专利拥有量"), "件"),
+    "high_value_invention_patents": (_("高价值发明专利拥有量"), "件"),
+    "high_value_per_10k": (_("每万人口高价值发明专利拥有量"), "件"),
+    "pct_applications": (_("PCT国际专利申请量"), "件"),
+    "trademark_registrations": (_("商标注册量"), "件"),
+    "valid_trademarks": (_("有效注册商标量"), "件"),
+    "pledged_patents": (_("专利质押数量"), "件"),
+    "pledge_amount_10k_yuan": (_("专利质押融资金额"), "万元"),
+    "pledge_enterprises_over_10m": (_("质押融资超千万元企业"), "家"),
+    "abnormal_withdrawal_rate": (_("非正常专利申请撤回率"), ""),
+}
+for _kind, _label in CriterionKind.choices:
+    LABELS[f"high_value_{_kind}"] = (_label, "件")
+
+# The figures of the monthly bulletin, in order (a key without values anywhere is left out).
+BULLETIN_KEYS = ["invention_grants", "valid_invention_patents", "valid_invention_per_10k",
+                 "high_value_invention_patents", "pct_applications", "pledge_amount_10k_yuan"]
+# Keys a target can be set for: the bulletin's, plus any other figure.
+TARGET_KEYS = BULLETIN_KEYS + ["patent_grants", "patent_applications", "trademark_registrations", "pledged_patents"]
+
+
+def label(key):
+    return str(LABELS[key][0]) if key in LABELS else key
+
+
+def unit(key):
+    return LABELS[key][1] if key in LABELS else ""
+
+
+# ---- High-value criteria ------------------------------------------------------------------------
+DEFAULT_CRITERIA = [
+    (CriterionKind.STRATEGIC, "战略性新兴产业发明专利", 0),
+    (CriterionKind.OVERSEAS, "在海外有同族专利权的发明专利", 0),
+    (CriterionKind.MAINTAINED, "维持年限超过10年的发明专利", 10),
+    (CriterionKind.PLEDGE, "实现较高质押融资金额的发明专利", 0),
+    (CriterionKind.AWARD, "获得国家科学技术奖或中国专利奖的发明专利", 0),
+]
+
+
+def criteria():
+    """The enabled criteria (the office edits them); defaults when none are configured."""
+    rows = list(HighValueCriterion.objects.all())
+    if not rows:
+        rows = [HighValueCriterion(kind=k, name=n, threshold=t, sort_order=i) for i, (k, n, t) in enumerate(DEFAULT_CRITERIA)]
+    return [c for c in rows if c.enabled]
+
+
+NEVER = Q(pk__lt=0)
+
+
+def _years_before(date, years):
+    try:
+        return date.replace(year=date.year - years)
+    except ValueError:
+        return date.replace(year=date.year - years, day=28)
+
+
+def _criterion_q(criterion, end):
+    if criterion.kind == CriterionKind.STRATEGIC:
+        return Q(strategic=True)
+    if criterion.kind == CriterionKind.OVERSEAS:
+        return Q(overseas_family=True)
+    if criterion.kind == CriterionKind.MAINTAINED:
+        # maintained over N years: in force and filed more than N years before the date (the term runs from filing)
+        return Q(filing_date__lt=_years_before(end, int(criterion.threshold or 10)))
+    if criterion.kind == CriterionKind.PLEDGE:
+        # Any pledge registered by the date; the amount per patent is not a registry field (see README of stats).
+        return Q(first_pledge__lte=end)
+    if criterion.kind == CriterionKind.AWARD:
+        from ipdesk.registry.models import Patent
+        numbers = [n.strip() for n in criterion.application_numbers.splitlines() if n.strip()]
+        ids = list(Patent.objects.filter(application_no__in=numbers).values_list("id", flat=True))
+        return Q(patent_id__in=ids) if ids else NEVER
+    return NEVER
+
+
+# ---- Patent figures (grouped by region, rolled up to any ancestor) ---------------------------------
+class _Tree:
+    """Region paths and populations, loaded once per computation."""
+
+    def __init__(self):
+        from ipdesk.regions.models import Population, Region
+        self.paths = dict(Region.objects.values_list("id", "path"))
+        self.pop = {}
+        for region_id, year, population in Population.objects.values_list("region_id", "year", "population"):
+            self.pop.setdefault(region_id, []).append((year, population))
+
+    def population(self, region_id, year):
+        rows = sorted(r for r in self.pop.get(region_id, []) if r[0] <= year)
+        return rows[-1][1] if rows else None
+
+    def subtree_ids(self, regions):
+        prefixes = tuple(r.path for r in regions)
+        return [rid for rid, path in self.paths.items() if path.startswith(prefixes)]
+
+    def rollup(self, regions, rows, region_field):
+        """Sum rows (dicts of counts keyed by region id) into each region of `regions` (with children)."""
+        out = {r.pk: {} for r in regions}
+        targets_of = {}
+        for row in rows:
+            rid = row.pop(region_field)
+            if rid not in targets_of:
+                path = self.paths.get(rid, "")
+                targets_of[rid] = [r.pk for r in regions if path.startswith(r.path)] if path else []
+            for target in targets_of[rid]:
+                bucket = out[target]
+                for k, v in row.items():
+                    bucket[k] = bucket.get(k, 0) + (v or 0)
+        return out
+
+
+def patent_figures(regions, start, end, tree=None):
+    """Patent figures for each region (children included): {region.pk: {key: number}}.
+
+    Domestic only (mainland holders; SPEC section 3). Grants and applications count in the region of
+    the holder at the grant / filing date; the valid stock counts in the region of the holder at `end`.
+    """
+    ensure_fresh()
+    tree = tree or _Tree()
+    ids = tree.subtree_ids(regions)
+    types = ("invention", "utility", "design")
+    out = {r.pk: {} for r in regions}
+
+    grants = PatentFact.objects.filter(grant_date__gte=start, grant_date__lte=end, grant_domestic=True,
+                                       grant_region_id__in=ids).values("grant_region_id", "patent_type") \
+        .annotate(n=Count("id")).order_by()
+    rows = [{"grant_region_id": g["grant_region_id"], f"{g['patent_type']}_grants": g["n"]} for g in grants]
+    for rid, vals in tree.rollup(regions, rows, "grant_region_id").items():
+        out[rid].update({f"{t}_grants": vals.get(f"{t}_grants", 0) for t in types})
+        out[rid]["patent_grants"] = sum(vals.values())
+
+    filings = PatentFact.objects.filter(filing_date__gte=start, filing_date__lte=end, filing_domestic=True,
+                                        filing_region_id__in=ids).values("filing_region_id", "patent_type") \
+        .annotate(n=Count("id"), pct=Count("id", filter=Q(pct=True))).order_by()
+    rows = [{"filing_region_id": f["filing_region_id"], f"{f['patent_type']}_applications": f["n"],
+             "pct_applications": f["pct"]} for f in filings]
+    for rid, vals in tree.rollup(regions, rows, "filing_region_id").items():
+        out[rid].update({f"{t}_applications": vals.get(f"{t}_applications", 0) for t in types})
+        out[rid]["patent_applications"] = sum(vals.get(f"{t}_applications", 0) for t in types)
+        out[rid]["pct_applications"] = vals.get("pct_applications", 0)
+
+    active = criteria()
+    qs = {c.kind: _criterion_q(c, end) for c in active}
+    any_q = NEVER
+    for q in qs.values():
+        any_q |= q
+    stock = PatentInterval.objects.filter(patent_type="invention", domestic=True, start__lte=end, region_id__in=ids) \
+        .filter(Q(end__isnull=True) | Q(end__gt=end)).values("region_id") \
+        .annotate(valid=Count("id"), high_value=Count("id", filter=any_q),
+                  **{f"hv_{kind}": Count("id", filter=q) for kind, q in qs.items()}).order_by()
+    rolled = tree.rollup(regions, [dict(s) for s in stock], "region_id")
+    for r in regions:
+        vals = rolled[r.pk]
+        o = out[r.pk]
+        o["valid_invention_patents"] = vals.get("valid", 0)
+        o["high_value_invention_patents"] = vals.get("high_value", 0) if active else 0
+        for c in active:
+            o[f"high_value_{c.kind}"] = vals.get(f"hv_{c.kind}", 0)
+        population = tree.population(r.pk, end.year)
+        o["population"] = population
+        o["valid_invention_per_10k"] = rules.per_10k(o["valid_invention_patents"], population)
+        o["high_value_per_10k"] = rules.per_10k(o["high_value_invention_patents"], population)
+
+    from ipdesk.registry.models import Trademark
+    marks = Trademark.objects.filter(region_id__in=ids).values("region_id").annotate(
+        registered=Count("id", filter=Q(registration_date__gte=start, registration_date__lte=end)),
+        valid=Count("id", filter=Q(registration_date__lte=end) & (Q(expiry_date__isnull=True) | Q(expiry_date__gte=end))
+                    & ~Q(status="cancelled"))).order_by()
+    for rid, vals in tree.rollup(regions, [dict(m) for m in marks], "region_id").items():
+        out[rid]["trademark_registrations"] = vals.get("registered", 0)
+        out[rid]["valid_trademarks"] = vals.get("valid", 0)
+    return out
+
+
+@indicator_provider
+def patent_indicators(region, start, end):
+    """Patents, high-value patents, PCT and trademarks of `region` (stats' own provider)."""
+    return patent_figures([region], start, end)[region.pk]
+
+
+# ---- Composition ----------------------------------------------------------------------------------
+_discovered = False
+
+
+def discover():
+    """Import every app's indicators module so its providers register."""
+    global _discovered
+    if _discovered:
+        return
+    for config in apps.get_app_configs():
+        if config.name.startswith("ipdesk.") and config.name != "ipdesk.stats":
+            try:
+                import_module(f"{config.name}.indicators")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.indicators":
+                    raise
+    _discovered = True
+
+
+def _number(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def raw_figures(regions, start, end, tree=None):
+    """All providers' figures for each region over [start, end]: {region.pk: {key: value}}."""
+    discover()
+    out = patent_figures(regions, start, end, tree)
+    for provider in providers():
+        if provider is patent_indicators:
+            continue
+        for r in regions:
+            try:
+                values = provider(r, start, end) or {}
+            except Exception:  # one module's broken figure must not take the bulletin down
+                log.exception("indicator provider %s failed", getattr(provider, "__name__", provider))
+                continue
+            out[r.pk].update({k: _number(v) for k, v in values.items()})
+    return out
+
+
+def is_number(value):
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def figures_many(regions, as_of, start=None):
+    """Figures with YoY for each region: {region.pk: {key: value, key_yoy: fraction}}."""
+    start = rules.period_start(as_of, start)
+    if start > as_of:
+        raise ValueError("统计起始日期不能晚于截止日期")
+    tree = _Tree()
+    current = raw_figures(regions, start, as_of, tree)
+    previous = raw_figures(regions, rules.one_year_earlier(start), rules.one_year_earlier(as_of), tree)
+    out = {}
+    for r in regions:
+        cur, prev = current[r.pk], previous[r.pk]
+        row = {"region": r.code, "region_name": r.name, "from": start.isoformat(), "as_of": as_of.isoformat()}
+        for key, value in cur.items():
+            row[key] = value
+            if is_number(value) and key != "population":
+                row[f"{key}_yoy"] = rules.yoy(value, prev.get(key)) if is_number(prev.get(key)) else None
+        out[r.pk] = row
+    return out
+
+
+def figures(region, as_of, start=None):
+    """One region's figures with YoY — what `ipdesk indicators`, the API and the dashboard show."""
+    return figures_many([region], as_of, start)[region.pk]
+
+
+# ---- Single figures by name (for readers and tests) -----------------------------------------------
+def invention_grants(region, start, end):
+    """发明专利授权量: invention patents granted in [start, end] to domestic holders of the region."""
+    return patent_figures([region], start, end)[region.pk]["invention_grants"]
+
+
+def valid_invention_patents(region, as_of):
+    """有效发明专利拥有量: domestic invention patents in force on `as_of`, in the holder's region that day."""
+    return patent_figures([region], as_of, as_of)[region.pk]["valid_invention_patents"]
+
+
+def pct_applications(region, start, end):
+    """PCT国际专利申请量: international applications filed in [start, end] by domestic holders of the region."""
+    return patent_figures([region], start, end)[region.pk]["pct_applications"]
+
+
+def parse_date(text, what="日期"):
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ValueError(f"{what}格式不正确：{text}（应为 YYYY-MM-DD，例如 2022-12-31）") from None
