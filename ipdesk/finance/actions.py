@@ -1,0 +1,279 @@
+"""State transitions of financing and insurance; each writes a typed event row.
+
+Pledges: `register_pledge` checks every patent (finance.rules) and writes registry.PatentEvent
+"pledge" on each; `release_pledge` writes "pledge_release". Subsidies: `submit_application`,
+`approve_application`, `reject_application`, `pay_application`. Policies: `compute_policy_subsidies`.
+Every function runs in one transaction, so a refusal leaves nothing half-saved.
+"""
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from ipdesk.registry.models import Patent, PatentEvent
+from ipdesk.registry.rules import InvalidIdentifier, normalize_application_no
+
+from . import rules
+from .choices import InsuranceType, PledgeEventKind, PledgeStatus, SubsidyEventKind, SubsidyStatus
+from .models import (InsurancePolicy, InsuranceSubsidyRule, InterestSubsidyApplication, Pledge, PledgeEvent,
+                     SubsidyEvent, SubsidyRule)
+
+
+# ---- Pledges -------------------------------------------------------------------------------
+def patents_from_numbers(text_or_list, queryset=None):
+    """Patents named by application numbers (a list, or text split on whitespace, commas, ；、).
+
+    Raises ValidationError listing every number that is malformed or not in the registry.
+    """
+    import re
+    items = text_or_list if isinstance(text_or_list, (list, tuple)) else \
+        [p for p in re.split(r"[\s,，;；、]+", text_or_list or "") if p]
+    errors, numbers = [], []
+    for raw in items:
+        try:
+            numbers.append(normalize_application_no(raw))
+        except InvalidIdentifier as exc:
+            errors.append(str(exc))
+    qs = queryset if queryset is not None else Patent.objects.all()
+    found = {p.application_no: p for p in qs.filter(application_no__in=numbers)}
+    errors += [f"专利 {no}：登记簿中没有该专利（或不在您的数据范围内）" for no in numbers if no not in found]
+    if errors:
+        raise ValidationError(errors)
+    return [found[no] for no in dict.fromkeys(numbers)]
+
+
+def patent_facts(patents, exclude_pledge=None):
+    """rules.PatentFacts for each patent, with the other effective pledges it is already in."""
+    ids = [p.pk for p in patents]
+    pledged = {}
+    through = Pledge.patents.through.objects.filter(patent_id__in=ids, pledge__status=PledgeStatus.EFFECTIVE)
+    if exclude_pledge is not None:
+        through = through.exclude(pledge=exclude_pledge)
+    for patent_id, no in through.values_list("patent_id", "pledge__registration_no"):
+        pledged.setdefault(patent_id, []).append(no)
+    return [rules.PatentFacts(application_no=p.application_no, holder_id=p.holder_id, holder_name=p.holder_name,
+                              legal_status=p.legal_status, grant_date=p.grant_date, lapse_date=p.lapse_date,
+                              pledged_in=tuple(pledged.get(p.pk, ()))) for p in patents]
+
+
+def check_pledge(pledgor, patents, registration_date):
+    """Raise ValidationError({"patents": [...]}) naming each patent that cannot be pledged and why."""
+    problems = rules.check_pledge_patents(patent_facts(patents), pledgor.pk if pledgor else None, registration_date)
+    if problems:
+        raise ValidationError({"patents": rules.describe_problems(problems)})
+
+
+@transaction.atomic
+def register_pledge(*, registration_no, pledgor, pledgee, patents, amount_10k_yuan, registration_date,
+                    start_date=None, end_date=None, note="", user=None):
+    """Register a pledge (质押登记): check, save, and write a PatentEvent "pledge" on each patent."""
+    if Pledge.objects.filter(registration_no=registration_no).exists():
+        raise ValidationError({"registration_no": [f"登记号 {registration_no} 已存在"]})
+    if pledgee is None or pledgee.dictionary != "bank":
+        raise ValidationError({"pledgee": ["质权人须为数据字典“bank”中的银行"]})
+    patents = list(Patent.objects.select_for_update().filter(pk__in=[p.pk for p in patents]))
+    check_pledge(pledgor, patents, registration_date)
+    pledge = Pledge(registration_no=registration_no, pledgor=pledgor, pledgee=pledgee, amount_10k_yuan=amount_10k_yuan,
+                    registration_date=registration_date, start_date=start_date, end_date=end_date, note=note)
+    pledge.full_clean()
+    pledge.save()
+    pledge.patents.set(patents)
+    for patent in patents:
+        PatentEvent.objects.get_or_create(
+            patent=patent, kind="pledge", date=registration_date, owner_after=pledgor.name,
+            defaults={"owner_before": pledgor.name, "source": "pledge",
+                      "note": f"质押登记 {registration_no}，质权人 {pledgee.label}，{amount_10k_yuan} 万元"})
+    PledgeEvent.objects.create(pledge=pledge, kind=PledgeEventKind.REGISTERED, date=registration_date, user=user,
+                               note=f"{len(patents)} 件专利，{amount_10k_yuan} 万元")
+    return pledge
+
+
+@transaction.atomic
+def release_pledge(pledge, date, user=None, note=""):
+    """Release a pledge (质押解除): only an effective pledge, not before it was registered."""
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if pledge.status != PledgeStatus.EFFECTIVE:
+        raise ValidationError(f"质押 {pledge.registration_no} 当前状态为“{pledge.get_status_display()}”，只有有效的质押可以解除")
+    if date < pledge.registration_date:
+        raise ValidationError(f"解除日 {date:%Y-%m-%d} 不能早于登记日 {pledge.registration_date:%Y-%m-%d}")
+    pledge.status = PledgeStatus.RELEASED
+    pledge.released_on = date
+    pledge.save()
+    for patent in pledge.patents.all():
+        PatentEvent.objects.get_or_create(
+            patent=patent, kind="pledge_release", date=date, owner_after=pledge.pledgor.name,
+            defaults={"owner_before": pledge.pledgor.name, "source": "pledge",
+                      "note": f"质押解除 {pledge.registration_no}"})
+    PledgeEvent.objects.create(pledge=pledge, kind=PledgeEventKind.RELEASED, date=date, user=user, note=note)
+    return pledge
+
+
+# ---- Interest subsidies (贴息) ---------------------------------------------------------------
+_COUNTED = (SubsidyStatus.APPROVED, SubsidyStatus.PAID)
+
+
+def _overlaps(start, end, other_start, other_end):
+    return start <= other_end and other_start <= end
+
+
+def application_working(app):
+    """The year's rule applied to one application: rules.Working (lines + amount) and the rule."""
+    rule = SubsidyRule.objects.filter(year=app.year).first()
+    if rule is None:
+        return rules.no_rule_working("贴息", app.year), None
+    already = (InterestSubsidyApplication.objects.filter(enterprise=app.enterprise_id, year=app.year, status__in=_COUNTED)
+               .exclude(pk=app.pk).aggregate(s=Sum("subsidy_yuan"))["s"] or Decimal("0"))
+    conditions = []
+    if rule.requires_pledge:
+        ok = app.pledge_id is not None and app.pledge.pledgor_id == app.enterprise_id
+        conditions.append(("有本企业的专利质押登记", ok))
+    if rule.requires_insurance:
+        ok = any(_overlaps(app.loan_start, app.loan_end, p.start_date, p.end_date)
+                 for p in InsurancePolicy.objects.filter(enterprise=app.enterprise_id,
+                                                         insurance_type=InsuranceType.PLEDGE_GUARANTEE))
+        conditions.append(("贷款期内投保知识产权质押融资保证保险", ok))
+    if rule.min_loan_10k_yuan:
+        conditions.append((f"贷款金额不低于 {rule.min_loan_10k_yuan} 万元", app.loan_amount_10k_yuan >= rule.min_loan_10k_yuan))
+    return rules.interest_subsidy(app.interest_paid_yuan, rule.interest_share, rule.cap_per_enterprise_yuan,
+                                  already, conditions), rule
+
+
+def _apply_working(app):
+    working, rule = application_working(app)
+    app.rule = rule
+    app.subsidy_yuan = working.amount
+    app.working = working.as_list()
+    return working
+
+
+def _event(app, kind, user, note="", amount=None):
+    SubsidyEvent.objects.create(application=app, kind=kind, user=user, note=note,
+                                amount_yuan=app.subsidy_yuan if amount is None else amount)
+
+
+def _locked(app):
+    return InterestSubsidyApplication.objects.select_for_update().get(pk=app.pk)
+
+
+@transaction.atomic
+def submit_application(app, user=None):
+    """Save a new application (or re-save an unreviewed one) with its computed subsidy."""
+    if app.pk and _locked(app).status != SubsidyStatus.SUBMITTED:
+        raise ValidationError("已审核的贴息申请不能修改")
+    app.full_clean()
+    new = app.pk is None
+    _apply_working(app)
+    app.save()
+    _event(app, SubsidyEventKind.SUBMITTED if new else SubsidyEventKind.RECOMPUTED, user)
+    return app
+
+
+@transaction.atomic
+def approve_application(app, user=None, note=""):
+    """审核通过: recomputed at this moment, so the cap counts every approval made before it."""
+    app = _locked(app)
+    if app.status != SubsidyStatus.SUBMITTED:
+        raise ValidationError(f"当前状态为“{app.get_status_display()}”，只有“已申报”的申请可以审核")
+    # Serialise approvals of the same enterprise and year so two officers cannot both use the cap.
+    list(InterestSubsidyApplication.objects.select_for_update().filter(enterprise=app.enterprise_id, year=app.year))
+    _apply_working(app)
+    app.status = SubsidyStatus.APPROVED
+    app.save()
+    _event(app, SubsidyEventKind.APPROVED, user, note)
+    return app
+
+
+@transaction.atomic
+def reject_application(app, user=None, note=""):
+    app = _locked(app)
+    if app.status != SubsidyStatus.SUBMITTED:
+        raise ValidationError(f"当前状态为“{app.get_status_display()}”，只有“已申报”的申请可以审核")
+    if not note.strip():
+        raise ValidationError("审核不通过须填写理由")
+    app.status = SubsidyStatus.REJECTED
+    app.save()
+    _event(app, SubsidyEventKind.REJECTED, user, note, amount=Decimal("0"))
+    return app
+
+
+@transaction.atomic
+def pay_application(app, date, user=None, note=""):
+    app = _locked(app)
+    if app.status != SubsidyStatus.APPROVED:
+        raise ValidationError(f"当前状态为“{app.get_status_display()}”，只有“审核通过”的申请可以拨付")
+    app.status = SubsidyStatus.PAID
+    app.paid_on = date
+    app.save()
+    _event(app, SubsidyEventKind.PAID, user, note)
+    return app
+
+
+# ---- Insurance premium subsidies (保费补贴) ---------------------------------------------------
+def check_policy_patents(policy, patents):
+    """Covered patents must be granted, in force at the start of cover, and held by the insured."""
+    facts = [f for f in patent_facts(patents)]
+    facts = [rules.PatentFacts(**{**f.__dict__, "pledged_in": ()}) for f in facts]  # a pledged patent can be insured
+    problems = [(f.application_no, r) for f in facts
+                if (r := rules.pledge_patent_problems(f, policy.enterprise_id, policy.start_date))]
+    if problems:
+        raise ValidationError({"patents": [m.replace("不是出质人", "不是投保企业")
+                                           for m in rules.describe_problems(problems)]})
+
+
+@transaction.atomic
+def compute_policy_subsidies(enterprise_id, insurance_type, year):
+    """Recompute the subsidies of one enterprise's policies of a type and year, in start order,
+    each counting the subsidies before it against the cap (保费补贴 每家企业每险种每年上限)."""
+    rule = InsuranceSubsidyRule.objects.filter(year=year, insurance_type=insurance_type).first()
+    already = Decimal("0")
+    policies = list(InsurancePolicy.objects.select_for_update().filter(
+        enterprise=enterprise_id, insurance_type=insurance_type, start_date__year=year).order_by("start_date", "pk"))
+    for policy in policies:
+        if rule is None:
+            working = rules.no_rule_working("保费补贴", year)
+        else:
+            working = rules.insurance_subsidy(policy.premium_yuan, rule.premium_share, rule.cap_per_enterprise_yuan,
+                                              already)
+        already += working.amount
+        if (policy.subsidy_yuan != working.amount or policy.working != working.as_list()
+                or policy.rule_id != (rule.pk if rule else None)):
+            policy.rule, policy.subsidy_yuan, policy.working = rule, working.amount, working.as_list()
+            policy.save(update_fields=["rule", "subsidy_yuan", "working"])
+    return policies
+
+
+@transaction.atomic
+def save_policy(policy, patents=None, user=None, previous=None):
+    """Save a policy (and its covered patents) and recompute the subsidies it affects.
+
+    previous: (enterprise_id, type, year) before an edit, so the group it left is recomputed too.
+    """
+    policy.full_clean()
+    if patents is not None:
+        check_policy_patents(policy, patents)
+    policy.save()
+    if patents is not None:
+        policy.patents.set(patents)
+    groups = {(policy.enterprise_id, policy.insurance_type, policy.start_date.year)}
+    if previous:
+        groups.add(previous)
+    for group in groups:
+        compute_policy_subsidies(*group)
+    policy.refresh_from_db()
+    return policy
+
+
+def today():
+    return timezone.localdate()
+
+
+def parse_date(value, label="日期"):
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationError(f"{label}格式不正确：{value}（应为 YYYY-MM-DD）")

@@ -1,0 +1,92 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .models import (FundedProject, InsurancePolicy, InsuranceSubsidyRule, InterestSubsidyApplication, MatchmakingEvent,
+                     PatentAward, Pledge, Standard, SubsidyRule, TrainingClass)
+
+
+class PledgeTable(tables.Table):
+    registration_no = tables.Column(linkify=True)
+    patent_count = tables.Column(_("专利数"), accessor="patent_count", orderable=False, empty_values=())
+
+    def render_patent_count(self, record):
+        return record.patents.count()
+
+    class Meta:
+        model = Pledge
+        fields = ("registration_no", "pledgor", "pledgee", "amount_10k_yuan", "registration_date", "end_date", "status")
+        sequence = ("registration_no", "pledgor", "pledgee", "patent_count", "...")
+
+
+class MatchmakingEventTable(tables.Table):
+    title = tables.Column(linkify=True)
+
+    class Meta:
+        model = MatchmakingEvent
+        fields = ("title", "date", "region", "location", "attendee_count", "intended_amount_10k_yuan")
+
+
+class SubsidyRuleTable(tables.Table):
+    name = tables.Column(linkify=True)
+
+    class Meta:
+        model = SubsidyRule
+        fields = ("year", "name", "interest_share", "cap_per_enterprise_yuan", "requires_pledge", "requires_insurance",
+                  "min_loan_10k_yuan")
+
+
+class InsuranceSubsidyRuleTable(tables.Table):
+    insurance_type = tables.Column(linkify=True)
+
+    class Meta:
+        model = InsuranceSubsidyRule
+        fields = ("year", "insurance_type", "premium_share", "cap_per_enterprise_yuan", "basis")
+
+
+class InterestSubsidyApplicationTable(tables.Table):
+    enterprise = tables.Column(linkify=lambda record: record.get_absolute_url())
+
+    class Meta:
+        model = InterestSubsidyApplication
+        fields = ("enterprise", "year", "bank", "loan_amount_10k_yuan", "interest_paid_yuan", "subsidy_yuan", "status")
+
+
+class InsurancePolicyTable(tables.Table):
+    policy_no = tables.Column(linkify=True)
+
+    class Meta:
+        model = InsurancePolicy
+        fields = ("policy_no", "insurer", "enterprise", "insurance_type", "premium_yuan", "cover_yuan", "start_date",
+                  "end_date", "subsidy_yuan")
+
+
+class FundedProjectTable(tables.Table):
+    name = tables.Column(linkify=True)
+
+    class Meta:
+        model = FundedProject
+        fields = ("name", "kind", "level", "recipient_name", "region", "year", "amount_10k_yuan", "status")
+
+
+class StandardTable(tables.Table):
+    code = tables.Column(linkify=True)
+
+    class Meta:
+        model = Standard
+        fields = ("code", "name", "kind", "region", "gi_product", "pilot", "issued_on")
+
+
+class PatentAwardTable(tables.Table):
+    enterprise_name = tables.Column(linkify=lambda record: record.get_absolute_url())
+
+    class Meta:
+        model = PatentAward
+        fields = ("year", "kind", "grade", "enterprise_name", "patent_title", "region")
+
+
+class TrainingClassTable(tables.Table):
+    title = tables.Column(linkify=True)
+
+    class Meta:
+        model = TrainingClass
+        fields = ("title", "start_date", "end_date", "region", "organiser", "attendee_count")

@@ -1,0 +1,268 @@
+"""Pages of financing, insurance, projects, standards, awards and training.
+
+Everything starts from `Model.objects.restrict(user, action)` through core.views; state changes
+(release a pledge, approve / reject / pay a subsidy) call finance.actions and answer with a clear
+message, never a 500.
+"""
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from ipdesk.core.scoping import CHANGE, VIEW
+from ipdesk.core.views import (ObjectCreateView, ObjectDetailView, ObjectUpdateView, ScopedMixin,
+                               scoped_object_or_404)
+from ipdesk.regions.models import Region
+
+from . import actions, rules
+from .choices import SubsidyStatus
+from ipdesk.core.exports import Column
+from ipdesk.core.views import ObjectListView
+
+from .filters import InsurancePolicyFilter, InterestSubsidyApplicationFilter, PledgeFilter
+from .tables import InsurancePolicyTable, InterestSubsidyApplicationTable, PledgeTable
+from .forms import (DecisionForm, InsurancePolicyForm, InterestSubsidyApplicationForm, PledgeEditForm, PledgeForm,
+                    ReleaseForm)
+from .indicators import finance_indicators
+from .models import FundedProject, InsurancePolicy, InterestSubsidyApplication, Pledge
+
+
+class _WithUser:
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.user = self.request.user
+        return form
+
+
+def _numbers(obj):
+    return "；".join(obj.patents.values_list("application_no", flat=True))
+
+
+# Headers are the ones finance/imports.py accepts, so an exported file imports back unchanged.
+PLEDGE_COLUMNS = [
+    Column("登记号", "registration_no"), Column("出质人", "pledgor.name"), Column("统一社会信用代码", "pledgor.uscc"),
+    Column("质权人", "pledgee.label"), Column("质押金额（万元）", "amount_10k_yuan"),
+    Column("登记日", "registration_date"), Column("债务起始日", "start_date"), Column("债务到期日", "end_date"),
+    Column("专利申请号", _numbers), Column("状态", "get_status_display"), Column("解除日", "released_on"),
+]
+POLICY_COLUMNS = [
+    Column("保单号", "policy_no"), Column("保险机构", "insurer.label"), Column("投保企业", "enterprise.name"),
+    Column("统一社会信用代码", "enterprise.uscc"), Column("险种", "get_insurance_type_display"),
+    Column("保费（元）", "premium_yuan"), Column("保险金额（元）", "cover_yuan"), Column("保险起期", "start_date"),
+    Column("保险止期", "end_date"), Column("专利申请号", _numbers), Column("保费补贴（元）", "subsidy_yuan"),
+]
+APPLICATION_COLUMNS = [
+    Column("申请企业", "enterprise.name"), Column("统一社会信用代码", "enterprise.uscc"), Column("年度", "year"),
+    Column("贷款银行", "bank.label"), Column("贷款金额（万元）", "loan_amount_10k_yuan"),
+    Column("贷款起始日", "loan_start"), Column("贷款到期日", "loan_end"), Column("实付利息（元）", "interest_paid_yuan"),
+    Column("核定贴息（元）", "subsidy_yuan"), Column("状态", "get_status_display"),
+]
+
+
+# ---- Pledges -------------------------------------------------------------------------------
+class PledgeListView(ObjectListView):
+    model = Pledge
+    table_class = PledgeTable
+    filterset_class = PledgeFilter
+    export_columns = PLEDGE_COLUMNS
+    create_url = "finance:pledge_add"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("pledgor", "pledgee")
+
+
+class PledgeDetailView(ObjectDetailView):
+    model = Pledge
+    template_name = "finance/pledge_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["patents"] = self.object.patents.order_by("application_no")
+        ctx["events"] = self.object.events.select_related("user")
+        ctx["release_form"] = ReleaseForm(initial={"date": actions.today()})
+        return ctx
+
+
+class PledgeCreateView(_WithUser, ObjectCreateView):
+    model = Pledge
+    form_class = PledgeForm
+
+
+class PledgeUpdateView(ObjectUpdateView):
+    model = Pledge
+    form_class = PledgeEditForm
+
+
+class PledgeReleaseView(ScopedMixin, View):
+    model = Pledge
+    action = CHANGE
+
+    def post(self, request, pk):
+        pledge = scoped_object_or_404(Pledge, request.user, pk, CHANGE)
+        form = ReleaseForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("解除失败：请填写正确的解除日（YYYY-MM-DD）。"))
+            return redirect(pledge.get_absolute_url())
+        try:
+            actions.release_pledge(pledge, form.cleaned_data["date"], request.user, form.cleaned_data["note"])
+        except ValidationError as exc:
+            messages.error(request, _("解除失败：") + "；".join(exc.messages))
+        else:
+            messages.success(request, _("质押已解除，已在各专利写入“质押解除”法律状态事件。"))
+        return redirect(pledge.get_absolute_url())
+
+
+# ---- Interest subsidies --------------------------------------------------------------------
+class ApplicationListView(ObjectListView):
+    model = InterestSubsidyApplication
+    table_class = InterestSubsidyApplicationTable
+    filterset_class = InterestSubsidyApplicationFilter
+    export_columns = APPLICATION_COLUMNS
+    create_url = "finance:interestsubsidyapplication_add"
+
+
+class ApplicationDetailView(ObjectDetailView):
+    model = InterestSubsidyApplication
+    template_name = "finance/application_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["events"] = self.object.events.select_related("user")
+        ctx["decision_form"] = DecisionForm(initial={"date": actions.today()})
+        ctx["can_edit"] = ctx["can_edit"] and self.object.status == SubsidyStatus.SUBMITTED
+        return ctx
+
+
+class ApplicationCreateView(_WithUser, ObjectCreateView):
+    model = InterestSubsidyApplication
+    form_class = InterestSubsidyApplicationForm
+
+
+class ApplicationUpdateView(_WithUser, ObjectUpdateView):
+    model = InterestSubsidyApplication
+    form_class = InterestSubsidyApplicationForm
+
+    def get_queryset(self):
+        return super().get_queryset().filter(status=SubsidyStatus.SUBMITTED)  # reviewed: no longer editable
+
+
+class ApplicationDecisionView(ScopedMixin, View):
+    """POST approve / reject / pay (审核通过 / 审核不通过 / 拨付)."""
+    model = InterestSubsidyApplication
+    action = CHANGE
+    steps = {"approve": ("审核通过", lambda app, user, data: actions.approve_application(app, user, data["note"])),
+             "reject": ("审核不通过", lambda app, user, data: actions.reject_application(app, user, data["note"])),
+             "pay": ("拨付", lambda app, user, data: actions.pay_application(app, data["date"] or actions.today(), user,
+                                                                              data["note"]))}
+
+    def post(self, request, pk, step):
+        app = scoped_object_or_404(InterestSubsidyApplication, request.user, pk, CHANGE)
+        if step not in self.steps:
+            raise Http404
+        label, func = self.steps[step]
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("%(s)s失败：日期格式不正确（YYYY-MM-DD）。") % {"s": label})
+            return redirect(app.get_absolute_url())
+        try:
+            func(app, request.user, form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _("%(s)s失败：") % {"s": label} + "；".join(exc.messages))
+        else:
+            messages.success(request, _("已%(s)s。") % {"s": label})
+        return redirect(app.get_absolute_url())
+
+
+# ---- Insurance -----------------------------------------------------------------------------
+class PolicyListView(ObjectListView):
+    model = InsurancePolicy
+    table_class = InsurancePolicyTable
+    filterset_class = InsurancePolicyFilter
+    export_columns = POLICY_COLUMNS
+    create_url = "finance:insurancepolicy_add"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("insurer", "enterprise")
+
+
+class PolicyDetailView(ObjectDetailView):
+    model = InsurancePolicy
+    template_name = "finance/policy_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["patents"] = self.object.patents.order_by("application_no")
+        return ctx
+
+
+class PolicyCreateView(_WithUser, ObjectCreateView):
+    model = InsurancePolicy
+    form_class = InsurancePolicyForm
+
+
+class PolicyUpdateView(_WithUser, ObjectUpdateView):
+    model = InsurancePolicy
+    form_class = InsurancePolicyForm
+
+
+# ---- Projects ------------------------------------------------------------------------------
+class ProjectDetailView(ObjectDetailView):
+    model = FundedProject
+    template_name = "finance/project_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["milestones"] = self.object.milestones.all()
+        ctx["standards"] = self.object.standards.all()
+        return ctx
+
+
+# ---- Figures -------------------------------------------------------------------------------
+FIGURE_ROWS = [
+    ("pledged_patents", _("质押专利（件）")), ("pledge_count", _("质押登记（笔）")),
+    ("pledge_amount_10k_yuan", _("质押金额（万元）")), ("pledge_enterprises_over_10m", _("质押超1000万元企业（家）")),
+    ("insurance_policies", _("专利保险保单（份）")), ("insurers", _("保险机构（家）")),
+    ("insurance_enterprises", _("投保企业（家）")), ("insurance_patents", _("承保专利（件）")),
+    ("insurance_premium_10k_yuan", _("保费（万元）")), ("insurance_subsidy_10k_yuan", _("保费补贴（万元）")),
+    ("projects", _("资助项目（个）")), ("project_funds_10k_yuan", _("项目资金（万元）")),
+]
+
+
+class FiguresView(ScopedMixin, TemplateView):
+    """质押融资、专利保险、项目资金 by region and year, with the same period of the previous year."""
+    model = Pledge
+    template_name = "finance/figures.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        regions = Region.objects.restrict(user, VIEW).exclude(level="province")
+        if user.role == "district_officer" and not user.is_superuser and user.region_id:
+            regions = regions.filter(path__startswith=user.region.path)
+        elif not user.has_role("city_officer", "leader"):
+            raise Http404  # figures are for officers and leaders
+        code = self.request.GET.get("region") or (user.region.code if user.region_id else "")
+        region = regions.filter(code=code).first() or regions.order_by("path").first()
+        if region is None:
+            raise Http404
+        try:
+            year = int(self.request.GET.get("year") or actions.today().year - 1)
+            if not 1985 <= year <= 2100:
+                raise ValueError
+        except ValueError:
+            messages.error(self.request, _("年度应为 1985–2100 之间的整数，已显示上一年度。"))
+            year = actions.today().year - 1
+        current = finance_indicators(region, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        previous = finance_indicators(region, datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31))
+        rows = [{"key": key, "label": label, "value": current[key], "previous": previous[key],
+                 "yoy": rules.percent_change(current[key], previous[key])} for key, label in FIGURE_ROWS]
+        ctx.update(region=region, year=year, rows=rows, regions=regions.order_by("path"),
+                   chart={"labels": [str(r["label"]) for r in rows[:4]],
+                          "current": [float(r["value"]) for r in rows[:4]],
+                          "previous": [float(r["previous"]) for r in rows[:4]]})
+        return ctx
