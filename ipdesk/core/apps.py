@@ -14,4 +14,9 @@ class CoreConfig(AppConfig):
     )
 
     def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
         from . import signals  # noqa: F401  (audit hooks)
+        # Job handlers and periodic tasks live in each app's tasks.py; every process (web, worker,
+        # commands) must know them, not only the huey consumer.
+        autodiscover_modules("tasks")

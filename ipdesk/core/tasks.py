@@ -1,0 +1,30 @@
+"""Platform jobs: audit-chain verification, on demand and every night."""
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from . import audit
+from .jobs import job_handler
+
+
+@job_handler("audit_verify")
+def verify_audit_chain(job):
+    checked, problems = audit.verify()
+    job.report(checked, checked)
+    if problems:
+        raise RuntimeError(f"审计日志校验失败：{len(problems)} 处问题；{problems[0]}")
+    return {"summary": f"审计日志完整：已校验 {checked} 条记录", "checked": checked}
+
+
+@db_periodic_task(crontab(hour="2", minute="30"))
+def nightly_audit_verify():
+    """Every night: a tampered audit log is reported to city officers the next morning."""
+    from ipdesk.accounts.models import User
+
+    from .jobs import start
+    from .models import Notification
+    job = start("audit_verify", "审计日志夜间校验")
+    job.refresh_from_db()
+    if job.status == "failed":
+        for officer in User.objects.filter(role="city_officer", is_active=True):
+            Notification.objects.get_or_create(recipient=officer, dedupe_key=f"audit-broken-{job.pk}", defaults={
+                "kind": "audit", "title": "审计日志校验失败", "body": job.message, "link": f"/jobs/{job.pk}/"})
