@@ -10,6 +10,7 @@ urlpatterns = [
     path("jobs/<int:pk>/status.json", views.JobStatusJSON.as_view(), name="job_status"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
+    path("audit/verify/", views.AuditVerifyView.as_view(), name="audit_verify"),
 ]
 from . import uploads  # noqa: E402  attachments (content-checked uploads, scoped downloads)
 urlpatterns += [

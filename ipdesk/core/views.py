@@ -259,3 +259,15 @@ class AuditListView(ObjectListView):
     table_class = AuditTable
     filterset_class = AuditFilter
     paginate_by = 50
+    template_name = "core/audit_list.html"
+
+
+class AuditVerifyView(LoginRequiredMixin, View):
+    """Start a verification of the audit chain as a job (city officers)."""
+
+    def post(self, request):
+        if not request.user.has_role(Role.CITY_OFFICER):
+            raise Http404
+        from .jobs import start
+        job = start("audit_verify", _("审计日志完整性校验"), request.user)
+        return redirect("core:job_detail", pk=job.pk)

@@ -44,3 +44,12 @@ def test_job_status_page_and_json(users, clients):
 def test_unknown_job_kind_is_refused(users):
     with pytest.raises(KeyError):
         jobs.start("no_such_kind", "x", users["city"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_city_officer_verifies_the_audit_chain_from_the_audit_page(users, clients):
+    response = clients["city"].post("/audit/verify/")
+    job = Job.objects.get(kind="audit_verify")
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == "done" and "审计日志完整" in job.result["summary"]
+    assert clients["district"].post("/audit/verify/").status_code == 404
