@@ -140,6 +140,8 @@ class Patent(AuditedModel):
     agency = models.CharField(_("代理机构"), max_length=200, blank=True)
     abstract = models.TextField(_("摘要"), blank=True)
     claim1 = models.TextField(_("主权项"), blank=True)
+    fee_paid_until = models.DateField(_("年费缴至"), null=True, blank=True,
+                                      help_text=_("已缴年费覆盖到的日期；为空时按申请日周年日推算下一次缴费期限"))
 
     scope = Scope(region="region", enterprise="holder", commissioner="holder__commissioner")
 
@@ -187,6 +189,7 @@ class Trademark(AuditedModel):
     name = models.CharField(_("商标名称"), max_length=200)
     nice_class = models.PositiveSmallIntegerField(_("类别"))
     owner_name = models.CharField(_("注册人"), max_length=200)
+    address = models.CharField(_("注册人地址"), max_length=300, blank=True)
     owner = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.SET_NULL, related_name="trademarks",
                               verbose_name=_("注册人企业"))
     region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,

@@ -1,0 +1,880 @@
+"""The one import pipeline (数据导入): every registry's CSV / XLSX files come in through here.
+
+An app declares what a file of one record type holds with an `ImportSpec` in `<app>/imports.py`
+and registers it; the pipeline does the rest — the same for the UI upload, the API and
+`ipdesk import KIND FILE`:
+
+    from ipdesk.core.imports import Field, ImportSpec, RowError, parse_date, register, text
+
+    @register
+    class PledgeImport(ImportSpec):
+        name = "pledges"                     # the word of `ipdesk import pledges FILE`
+        label = "专利质押"
+        model = Pledge
+        key = ("registration_no",)           # upsert key: model attnames; same key → update or unchanged
+        fields = [
+            Field("registration_no", ("质押登记号", "registration_no"), required=True),
+            Field("amount", ("质押金额(万元)", "质押金额", "amount"), parse_decimal),
+            Field("registered_on", ("登记日", "registered_on"), parse_date),
+        ]
+
+        def clean(self, values, ctx):        # parsed cells (field name → value) → model values
+            return {"registration_no": values["registration_no"], ...}   # raise RowError(field, reason)
+
+What the pipeline guarantees:
+- Reading: CSV in UTF-8 (with or without BOM) or GB18030, detected from the bytes; XLSX (first
+  sheet). Both are streamed: memory does not grow with the file. The header row may sit below a
+  few title rows; headers are matched to fields through their aliases after folding width, case,
+  spaces and punctuation, so "申请(专利权)人", "申请（专利权）人" and "Applicants" all work.
+- Every cell goes through its field's parser; a parser raises `RowError` (or ValueError) with a
+  Chinese reason. Every rejected row is reported with its line, field and reason, on screen
+  (`ImportResult.errors`, the first ERROR_SAMPLE of them) and in full as a CSV file of the rejected
+  rows with their reasons (`ImportResult.rejected_path`), which can be corrected and imported again.
+- All-or-nothing: the file runs in one transaction; if any row is rejected nothing is written,
+  unless `keep_good=True`. `dry_run=True` checks and counts, then rolls everything back.
+- Idempotent upsert on `spec.key`: a row whose values equal the stored ones is "unchanged" and not
+  written, so importing the same file twice changes nothing.
+- Batches: rows are written `batch_size` at a time (PostgreSQL: new rows by COPY; elsewhere
+  bulk_create; changed rows by bulk_update). Two rows with the same key in one file: the later wins.
+- Data scope: the user must be allowed to change the model, and each row must fall (and, when it
+  already exists, already be) inside the user's scope (a district officer imports for their district).
+- Audit: one IMPORT entry for the file (who, file name, SHA-256, counts), one IMPORT entry per batch
+  naming the keys created, and an UPDATE entry with before/after for every changed record —
+  through core.audit.record_many, so a large file costs a few inserts per batch.
+- Progress: `progress(done_fraction)` is called every few thousand rows; the UI upload runs as a
+  core.jobs job ("import") whose progress the import page polls.
+"""
+import codecs
+import csv
+import datetime as dt
+import decimal
+import hashlib
+import io
+import itertools
+import json
+import os
+import re
+import time
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+
+from . import audit
+from .models import AuditAction
+from .scoping import CHANGE, Role, can
+
+ERROR_SAMPLE = 200          # errors kept in memory for the screen; the file holds them all
+HEADER_SEARCH_ROWS = 10     # the header row may follow a few title rows
+
+
+# ---- Errors ----------------------------------------------------------------------------------
+class RowError(Exception):
+    """A cell or row that cannot be imported: `field` is the column's header, `reason` says why."""
+
+    def __init__(self, field, reason):
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (unknown format, no header row, a required column missing)."""
+
+
+@dataclass
+class RowProblem:
+    line: int
+    field: str
+    reason: str
+    value: str = ""
+
+    def as_text(self):
+        return f"第{self.line}行 [{self.field}] {self.reason}"
+
+
+# ---- Parsers: raw cell → value, or ValueError/RowError with the reason --------------------------
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip() if isinstance(value, str) else str(value).strip()
+
+
+def text(value):
+    """Text, trimmed; full-width letters and digits folded (NFKC) so the same name matches."""
+    return _cell_text(value)
+
+
+def raw_text(value):
+    """Text kept as written (abstracts, claims): only trimmed."""
+    return "" if value is None else str(value).strip()
+
+
+def parse_int(value):
+    s = _cell_text(value).replace(",", "")
+    if s == "":
+        return None
+    try:
+        number = decimal.Decimal(s)
+    except decimal.InvalidOperation:
+        raise ValueError(f"应为整数：{s}")
+    if number != number.to_integral_value():
+        raise ValueError(f"应为整数：{s}")
+    return int(number)
+
+
+def parse_decimal(value):
+    s = _cell_text(value).replace(",", "")
+    if s == "":
+        return None
+    try:
+        return decimal.Decimal(s)
+    except decimal.InvalidOperation:
+        raise ValueError(f"应为数字：{s}")
+
+
+_TRUE = {"是", "有", "y", "yes", "true", "t", "1", "√", "✓", "对"}
+_FALSE = {"否", "无", "n", "no", "false", "f", "0", "×", "", "-", "—"}
+
+
+def parse_bool(value):
+    if isinstance(value, bool):
+        return value
+    s = _cell_text(value).lower()
+    if s in _TRUE:
+        return True
+    if s in _FALSE:
+        return False
+    raise ValueError(f"应为 是/否：{s}")
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_SERIAL = re.compile(r"^\d{1,6}(?:\.0+)?$")
+
+
+def parse_date(value):
+    """2022-01-05, 2022/1/5, 2022.1.5, 20220105, 2022年1月5日, Excel date cells and serial numbers."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _from_serial(value)
+    s = _cell_text(value)
+    if s == "":
+        return None
+    m = _DATE_YMD.match(s) or _DATE_COMPACT.match(s)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            raise ValueError(f"日期不存在：{s}")
+    if _SERIAL.match(s):
+        return _from_serial(float(s))
+    raise ValueError(f"日期格式无法识别：{s}（可用 2022-01-05、2022/1/5、20220105、2022年1月5日）")
+
+
+def _from_serial(number):
+    # Excel's day numbers count from 1899-12-30 (it keeps Lotus's phantom 1900-02-29).
+    if not 1 <= number <= 2958465:
+        raise ValueError(f"Excel日期序号超出范围：{number}")
+    return _EXCEL_EPOCH + dt.timedelta(days=int(number))
+
+
+def choice_parser(mapping, label="值"):
+    """A parser for a fixed list: `mapping` from every accepted spelling (Chinese, English, code) to the value."""
+    folded = {_fold(k): v for k, v in mapping.items()}
+
+    def parse(value):
+        s = _cell_text(value)
+        if s == "":
+            return None
+        try:
+            return folded[_fold(s)]
+        except KeyError:
+            accepted = "、".join(dict.fromkeys(k for k in mapping if re.search(r"[\u4e00-\u9fff]", k))) or \
+                "、".join(mapping)
+            raise ValueError(f"{label}无法识别：{s}（可用：{accepted}）")
+    return parse
+
+
+def _fold(text_value):
+    """Header / choice key: width, case, spaces and punctuation folded (申请(专利权)人 = 申请（专利权）人)."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", str(text_value or "")).lower())
+
+
+# ---- Specs -----------------------------------------------------------------------------------
+@dataclass
+class Field:
+    """One column of an import file. `aliases[0]` is the header exports write, so files round-trip."""
+    name: str
+    aliases: tuple
+    parse: Callable[[Any], Any] = text
+    required: bool = False
+    help: str = ""
+
+    @property
+    def header(self):
+        return self.aliases[0]
+
+
+@dataclass
+class ImportContext:
+    """What a spec's hooks know about the run; `cache` holds lookups loaded once by `begin`."""
+    user: Any = None
+    filename: str = ""
+    dry_run: bool = False
+    keep_good: bool = False
+    cache: dict = field(default_factory=dict)
+    allowed_region_ids: set | None = None   # None: every region (city officer, command line)
+
+    def region_allowed(self, region_id):
+        return self.allowed_region_ids is None or region_id in self.allowed_region_ids
+
+
+class ImportSpec:
+    """What one kind of import file holds and how its rows become records. Subclass and `register`."""
+    name = ""
+    label = ""
+    model = None
+    fields: list = []
+    key: tuple = ()
+    batch_size = 2000
+    region_field = "region_id"   # model attname checked against a district officer's scope; None: not checked
+    create_only = ()             # attnames set when a record is created, never compared or overwritten later
+
+    # hooks ---------------------------------------------------------------------------------------
+    def begin(self, ctx):
+        """Load lookups once per file (regions, enterprises …) into ctx.cache."""
+
+    def clean(self, values, ctx):
+        """Parsed cells (field name → value, '' / None when empty) → model values (attnames).
+        Raise RowError(field header, reason) when the row cannot be imported."""
+        return {f.name: values.get(f.name) for f in self.fields}
+
+    def check_scope(self, record, existing, ctx):
+        """Refuse a row that would create or change a record outside the user's data scope."""
+        if ctx.allowed_region_ids is None or not self.region_field:
+            return
+        for row in (record, existing):
+            if row is not None and self.region_field in row and not ctx.region_allowed(row[self.region_field]):
+                raise RowError("行政区划代码", "超出您的数据权限范围（所属区划不在您的辖区内）")
+
+    def write(self, records, ctx, outcome):
+        """Upsert one batch; the default is the generic idempotent upsert on `key`."""
+        upsert(self, records, ctx, outcome)
+
+    def after_write(self, written, ctx):
+        """Called with the records created or changed in a batch (e.g. to apply legal-status events)."""
+
+    def finish(self, ctx):
+        """Called once after the last batch, inside the transaction."""
+
+    # helpers -------------------------------------------------------------------------------------
+    def key_of(self, record):
+        return tuple(record[k] for k in self.key)
+
+    def key_text(self, record):
+        return "/".join(str(record[k]) for k in self.key)
+
+    def export_headers(self):
+        return [f.header for f in self.fields]
+
+    def accepted_headers(self):
+        """(field header, all aliases, required, help) for the import page and the docs."""
+        return [(f.header, list(f.aliases), f.required, f.help) for f in self.fields]
+
+    def may_import(self, user):
+        return user is None or can(user, self.model, CHANGE)
+
+
+_SPECS = {}
+
+
+def register(spec_class):
+    """Class decorator: make a spec available to the UI, the API and `ipdesk import`."""
+    _SPECS[spec_class.name] = spec_class()
+    return spec_class
+
+
+def specs():
+    autodiscover_modules("imports")
+    return dict(_SPECS)
+
+
+def get_spec(name):
+    found = specs().get(name)
+    if found is None:
+        raise KeyError(f"未知的导入类型：{name}（可用：{'、'.join(sorted(_SPECS))}）")
+    return found
+
+
+# ---- Reading files ---------------------------------------------------------------------------
+def detect_encoding(sample):
+    """'utf-8-sig' (BOM), 'utf-8' or 'gb18030' from the first bytes of a CSV file."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(sample, final=False)  # a character cut at the end of the sample is not an error
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+class _Counting(io.RawIOBase):
+    """Wraps a binary file and counts bytes read, for progress by position."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.count = 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = self.raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.count += n
+        return n
+
+
+class Table:
+    """An open import file: `rows()` yields (line number, list of cells); `fraction()` is progress."""
+
+    def __init__(self, path, filename=None):
+        self.path = Path(path)
+        self.filename = filename or self.path.name
+        self.size = self.path.stat().st_size or 1
+        suffix = Path(self.filename).suffix.lower()
+        with open(self.path, "rb") as fh:
+            head = fh.read(65536)
+        if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
+            if not head.startswith(b"PK\x03\x04"):
+                raise ImportFileError("文件扩展名为 .xlsx 但内容不是 Excel 工作簿，请另存为 .xlsx 或 CSV 后重试")
+            self.kind = "xlsx"
+        elif suffix == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ImportFileError("不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后重试")
+        else:
+            if b"\x00" in head[:4096]:
+                raise ImportFileError("文件不是文本格式的 CSV（含二进制内容），请上传 CSV 或 XLSX 文件")
+            self.kind = "csv"
+            self.encoding = detect_encoding(head)
+        self._position = 0
+        self._total_rows = None
+
+    def rows(self):
+        return self._csv_rows() if self.kind == "csv" else self._xlsx_rows()
+
+    def _csv_rows(self):
+        raw = open(self.path, "rb")
+        counting = _Counting(raw)
+        self._counter = counting
+        stream = io.TextIOWrapper(io.BufferedReader(counting, 1 << 20), encoding=self.encoding, newline="")
+        try:
+            first = stream.readline()
+            reader = csv.reader(itertools.chain([first], stream), delimiter=_sniff_delimiter(first))
+            line = 0
+            try:
+                for cells in reader:
+                    line = reader.line_num
+                    yield line, cells
+            except UnicodeDecodeError:
+                raise ImportFileError(f"第{line + 1}行附近的文字编码无法识别（文件开头按 {self.encoding} 读取），"
+                                      "请将文件另存为 UTF-8 或 GB18030 编码后重试")
+            except csv.Error as exc:
+                raise ImportFileError(f"第{line + 1}行 CSV 格式错误：{exc}")
+        finally:
+            stream.close()
+
+    def _xlsx_rows(self):
+        from openpyxl import load_workbook
+        try:
+            wb = load_workbook(self.path, read_only=True, data_only=True)
+        except Exception as exc:  # a damaged or encrypted workbook: say so, never a 500
+            raise ImportFileError(f"无法读取 Excel 文件：{exc}")
+        try:
+            ws = wb.worksheets[0]
+            self._total_rows = ws.max_row or None
+            for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+                self._position = number
+                yield number, list(cells)
+        finally:
+            wb.close()
+
+    def fraction(self):
+        if self.kind == "csv":
+            return min(1.0, getattr(self, "_counter", None).count / self.size) if hasattr(self, "_counter") else 0.0
+        return min(1.0, self._position / self._total_rows) if self._total_rows else 0.0
+
+
+def _sniff_delimiter(sample):
+    first = sample.splitlines()[0] if sample else ""
+    counts = {d: first.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+# ---- Running an import -----------------------------------------------------------------------
+@dataclass
+class ImportResult:
+    kind: str
+    filename: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list = field(default_factory=list)      # the first ERROR_SAMPLE RowProblems
+    warnings: list = field(default_factory=list)
+    rejected_path: str = ""
+    dry_run: bool = False
+    committed: bool = False
+    sha256: str = ""
+
+    @property
+    def imported(self):
+        return self.created + self.updated
+
+    def summary_line(self):
+        """The closing line of `ipdesk import`: imported N, unchanged N, rejected N."""
+        return f"imported {self.imported if self.committed else 0}, " \
+               f"unchanged {self.unchanged if self.committed else 0}, rejected {self.rejected}"
+
+    def summary_text(self):
+        if self.dry_run:
+            head = "试导入（未写入）："
+        elif not self.committed:
+            head = "导入未执行（全部回滚）："
+        else:
+            head = "导入完成："
+        text_value = (f"{head}共 {self.rows} 行，新增 {self.created} 条，更新 {self.updated} 条，"
+                      f"未变化 {self.unchanged} 条，拒绝 {self.rejected} 行。")
+        if self.rejected and not self.committed and not self.dry_run:
+            text_value += "文件中有被拒绝的行，按“全部或全不”规则未写入任何记录；修正后重新导入，或勾选“仅导入正确的行”。"
+        return text_value
+
+    def as_dict(self):
+        return {"kind": self.kind, "filename": self.filename, "rows": self.rows, "created": self.created,
+                "updated": self.updated, "unchanged": self.unchanged, "rejected": self.rejected,
+                "imported": self.imported if self.committed else 0, "committed": self.committed,
+                "dry_run": self.dry_run, "sha256": self.sha256, "warnings": self.warnings,
+                "errors": [{"line": e.line, "field": e.field, "reason": e.reason, "value": e.value}
+                           for e in self.errors],
+                "has_rejected_file": bool(self.rejected_path), "summary": self.summary_text()}
+
+
+@dataclass
+class BatchOutcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    audit_items: list = field(default_factory=list)
+    written: list = field(default_factory=list)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def imports_dir():
+    path = Path(settings.VAR_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _allowed_regions(user):
+    if user is None or user.is_superuser or getattr(user, "role", None) != Role.DISTRICT_OFFICER:
+        return None
+    from ipdesk.regions.models import Region
+    if user.region_id is None:
+        return set()
+    return set(Region.objects.filter(path__startswith=user.region.path).values_list("pk", flat=True))
+
+
+def run_import(spec, path, *, filename=None, user=None, keep_good=False, dry_run=False, progress=None,
+               rejected_path=None):
+    """Import one file through `spec` (an ImportSpec or its registered name); returns ImportResult.
+
+    `progress(fraction)` is called every few thousand rows. Raises ImportFileError when the file
+    as a whole cannot be read (nothing is written then).
+    """
+    if isinstance(spec, str):
+        spec = get_spec(spec)
+    filename = filename or Path(path).name
+    if not spec.may_import(user):
+        raise ImportFileError(f"您没有导入{spec.label}的权限")
+    result = ImportResult(kind=spec.name, filename=filename, dry_run=dry_run, sha256=file_sha256(path))
+    table = Table(path, filename)
+    ctx = ImportContext(user=user, filename=filename, dry_run=dry_run, keep_good=keep_good,
+                        allowed_region_ids=_allowed_regions(user))
+    rejected_path = Path(rejected_path) if rejected_path else imports_dir() / f"rejected-{uuid.uuid4().hex}.csv"
+    rejects = _RejectWriter(rejected_path)
+    try:
+        with transaction.atomic():
+            spec.begin(ctx)
+            _run(spec, table, ctx, result, rejects, progress)
+            spec.finish(ctx)
+            if dry_run or (result.rejected and not keep_good):
+                raise _Rollback()
+            audit.record(AuditAction.IMPORT, user=user, object_type_name=audit.object_type(spec.model),
+                         object_repr=f"{spec.label}导入：{filename}"[:200],
+                         after={"file": filename, "sha256": result.sha256, "rows": result.rows,
+                                "created": result.created, "updated": result.updated,
+                                "unchanged": result.unchanged, "rejected": result.rejected,
+                                "keep_good": keep_good})
+            result.committed = True
+    except _Rollback:
+        pass
+    finally:
+        rejects.close()
+    if result.rejected:
+        result.rejected_path = str(rejected_path)
+    else:
+        rejects.discard()
+    if progress:
+        progress(1.0)
+    return result
+
+
+def _run(spec, table, ctx, result, rejects, progress):
+    by_header = {}
+    for f in spec.fields:
+        for alias in f.aliases:
+            by_header.setdefault(_fold(alias), f)
+    rows = table.rows()
+    header_line, columns, headers = _find_header(rows, by_header, spec)
+    rejects.start(headers)
+    missing = [f for f in spec.fields if f.required and f.name not in {c[1].name for c in columns}]
+    if missing:
+        names = "；".join(f"{f.header}（可用列名：{' / '.join(f.aliases)}）" for f in missing)
+        raise ImportFileError(f"第{header_line}行表头缺少必需的列：{names}")
+    known = {i for i, _ in columns}
+    ignored = [h for i, h in enumerate(headers) if i not in known and str(h or "").strip()]
+    if ignored:
+        result.warnings.append("以下列未识别，已忽略：" + "、".join(str(h) for h in ignored))
+    limits = _length_limits(spec)
+    batch, batch_keys = [], set()
+    last_report = time.monotonic()
+    for line, cells in rows:
+        if not any(c not in (None, "") and str(c).strip() for c in cells):
+            continue
+        result.rows += 1
+        try:
+            values = {}
+            for index, f in columns:
+                if f.name in values and values[f.name] not in (None, ""):
+                    continue  # two columns for one field (授权公告日 and 授权日): the first non-empty wins
+                cell = cells[index] if index < len(cells) else None
+                try:
+                    values[f.name] = f.parse(cell)
+                except RowError:
+                    raise
+                except (ValueError, ArithmeticError) as exc:
+                    raise RowError(f.header, str(exc))
+                if f.required and values[f.name] in (None, ""):
+                    raise RowError(f.header, "必填，不能为空")
+            for f in spec.fields:
+                values.setdefault(f.name, None)
+            record = spec.clean(values, ctx)
+            for attname, limit, header in limits:
+                value = record.get(attname)
+                if isinstance(value, str) and len(value) > limit:
+                    raise RowError(header, f"超过最大长度 {limit} 个字符（实际 {len(value)} 个）")
+        except RowError as exc:
+            _reject(result, rejects, line, exc, cells)
+            continue
+        key = spec.key_of(record)
+        if key in batch_keys:  # the same key again: write what we have, so the later row wins
+            _flush(spec, batch, ctx, result, rejects)
+            batch, batch_keys = [], set()
+        record["__line__"] = line
+        record["__cells__"] = cells
+        batch.append(record)
+        batch_keys.add(key)
+        if len(batch) >= spec.batch_size:
+            _flush(spec, batch, ctx, result, rejects)
+            batch, batch_keys = [], set()
+            if progress and time.monotonic() - last_report > 0.5:
+                progress(table.fraction())
+                last_report = time.monotonic()
+    _flush(spec, batch, ctx, result, rejects)
+
+
+def _length_limits(spec):
+    headers = {f.name: f.header for f in spec.fields}
+    return [(f.attname, f.max_length, headers.get(f.name) or headers.get(f.attname) or str(f.verbose_name))
+            for f in spec.model._meta.concrete_fields if getattr(f, "max_length", None) and not f.is_relation]
+
+
+def _find_header(rows, by_header, spec):
+    """The first of the top rows that names a required field (title rows above it are skipped)."""
+    required = {f.name for f in spec.fields if f.required}
+    for attempt in range(HEADER_SEARCH_ROWS):
+        try:
+            line, cells = next(rows)
+        except StopIteration:
+            break
+        columns = []
+        for index, cell in enumerate(cells):
+            f = by_header.get(_fold(cell)) if cell not in (None, "") else None
+            if f is not None:
+                columns.append((index, f))
+        names = {f.name for _, f in columns}
+        if columns and (required <= names or len(names) >= 3):
+            return line, columns, [str(c) if c is not None else "" for c in cells]
+    accepted = "；".join(f"{f.header}（{' / '.join(f.aliases)}）" for f in spec.fields if f.required)
+    raise ImportFileError(f"找不到表头行：文件前{HEADER_SEARCH_ROWS}行中没有可识别的列名。必需的列：{accepted}")
+
+
+def _reject(result, rejects, line, exc, cells):
+    result.rejected += 1
+    problem = RowProblem(line, exc.field, exc.reason)
+    if len(result.errors) < ERROR_SAMPLE:
+        result.errors.append(problem)
+    rejects.write(problem, cells)
+
+
+def _flush(spec, batch, ctx, result, rejects):
+    if not batch:
+        return
+    good = []
+    existing = _existing(spec, batch)
+    for record in batch:
+        try:
+            spec.check_scope(record, existing.get(spec.key_of(record)), ctx)
+        except RowError as exc:
+            _reject(result, rejects, record["__line__"], exc, record["__cells__"])
+            continue
+        good.append(record)
+    for record in good:
+        record.pop("__cells__", None)
+    outcome = BatchOutcome()
+    ctx.cache["__existing__"] = existing
+    spec.write(good, ctx, outcome)
+    result.created += outcome.created
+    result.updated += outcome.updated
+    result.unchanged += outcome.unchanged
+    if outcome.written:
+        spec.after_write(outcome.written, ctx)
+    if outcome.audit_items and not ctx.dry_run:
+        audit.record_many(outcome.audit_items)
+
+
+def _existing(spec, batch):
+    """Stored rows of this batch's keys, as dicts of attnames (one query)."""
+    model = spec.model
+    attnames = sorted({k for r in batch for k in r if not k.startswith("__")} | set(spec.key) |
+                      ({spec.region_field} if spec.region_field else set()))
+    attnames = [a for a in attnames if _has_attname(model, a)]
+    first = spec.key[0]
+    wanted = {r[first] for r in batch}
+    found = {}
+    for row in model._base_manager.filter(**{f"{first}__in": wanted}).values("pk", "version", *attnames):
+        found[tuple(row[k] for k in spec.key)] = row
+    return found
+
+
+def _has_attname(model, attname):
+    return any(f.attname == attname for f in model._meta.concrete_fields)
+
+
+def upsert(spec, records, ctx, outcome):
+    """The idempotent upsert: new keys are created, changed rows updated, equal rows left alone."""
+    model = spec.model
+    existing = ctx.cache.get("__existing__", {})
+    new, changed = [], []
+    for record in records:
+        values = {k: v for k, v in record.items() if not k.startswith("__")}
+        old = existing.get(spec.key_of(record))
+        if old is None:
+            new.append(values)
+            continue
+        diff = {k: v for k, v in values.items()
+                if k in old and k not in spec.create_only and not _same(old[k], v)}
+        if not diff:
+            outcome.unchanged += 1
+            continue
+        changed.append((old, values, diff))
+    now = timezone.now()
+    if new:
+        _create(model, new, now)
+        outcome.created += len(new)
+        outcome.written.extend(new)
+        outcome.audit_items.append({
+            "action": AuditAction.IMPORT, "object_type_name": audit.object_type(model),
+            "object_repr": f"{spec.label}导入：{ctx.filename} 新增 {len(new)} 条"[:200],
+            "after": {"file": ctx.filename, "created": [spec.key_text(v) for v in new]}})
+    if changed:
+        objs, fields = [], set()
+        for old, values, diff in changed:
+            obj = model(pk=old["pk"], **{k: v for k, v in values.items() if k not in spec.create_only})
+            obj.version = old["version"] + 1
+            obj.updated_at = now
+            objs.append(obj)
+            fields |= set(diff)
+            outcome.audit_items.append({
+                "action": AuditAction.UPDATE, "object_type_name": audit.object_type(model), "object_id": old["pk"],
+                "object_repr": f"{spec.key_text(values)}"[:200],
+                "before": {k: old[k] for k in sorted(diff)}, "after": {k: diff[k] for k in sorted(diff)}})
+            outcome.written.append({**values, "pk": old["pk"]})
+        names = sorted({model._meta.get_field(_name_of(model, a)).name for a in fields} | {"version", "updated_at"})
+        model._base_manager.bulk_update(objs, names, batch_size=500)
+        outcome.updated += len(changed)
+
+
+def _name_of(model, attname):
+    for f in model._meta.concrete_fields:
+        if f.attname == attname:
+            return f.name
+    return attname
+
+
+def _same(old, new):
+    if old == new:
+        return True
+    if old in (None, "") and new in (None, ""):
+        return True
+    if isinstance(old, decimal.Decimal) or isinstance(new, decimal.Decimal):
+        try:
+            return decimal.Decimal(str(old)) == decimal.Decimal(str(new))
+        except (decimal.InvalidOperation, TypeError):
+            return False
+    return False
+
+
+def _create(model, rows, now):
+    """Insert new rows: COPY on PostgreSQL (the fast path for large files), bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        _copy_rows(model, rows, now)
+        return
+    objs = [model(**values) for values in rows]
+    model._base_manager.bulk_create(objs, batch_size=500)
+
+
+def _copy_rows(model, rows, now):
+    from psycopg.types.json import Jsonb
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    plans = []
+    for f in fields:
+        if f.attname in ("created_at", "updated_at"):
+            plans.append((f.attname, "now", None))
+        elif f.get_internal_type() == "JSONField":
+            plans.append((f.attname, "json", f.get_default()))
+        else:
+            plans.append((f.attname, "plain", f.get_default()))
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(sql) as copy:
+            for values in rows:
+                out = []
+                for attname, how, default in plans:
+                    if how == "now":
+                        out.append(now)
+                    elif how == "json":
+                        out.append(Jsonb(values.get(attname, default)))
+                    else:
+                        out.append(values[attname] if attname in values else default)
+                copy.write_row(out)
+
+
+class _RejectWriter:
+    """The rejected rows, as written, with line, column and reason in front: fix and import again."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.fh = None
+        self.writer = None
+        self.headers = []
+
+    def start(self, headers):
+        self.headers = headers
+
+    def write(self, problem, cells):
+        if self.fh is None:
+            self.fh = open(self.path, "w", encoding="utf-8-sig", newline="")
+            self.writer = csv.writer(self.fh)
+            self.writer.writerow(["行号", "字段", "原因", *self.headers])
+        self.writer.writerow([problem.line, problem.field, problem.reason,
+                              *[_cell_out(c) for c in (cells or [])]])
+
+    def close(self):
+        if self.fh is not None:
+            self.fh.close()
+            self.fh = None
+
+    def discard(self):
+        self.close()
+        if self.path.exists():
+            self.path.unlink()
+
+
+def _cell_out(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    value = "" if value is None else str(value)
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+
+
+# ---- As a background job (the UI upload) -------------------------------------------------------
+from .jobs import job_handler  # noqa: E402
+
+
+def progress_path(job_id):
+    return imports_dir() / f"progress-{job_id}.json"
+
+
+def read_progress(job_id):
+    try:
+        return json.loads(progress_path(job_id).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+@job_handler("import")
+def import_job(job, kind, path, filename, keep_good=False, dry_run=False):
+    """Run an uploaded file through the pipeline. The import runs in one transaction, so progress
+    goes to a small file beside the upload (a row update would stay invisible until the commit)."""
+    marker = progress_path(job.pk)
+
+    def progress(fraction):
+        tmp = marker.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"percent": int(fraction * 100)}))
+        os.replace(tmp, marker)
+
+    try:
+        result = run_import(kind, path, filename=filename, user=job.created_by, keep_good=keep_good,
+                            dry_run=dry_run, progress=progress,
+                            rejected_path=imports_dir() / f"rejected-job-{job.pk}.csv")
+    except ImportFileError as exc:
+        return {"summary": f"导入失败：{exc}", "rejected": 0, "file_error": str(exc), "kind": kind,
+                "filename": filename}
+    finally:
+        Path(path).unlink(missing_ok=True)
+    data = result.as_dict()
+    if result.rejected:
+        from django.urls import reverse
+        data["links"] = [{"url": reverse("core:import_rejected", args=[job.pk]), "label": "下载被拒绝的行（CSV）"}]
+    return data

@@ -1,0 +1,422 @@
+"""Import specs of the registry: enterprises, patents, trademarks and legal-status events.
+
+Each plugs into the one pipeline (ipdesk.core.imports). The header aliases cover SPEC section 4 and
+the layouts of CNIPA, incoPat, Patentics / Soopat style exports; the first alias is what exports
+write, so an exported list imports back unchanged.
+"""
+import re
+
+from ipdesk.core.imports import Field, ImportSpec, RowError, choice_parser, parse_bool, parse_date, parse_int, \
+    raw_text, register, text, upsert
+
+from . import rules
+from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
+from .models import CultivationMembership, Enterprise, EnterpriseNameHistory, Patent, PatentEvent, Trademark
+
+
+# ---- Lookups shared by the specs (loaded once per file) -------------------------------------------
+def load_lookups(ctx):
+    from ipdesk.regions.models import DictionaryEntry, IndustryChain, Region
+    cache = ctx.cache
+    if "regions" in cache:
+        return cache
+    from django.conf import settings
+    regions = list(Region.objects.values("pk", "code", "name", "short_name", "address_keywords", "path"))
+    cache["regions"] = {r["code"]: r["pk"] for r in regions}
+    city = next((r["path"] for r in regions if r["code"] == settings.IPDESK_CITY_CODE), "")
+    keywords = []
+    for r in regions:  # addresses place records in the city's own regions only
+        if not city or not r["path"].startswith(city):
+            continue
+        words = {w.strip() for w in (r["address_keywords"] or "").replace("，", ",").split(",")}
+        words |= {r["name"], r["short_name"]}
+        keywords += [(w, r["pk"], r["path"].count("/")) for w in words if w and len(w) >= 2]
+    cache["address_keywords"] = keywords
+    by_uscc, by_name = {}, {}
+    for e in Enterprise.objects.values("pk", "uscc", "normalized_name", "region_id"):
+        by_uscc[e["uscc"]] = (e["pk"], e["region_id"])
+        by_name[e["normalized_name"]] = (e["pk"], e["region_id"])
+    for h in EnterpriseNameHistory.objects.values("normalized_name", "enterprise_id", "enterprise__region_id"):
+        by_name.setdefault(h["normalized_name"], (h["enterprise_id"], h["enterprise__region_id"]))
+    cache["enterprise_by_uscc"], cache["enterprise_by_name"] = by_uscc, by_name
+    cache["chains"] = {}
+    for c in IndustryChain.objects.values("pk", "code", "name"):
+        cache["chains"][c["code"].upper()] = c["pk"]
+        cache["chains"][c["name"]] = c["pk"]
+    cache["tags"] = {}
+    for code, label in DictionaryEntry.objects.filter(dictionary="enterprise_tag").values_list("code", "label"):
+        cache["tags"][code.lower()] = code
+        cache["tags"][label] = code
+    return cache
+
+
+def region_code_id(values, ctx, header="行政区划代码"):
+    code = values.get("region_code")
+    if not code:
+        return None
+    code = str(code).strip()
+    region_id = ctx.cache["regions"].get(code)
+    if region_id is None:
+        raise RowError(header, f"行政区划代码不存在：{code}")
+    return region_id
+
+
+def match_enterprise(ctx, uscc="", name=""):
+    """(enterprise id, region id) matched by credit code, else by normalised name; (None, None)."""
+    if uscc and uscc in ctx.cache["enterprise_by_uscc"]:
+        return ctx.cache["enterprise_by_uscc"][uscc]
+    if name:
+        return ctx.cache["enterprise_by_name"].get(rules.normalize_name(name), (None, None))
+    return None, None
+
+
+def parse_uscc(value):
+    s = text(value)
+    if not s:
+        return ""
+    try:
+        return rules.normalize_uscc(s)
+    except rules.InvalidIdentifier as exc:
+        raise ValueError(str(exc))
+
+
+def parse_application_no(value):
+    s = text(value)
+    if not s:
+        return ""
+    try:
+        return rules.normalize_application_no(s)
+    except rules.InvalidIdentifier as exc:
+        raise ValueError(str(exc))
+
+
+def parse_country(value):
+    try:
+        return rules.normalize_country_code(value)
+    except rules.InvalidIdentifier as exc:
+        raise ValueError(str(exc))
+
+
+def parse_family(value):
+    """海外同族: 是/否, or a list of family countries (US;EP;JP) — any other than CN means yes."""
+    s = text(value)
+    try:
+        return parse_bool(s)
+    except ValueError:
+        codes = [c for c in re.split(r"[\s,;；、，]+", s.upper()) if c]
+        if codes and all(re.fullmatch(r"[A-Z]{2}|WO|EP", c) for c in codes):
+            return any(c != "CN" for c in codes)
+        raise ValueError(f"海外同族应为 是/否 或同族国家代码：{s}")
+
+
+def parse_ipc(value):
+    s = text(value).upper()
+    return re.split(r"[\s;；,，]+", s)[0] if s else ""
+
+
+def _labels(choices):
+    return {**{str(label): value for value, label in choices}, **{value: value for value, _ in choices}}
+
+
+parse_patent_type = choice_parser(rules.PATENT_TYPE_WORDS, "专利类型")
+parse_legal_status = choice_parser({**rules.LEGAL_STATUS_WORDS, **_labels(LegalStatus.choices)}, "法律状态")
+parse_event_kind = choice_parser({**rules.EVENT_WORDS, **_labels(PatentEventKind.choices)}, "事件类型")
+parse_tier = choice_parser({**_labels(CultivationTier.choices), "培育层": "cultivate", "储备层": "reserve",
+                            "推荐层": "recommend"}, "培育库梯次")
+parse_tm_status = choice_parser({**_labels(TrademarkStatus.choices), "注册": "registered", "有效": "registered",
+                                 "无效": "expired", "已无效": "expired", "失效": "expired", "注销": "cancelled",
+                                 "撤销": "cancelled", "申请": "pending", "待审": "pending", "审查中": "pending"},
+                                "商标状态")
+
+
+def _check_dates(record, labels):
+    filing = record.get("filing_date")
+    for attname, header in labels:
+        value = record.get(attname)
+        if filing and value and value < filing:
+            raise RowError(header, f"{value:%Y-%m-%d} 早于申请日 {filing:%Y-%m-%d}")
+
+
+# ---- Enterprises ------------------------------------------------------------------------------
+@register
+class EnterpriseImport(ImportSpec):
+    name = "enterprises"
+    label = "企业"
+    model = Enterprise
+    key = ("uscc",)
+    batch_size = 1000
+    fields = [
+        Field("uscc", ("统一社会信用代码", "信用代码", "社会信用代码", "uscc", "credit_code"), parse_uscc, required=True),
+        Field("name", ("企业名称", "名称", "单位名称", "name", "enterprise"), required=True),
+        Field("region_code", ("行政区划代码", "区划代码", "region_code")),
+        Field("address", ("地址", "企业地址", "注册地址", "住所", "address")),
+        Field("industry_chain", ("产业链", "所属产业链", "industry_chain")),
+        Field("tags", ("标签", "企业标签", "tags"), help="以 ；、, 分隔：专精特新、高新技术企业…"),
+        Field("is_key_enterprise", ("重点企业库", "重点企业", "is_key_enterprise"), parse_bool),
+        Field("cultivation_tier", ("高价值专利培育库梯次", "培育库梯次", "培育梯次", "cultivation_tier"), parse_tier),
+        Field("cultivation_year", ("培育库年度", "培育年度", "cultivation_year"), parse_int),
+        Field("legal_representative", ("法定代表人", "法人代表", "legal_representative")),
+        Field("established", ("成立日期", "成立时间", "established"), parse_date),
+        Field("employees", ("员工人数", "职工人数", "employees"), parse_int),
+        Field("rd_staff", ("研发人员", "研发人员数", "rd_staff"), parse_int),
+    ]
+
+    def begin(self, ctx):
+        load_lookups(ctx)
+
+    def clean(self, values, ctx):
+        cache = ctx.cache
+        region_id = region_code_id(values, ctx) or rules.region_from_address(values["address"],
+                                                                            cache["address_keywords"])
+        if region_id is None:
+            raise RowError("行政区划代码", "无法确定所属区划：请填写行政区划代码，或在地址中写明区（市）")
+        chain_id = None
+        if values["industry_chain"]:
+            chain_id = cache["chains"].get(values["industry_chain"]) or \
+                cache["chains"].get(values["industry_chain"].upper())
+            if chain_id is None:
+                raise RowError("产业链", f"产业链不存在：{values['industry_chain']}")
+        tags = []
+        for word in rules.split_names((values["tags"] or "").replace(",", "；").replace("，", "；")):
+            code = cache["tags"].get(word) or cache["tags"].get(word.lower())
+            if code is None:
+                raise RowError("标签", f"标签不存在：{word}（可用：{'、'.join(k for k in cache['tags'] if not k.isascii())}）")
+            if code not in tags:
+                tags.append(code)
+        if bool(values["cultivation_tier"]) != bool(values["cultivation_year"]):
+            raise RowError("培育库梯次", "培育库梯次与培育库年度须同时填写")
+        for name in ("employees", "rd_staff"):
+            if values[name] is not None and values[name] < 0:
+                raise RowError(name, "不能为负数")
+        return {
+            "uscc": values["uscc"], "name": values["name"], "normalized_name": rules.normalize_name(values["name"]),
+            "region_id": region_id, "address": values["address"] or "", "industry_chain_id": chain_id,
+            "tags": sorted(tags), "is_key_enterprise": bool(values["is_key_enterprise"]),
+            "legal_representative": values["legal_representative"] or "", "established": values["established"],
+            "employees": values["employees"], "rd_staff": values["rd_staff"],
+            "__cultivation__": (values["cultivation_year"], values["cultivation_tier"]),
+        }
+
+    def write(self, records, ctx, outcome):
+        existing = ctx.cache.get("__existing__", {})
+        renamed = []
+        for record in records:
+            old = existing.get((record["uscc"],))
+            if old is not None and old.get("name") and old["name"] != record["name"]:
+                renamed.append((old["pk"], old["name"]))
+        upsert(self, records, ctx, outcome)
+        for pk, old_name in renamed:  # 曾用名: patents filed under the old name still match
+            if not EnterpriseNameHistory.objects.filter(enterprise_id=pk, name=old_name).exists():
+                EnterpriseNameHistory.objects.create(enterprise_id=pk, name=old_name)
+        memberships = [(r["uscc"], *r["__cultivation__"]) for r in records if r["__cultivation__"][0]]
+        if memberships:
+            ids = dict(Enterprise.objects.filter(uscc__in=[m[0] for m in memberships]).values_list("uscc", "pk"))
+            for uscc, year, tier in memberships:
+                current = CultivationMembership.objects.filter(enterprise_id=ids[uscc], year=year).first()
+                if current is None:
+                    CultivationMembership.objects.create(enterprise_id=ids[uscc], year=year, tier=tier)
+                    if uscc in {r["uscc"] for r in records if (r["uscc"],) in existing}:
+                        outcome.unchanged -= 1  # the enterprise row itself did not change, its library did
+                        outcome.updated += 1
+                elif current.tier != tier:
+                    current.tier = tier
+                    current.save()
+        for record in records:
+            e = ctx.cache["enterprise_by_uscc"]
+            e.setdefault(record["uscc"], (None, record["region_id"]))
+
+
+# ---- Patents -----------------------------------------------------------------------------------
+@register
+class PatentImport(ImportSpec):
+    name = "patents"
+    label = "专利"
+    model = Patent
+    key = ("application_no",)
+    batch_size = 5000
+    fields = [
+        Field("application_no", ("申请号", "专利申请号", "application_no", "application_number", "app_no"),
+              parse_application_no, required=True),
+        Field("patent_type", ("专利类型", "类型", "patent_type", "type"), parse_patent_type,
+              help="空则按申请号第5位判断"),
+        Field("title", ("名称", "专利名称", "标题", "发明名称", "title"), required=True),
+        Field("applicants", ("申请人", "申请(专利权)人", "专利权人", "申请人名称", "原始申请人", "applicants",
+                             "applicant")),
+        Field("current_owner", ("当前权利人", "当前专利权人", "current_owner", "owner")),
+        Field("uscc", ("统一社会信用代码", "第一权利人统一社会信用代码", "uscc")),
+        Field("address", ("申请人地址", "地址", "第一申请人地址", "专利权人地址", "address")),
+        Field("region_code", ("行政区划代码", "区划代码", "region_code")),
+        Field("country_code", ("国省代码", "申请人国别省市代码", "国别省市代码", "country_code"), parse_country),
+        Field("ipc_main", ("主分类号", "IPC主分类", "IPC主分类号", "ipc_main", "ipc")),
+        Field("filing_date", ("申请日", "申请日期", "filing_date", "application_date"), parse_date),
+        Field("publication_date", ("公开日", "公开(公告)日", "公开公告日", "publication_date"), parse_date),
+        Field("grant_date", ("授权公告日", "授权日", "授权日期", "grant_date"), parse_date),
+        Field("lapse_date", ("失效日", "失效日期", "lapse_date"), parse_date),
+        Field("legal_status", ("法律状态", "当前法律状态", "简单法律状态", "legal_status", "status"),
+              parse_legal_status, help="有效/审中/失效/无效宣告/期限届满/驳回/撤回"),
+        Field("pct_application_no", ("PCT申请号", "PCT国际申请号", "pct_application_no")),
+        Field("overseas_family", ("海外同族", "同族国家", "overseas_family"), parse_family),
+        Field("strategic_class", ("战略性新兴产业分类", "战略性新兴产业", "strategic_class")),
+        Field("agency", ("代理机构", "专利代理机构", "agency")),
+        Field("abstract", ("摘要", "abstract"), raw_text),
+        Field("claim1", ("主权项", "首项权利要求", "claim1"), raw_text),
+        Field("fee_paid_until", ("年费缴至", "fee_paid_until"), parse_date),
+    ]
+
+    def begin(self, ctx):
+        load_lookups(ctx)
+
+    def clean(self, values, ctx):
+        number = values["application_no"]
+        kind, pct_digit = rules.application_type(number)
+        if values["patent_type"] and values["patent_type"] != kind:
+            raise RowError("专利类型", f"与申请号不符：申请号 {number} 为{PatentType(kind).label}")
+        owners = values["current_owner"] or values["applicants"] or ""
+        holder_name = rules.first_name(owners)
+        if not holder_name:
+            raise RowError("申请人", "申请人与当前权利人不能都为空")
+        enterprise_id, enterprise_region = match_enterprise(ctx, values["uscc"], holder_name)
+        region_id = region_code_id(values, ctx) or enterprise_region or \
+            rules.region_from_address(values["address"], ctx.cache["address_keywords"])
+        status = values["legal_status"] or (LegalStatus.LAPSED if values["lapse_date"] else
+                                            LegalStatus.VALID if values["grant_date"] else LegalStatus.PENDING)
+        record = {
+            "application_no": number, "patent_type": kind, "is_pct": pct_digit or bool(values["pct_application_no"]),
+            "title": values["title"], "applicants": values["applicants"] or "",
+            "current_owner": values["current_owner"] or "", "holder_id": enterprise_id, "holder_name": holder_name,
+            "address": values["address"] or "", "region_id": region_id, "country_code": values["country_code"] or "",
+            "is_domestic": rules.is_domestic(values["country_code"], values["address"],
+                                             values["uscc"] or ("x" if enterprise_id else "")),
+            "ipc_main": values["ipc_main"] and parse_ipc(values["ipc_main"]) or "",
+            "filing_date": values["filing_date"], "publication_date": values["publication_date"],
+            "grant_date": values["grant_date"], "lapse_date": values["lapse_date"], "legal_status": str(status),
+            "pct_application_no": values["pct_application_no"] or "",
+            "overseas_family": bool(values["overseas_family"]), "strategic_class": values["strategic_class"] or "",
+            "agency": values["agency"] or "", "abstract": values["abstract"] or "", "claim1": values["claim1"] or "",
+            "fee_paid_until": values["fee_paid_until"],
+        }
+        _check_dates(record, [("grant_date", "授权公告日"), ("lapse_date", "失效日"), ("publication_date", "公开日")])
+        if record["grant_date"] and record["patent_type"] == "invention" and record["legal_status"] == "pending":
+            raise RowError("法律状态", "已有授权公告日的专利，法律状态不能为“审中”")
+        return record
+
+
+# ---- Trademarks --------------------------------------------------------------------------------
+def parse_registration_no(value):
+    s = re.sub(r"\s+", "", text(value)).upper()
+    if s and not re.fullmatch(r"\d{1,10}[A-Z]?", s):
+        raise ValueError(f"商标注册号格式不正确：{s}（应为数字）")
+    return s
+
+
+def parse_nice_class(value):
+    number = parse_int(re.sub(r"^第|类$", "", text(value)))
+    if number is not None and not 1 <= number <= 45:
+        raise ValueError(f"商标类别应在 1–45 之间：{number}")
+    return number
+
+
+@register
+class TrademarkImport(ImportSpec):
+    name = "trademarks"
+    label = "商标"
+    model = Trademark
+    key = ("registration_no",)
+    fields = [
+        Field("registration_no", ("注册号", "商标注册号", "申请/注册号", "registration_no"), parse_registration_no,
+              required=True),
+        Field("name", ("商标名称", "商标", "名称", "name"), required=True),
+        Field("nice_class", ("类别", "国际分类", "商品类别", "nice_class", "class"), parse_nice_class, required=True),
+        Field("owner_name", ("注册人", "申请人", "商标注册人", "owner_name", "owner"), required=True),
+        Field("uscc", ("统一社会信用代码", "uscc"), parse_uscc),
+        Field("address", ("注册人地址", "地址", "address")),
+        Field("region_code", ("行政区划代码", "区划代码", "region_code")),
+        Field("filing_date", ("申请日", "申请日期", "filing_date"), parse_date),
+        Field("registration_date", ("注册日", "注册日期", "注册公告日期", "registration_date"), parse_date),
+        Field("expiry_date", ("专用权期限至", "专用权期限", "有效期至", "expiry_date"), parse_date),
+        Field("status", ("状态", "商标状态", "status"), parse_tm_status),
+        Field("is_geographic_indication", ("地理标志证明/集体商标", "地理标志", "is_geographic_indication"),
+              parse_bool),
+    ]
+
+    def begin(self, ctx):
+        load_lookups(ctx)
+
+    def clean(self, values, ctx):
+        enterprise_id, enterprise_region = match_enterprise(ctx, values["uscc"], values["owner_name"])
+        region_id = region_code_id(values, ctx) or enterprise_region or \
+            rules.region_from_address(values["address"], ctx.cache["address_keywords"])
+        record = {
+            "registration_no": values["registration_no"], "name": values["name"], "nice_class": values["nice_class"],
+            "owner_name": values["owner_name"], "owner_id": enterprise_id, "address": values["address"] or "",
+            "region_id": region_id, "filing_date": values["filing_date"],
+            "registration_date": values["registration_date"], "expiry_date": values["expiry_date"],
+            "status": values["status"] or TrademarkStatus.REGISTERED.value,
+            "is_geographic_indication": bool(values["is_geographic_indication"]),
+        }
+        _check_dates(record, [("registration_date", "注册日")])
+        if record["expiry_date"] and record["registration_date"] and record["expiry_date"] < record["registration_date"]:
+            raise RowError("专用权期限至", "早于注册日")
+        return record
+
+
+# ---- Legal-status events -------------------------------------------------------------------------
+@register
+class PatentEventImport(ImportSpec):
+    name = "events"
+    label = "法律状态事件"
+    model = PatentEvent
+    key = ("patent_id", "kind", "date", "owner_after")
+    region_field = None
+    create_only = ("owner_before", "region_before_id", "region_after_id", "domestic_after")
+    fields = [
+        Field("application_no", ("申请号", "application_no"), parse_application_no, required=True),
+        Field("kind", ("事件类型", "事件", "法律状态事件", "kind", "event"), parse_event_kind, required=True),
+        Field("date", ("日期", "生效日", "法律状态公告日", "date"), parse_date, required=True),
+        Field("owner_before", ("变更前权利人", "转让人", "出质人", "owner_before")),
+        Field("owner_after", ("变更后权利人", "受让人", "质权人", "owner_after")),
+        Field("address_after", ("变更后地址", "受让人地址", "address_after")),
+        Field("region_code", ("变更后行政区划代码", "行政区划代码", "region_code")),
+        Field("note", ("说明", "备注", "note")),
+    ]
+
+    def begin(self, ctx):
+        load_lookups(ctx)
+        ctx.cache["patents"] = {}
+
+    def clean(self, values, ctx):
+        number = values["application_no"]
+        patent = ctx.cache["patents"].get(number)
+        if patent is None:
+            patent = Patent.objects.filter(application_no=number).values("pk", "region_id", "holder_name").first()
+            if patent is None:
+                raise RowError("申请号", f"专利 {number} 不在登记簿中：请先导入该专利")
+            if len(ctx.cache["patents"]) < 50000:
+                ctx.cache["patents"][number] = patent
+        if not ctx.region_allowed(patent["region_id"]):
+            raise RowError("申请号", "超出您的数据权限范围（该专利所属区划不在您的辖区内）")
+        kind = values["kind"]
+        region_after, domestic_after = patent["region_id"], None
+        if kind == PatentEventKind.TRANSFER:
+            if not values["owner_after"]:
+                raise RowError("变更后权利人", "转让事件须填写变更后权利人")
+            enterprise_id, enterprise_region = match_enterprise(ctx, "", rules.first_name(values["owner_after"]))
+            region_after = region_code_id(values, ctx, "变更后行政区划代码") or enterprise_region or \
+                rules.region_from_address(values["address_after"], ctx.cache["address_keywords"])
+            domestic_after = rules.is_domestic("", values["address_after"], "x" if enterprise_id else "")
+            if region_after is not None and not ctx.region_allowed(region_after):
+                raise RowError("变更后行政区划代码", "超出您的数据权限范围")
+        return {
+            "patent_id": patent["pk"], "kind": kind, "date": values["date"],
+            "owner_before": values["owner_before"] or (patent["holder_name"] if kind == "transfer" else ""),
+            "owner_after": values["owner_after"] or "", "region_before_id": patent["region_id"],
+            "region_after_id": region_after, "domestic_after": domestic_after, "note": values["note"] or "",
+            "source": "import",
+        }
+
+    def after_write(self, written, ctx):
+        from .actions import apply_imported_events
+        created = [w for w in written if "pk" not in w]
+        apply_imported_events(created, ctx)
+        for w in created:  # the patent may have moved: do not reuse its cached region
+            ctx.cache["patents"] = {k: v for k, v in ctx.cache["patents"].items() if v["pk"] != w["patent_id"]}
