@@ -1,0 +1,459 @@
+"""State transitions of protection cases. Each checks that the step is allowed from the current
+state, changes the record, and writes a typed CaseEvent row (the timeline is data, written only
+here). An invalid step raises django ValidationError saying what is allowed next, so the UI shows
+it as a message and the API as a 400.
+
+`transition(case, target, user, **params)` is the one entry point the action views and the
+API use; the functions it dispatches to can also be called directly (demo data, tests).
+"""
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from . import rules
+from .choices import (AdjudicationStatus as A, AssistanceOutcome, AssistanceServiceKind, AssistanceStatus as S,
+                      CooperationResult, CooperationStatus as C, EventKind, ExcludedPeriodKind)
+from .models import (AdjudicationCase, AssistanceCase, AssistanceService, CalendarDay, CaseEvent, CooperationCase,
+                     ExcludedPeriod, Extension, TimeLimitRule)
+
+
+# ---- helpers -------------------------------------------------------------------------------------
+def _today():
+    return timezone.localdate()
+
+
+def _date(value, label, default=None, required=False):
+    """A date from a date, an ISO string or nothing; never in the future."""
+    if value in (None, ""):
+        if required:
+            raise ValidationError(f"请填写{label}。")
+        return default if default is not None else _today()
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        parsed = parse_date(str(value).strip()) if str(value).strip() else None
+        if parsed is None:
+            raise ValidationError(f"{label}「{value}」不是有效日期，请按 2024-05-20 的格式填写。")
+        value = parsed
+    return value
+
+
+def _not_future(day, label):
+    if day > _today():
+        raise ValidationError(f"{label}（{day}）不能晚于今天。")
+    return day
+
+
+def _not_before(day, earlier, label, earlier_label):
+    if earlier is not None and day < earlier:
+        raise ValidationError(f"{label}（{day}）不能早于{earlier_label}（{earlier}）。")
+    return day
+
+
+def _text(value, label, required=False, limit=None):
+    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+    if required and not text:
+        raise ValidationError(f"请填写{label}。")
+    if limit and len(text) > limit:
+        raise ValidationError(f"{label}不能超过 {limit} 个字。")
+    return text
+
+
+def event(case, kind, user, *, code="", date=None, from_status="", to_status="", note="", data=None):
+    return CaseEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(type(case)), object_id=case.pk, kind=kind, code=code,
+        date=date or _today(), from_status=from_status, to_status=to_status, note=note or "", data=data or {},
+        actor=user if getattr(user, "pk", None) else None)
+
+
+def _label(model, status):
+    return dict(model._meta.get_field("status").choices).get(status, status)
+
+
+def _move(case, target, user, *, date, note="", data=None, code=None, fields=()):
+    """Change the status, save the named fields, and write the transition event."""
+    before = case.status
+    case.status = target
+    case.save(update_fields=["status", *fields])
+    return event(case, EventKind.TRANSITION, user, code=code or target, date=date, from_status=before,
+                 to_status=target, note=note, data=data)
+
+
+def _check(case, target):
+    flow = FLOWS[type(case)]
+    allowed = allowed_targets(case)
+    if target not in flow:
+        raise ValidationError(f"未知的目标状态「{target}」。{_allowed_text(case, allowed)}")
+    if target not in allowed:
+        current = _label(type(case), case.status)
+        if getattr(case, "is_suspended", False) and target in flow and case.status in flow[target][0]:
+            raise ValidationError(f"案件处于中止（不计入期间）中，请先恢复后再办理「{flow[target][2]}」。")
+        raise ValidationError(f"当前状态为「{current}」，不能执行「{flow[target][2]}」。{_allowed_text(case, allowed)}")
+
+
+def _allowed_text(case, allowed):
+    if not allowed:
+        return "该案件已到最后一步，没有可执行的后续操作。"
+    flow = FLOWS[type(case)]
+    return "当前可以执行：" + "、".join(f"{flow[t][2]}（{t}）" for t in allowed) + "。"
+
+
+def allowed_targets(case):
+    """The states this case may move to now, in the order the buttons show."""
+    if getattr(case, "is_suspended", False):
+        return []
+    return [target for target, (sources, _f, _l) in FLOWS[type(case)].items() if case.status in sources]
+
+
+def next_steps(case):
+    """(target, label) pairs for the buttons on a case page."""
+    flow = FLOWS[type(case)]
+    return [(t, flow[t][2]) for t in allowed_targets(case)]
+
+
+@transaction.atomic
+def transition(case, target, user, **params):
+    """Move `case` to `target` with the step's parameters (dates as date or ISO text)."""
+    case = type(case)._base_manager.select_for_update().get(pk=case.pk)
+    _check(case, target)
+    func = FLOWS[type(case)][target][1]
+    return func(case, user, **params)
+
+
+# ---- registration (creates the first timeline row) ------------------------------------------------
+def register(case, user):
+    """Record the creation of a case in its timeline (called right after the first save)."""
+    if isinstance(case, AdjudicationCase):
+        code, day = A.REQUESTED, case.received_on
+    elif isinstance(case, AssistanceCase):
+        code, day = case.status, case.received_on
+    else:
+        code, day = case.status, case.received_on
+    return event(case, EventKind.CREATED, user, code=code, date=day, to_status=case.status)
+
+
+# ---- 维权援助 --------------------------------------------------------------------------------------
+def accept_assistance(case, user, date=None, note="", **_):
+    day = _not_future(_not_before(_date(date, "受理日期"), case.received_on, "受理日期", "申请日期"), "受理日期")
+    return _move(case, S.ACCEPTED, user, date=day, note=_text(note, "说明"))
+
+
+def decline_assistance(case, user, date=None, note="", **_):
+    day = _not_future(_date(date, "日期"), "日期")
+    case.outcome_note = _text(note, "不予受理理由", required=True)
+    return _move(case, S.DECLINED, user, date=day, note=case.outcome_note, fields=["outcome_note"])
+
+
+def assign_assistance(case, user, handler=None, date=None, note="", **_):
+    from ipdesk.accounts.models import User
+    from ipdesk.core.scoping import Role
+    if handler in (None, ""):
+        raise ValidationError("请选择承办人（工作人员或公职律师）。")
+    if not isinstance(handler, User):
+        handler = User.objects.filter(pk=handler if str(handler).isdigit() else None, is_active=True).first()
+    if handler is None or not handler.has_role(Role.CITY_OFFICER, Role.DISTRICT_OFFICER, Role.LAWYER):
+        raise ValidationError("承办人必须是在岗的工作人员或公职律师。")
+    day = _not_future(_date(date, "指派日期"), "指派日期")
+    before = case.handler
+    case.handler = handler
+    ev = _move(case, S.HANDLING, user, date=day, note=_text(note, "说明"), fields=["handler"],
+               data={"handler": handler.pk, "handler_name": str(handler), "previous": str(before or "")})
+    ev.kind = EventKind.ASSIGNED
+    ev.save(update_fields=["kind"])
+    return ev
+
+
+def refer_assistance(case, user, referred_to="", date=None, note="", **_):
+    case.referred_to = _text(referred_to, "转办单位", required=True, limit=200)
+    day = _not_future(_date(date, "转办日期"), "转办日期")
+    ev = _move(case, S.REFERRED, user, date=day, note=_text(note, "转办说明"), fields=["referred_to"],
+               data={"referred_to": case.referred_to})
+    ev.kind = EventKind.REFERRED
+    ev.save(update_fields=["kind"])
+    return ev
+
+
+def close_assistance(case, user, outcome="", outcome_note="", date=None, **_):
+    if outcome not in AssistanceOutcome.values:
+        raise ValidationError("请选择办理结果：" + "、".join(f"{label}（{v}）" for v, label in AssistanceOutcome.choices))
+    day = _not_future(_not_before(_date(date, "办结日期"), case.received_on, "办结日期", "受理日期"), "办结日期")
+    case.outcome, case.outcome_note, case.closed_on = outcome, _text(outcome_note, "结果说明"), day
+    return _move(case, S.CLOSED, user, date=day, note=case.outcome_note, data={"outcome": outcome},
+                 fields=["outcome", "outcome_note", "closed_on"])
+
+
+def visit_assistance(case, user, visit_note="", date=None, **_):
+    case.visit_note = _text(visit_note, "回访情况", required=True)
+    day = _not_future(_not_before(_date(date, "回访日期"), case.closed_on, "回访日期", "办结日期"), "回访日期")
+    case.visited_on = day
+    ev = _move(case, S.VISITED, user, date=day, note=case.visit_note, fields=["visit_note", "visited_on"])
+    ev.kind = EventKind.FOLLOW_UP
+    ev.save(update_fields=["kind"])
+    return ev
+
+
+@transaction.atomic
+def record_service(case, user, kind="", date=None, description="", **_):
+    """A service given (咨询、侵权判定意见、专家论证、公益代理、海外指导): a record and a timeline row."""
+    if case.status not in (S.ACCEPTED, S.HANDLING, S.REFERRED):
+        raise ValidationError(f"案件状态为「{_label(AssistanceCase, case.status)}」，只有受理后、办结前可以登记援助服务。")
+    if kind not in AssistanceServiceKind.values:
+        raise ValidationError("请选择服务类型：" + "、".join(label for _v, label in AssistanceServiceKind.choices))
+    day = _not_future(_not_before(_date(date, "服务日期"), case.received_on, "服务日期", "受理日期"), "服务日期")
+    service = AssistanceService.objects.create(case=case, kind=kind, date=day, provided_by=user if user and user.pk else None,
+                                               description=_text(description, "服务内容"))
+    event(case, EventKind.SERVICE, user, code=kind, date=day, note=service.description,
+          data={"service": service.pk, "kind": kind})
+    return service
+
+
+# ---- 专利侵权纠纷行政裁决 -------------------------------------------------------------------------
+def _handlers(value):
+    from ipdesk.accounts.models import User
+    from ipdesk.core.scoping import OFFICERS
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        value = [v for v in value.replace("，", ",").split(",") if v.strip()]
+    ids = []
+    for item in value:
+        pk = getattr(item, "pk", item)
+        if not str(pk).strip().isdigit():
+            raise ValidationError(f"办案人员「{item}」不是有效的用户编号。")
+        ids.append(int(pk))
+    users = list(User.objects.filter(pk__in=ids, is_active=True))
+    if len(users) != len(set(ids)):
+        raise ValidationError("办案人员中有不存在或已停用的用户。")
+    if any(not (u.is_superuser or u.role in OFFICERS) for u in users):
+        raise ValidationError("办案人员必须是市局或区（市）局工作人员。")
+    return users
+
+
+def file_adjudication(case, user, date=None, handlers=None, note="", **_):
+    """立案: the panel (odd, at least three officers) is named when the case is filed."""
+    panel = _handlers(handlers)
+    if panel is None:
+        panel = list(case.handlers.all())
+    if not rules.is_valid_panel(len(panel)):
+        raise ValidationError(f"立案时须指定3名或3名以上单数的办案人员，当前为 {len(panel)} 名。")
+    day = _not_future(_not_before(_date(date, "立案日期"), case.received_on, "立案日期", "收到请求书日期"), "立案日期")
+    case.filed_on = day
+    case.handlers.set(panel)
+    return _move(case, A.FILED, user, date=day, note=_text(note, "说明"), fields=["filed_on"],
+                 data={"handlers": [u.pk for u in panel]})
+
+
+def reject_adjudication(case, user, date=None, note="", **_):
+    reason = _text(note, "不予受理理由", required=True)
+    day = _not_future(_not_before(_date(date, "决定日期"), case.received_on, "决定日期", "收到请求书日期"), "决定日期")
+    case.result, case.concluded_on = reason, day
+    return _move(case, A.REJECTED, user, date=day, note=reason, fields=["result", "concluded_on"])
+
+
+@transaction.atomic
+def serve_copy(case, user, date=None, note="", **_):
+    """送达请求书副本: starts the respondent's answer period."""
+    if case.status != A.FILED:
+        raise ValidationError("只有已立案、尚未答辩的案件可以登记送达请求书副本。")
+    if case.events.filter(code="copy_served").exists():
+        raise ValidationError("已登记过送达请求书副本。")
+    day = _not_future(_not_before(_date(date, "送达日期"), case.filed_on, "送达日期", "立案日期"), "送达日期")
+    return event(case, EventKind.COPY_SERVED, user, code="copy_served", date=day, note=_text(note, "说明"))
+
+
+def answer_adjudication(case, user, date=None, note="", **_):
+    day = _not_future(_not_before(_date(date, "答辩日期"), case.filed_on, "答辩日期", "立案日期"), "答辩日期")
+    return _move(case, A.ANSWERED, user, date=day, note=_text(note, "答辩要点"))
+
+
+@transaction.atomic
+def schedule_hearing(case, user, hearing_on=None, date=None, note="", **_):
+    """确定口头审理: the parties are notified on `date`; the hearing may not come before the notice floor."""
+    if case.status not in (A.FILED, A.ANSWERED) or case.is_suspended:
+        raise ValidationError("只有已立案或已答辩、未中止的案件可以安排口头审理。")
+    notice = _not_future(_not_before(_date(date, "通知日期"), case.filed_on, "通知日期", "立案日期"), "通知日期")
+    hearing = _date(hearing_on, "口头审理日期", required=True)
+    rule = TimeLimitRule.objects.filter(code="hearing_notice", is_active=True).first()
+    days = rule.amount if rule else rules.HEARING_NOTICE_WORKING_DAYS
+    earliest = rules.earliest_hearing_date(notice, CalendarDay.work_calendar(), days)
+    if hearing < earliest:
+        raise ValidationError(f"口头审理日期（{hearing}）过早：应在通知当事人之后至少 {days} 个工作日，"
+                              f"{notice} 通知的最早可定于 {earliest}。")
+    case.hearing_on = hearing
+    case.save(update_fields=["hearing_on"])
+    return event(case, EventKind.HEARING_SCHEDULED, user, code="hearing_scheduled", date=notice,
+                 note=_text(note, "说明"), data={"hearing_on": hearing.isoformat()})
+
+
+def hear_adjudication(case, user, date=None, note="", **_):
+    default = case.hearing_on if case.hearing_on and case.hearing_on <= _today() else None
+    day = _not_future(_not_before(_date(date, "口头审理日期", default=default), case.filed_on, "口头审理日期", "立案日期"),
+                      "口头审理日期")
+    case.hearing_on = day
+    return _move(case, A.HEARD, user, date=day, note=_text(note, "审理情况"), fields=["hearing_on"])
+
+
+def _conclude(case, user, target, date, result, label, extra_fields=(), data=None):
+    day = _not_future(_not_before(_date(date, label), case.filed_on, label, "立案日期"), label)
+    case.concluded_on = day
+    case.result = result
+    return _move(case, target, user, date=day, note=result, fields=["concluded_on", "result", *extra_fields],
+                 data=data)
+
+
+def decide_adjudication(case, user, date=None, infringement_found=None, result="", **_):
+    if isinstance(infringement_found, str):
+        infringement_found = {"true": True, "1": True, "yes": True, "是": True, "侵权": True,
+                              "false": False, "0": False, "no": False, "否": False, "不侵权": False}.get(
+            infringement_found.strip().lower())
+    if infringement_found not in (True, False):
+        raise ValidationError("请选择裁决结论：认定侵权（true）或不构成侵权（false）。")
+    case.infringement_found = infringement_found
+    return _conclude(case, user, A.DECIDED, date, _text(result, "裁决主文", required=True), "裁决日期",
+                     extra_fields=["infringement_found"], data={"infringement_found": infringement_found})
+
+
+def mediate_adjudication(case, user, date=None, result="", **_):
+    return _conclude(case, user, A.MEDIATED, date, _text(result, "调解协议内容", required=True), "调解日期")
+
+
+def withdraw_adjudication(case, user, date=None, result="", **_):
+    return _conclude(case, user, A.WITHDRAWN, date, _text(result, "撤回情况", required=True), "撤回日期")
+
+
+def serve_adjudication(case, user, date=None, note="", **_):
+    day = _not_future(_not_before(_date(date, "送达日期"), case.concluded_on, "送达日期", "结案日期"), "送达日期")
+    case.served_on = day
+    return _move(case, A.SERVED, user, date=day, note=_text(note, "送达方式"), fields=["served_on"])
+
+
+@transaction.atomic
+def suspend(case, user, kind=ExcludedPeriodKind.SUSPENSION, date=None, reason="", **_):
+    """中止 / 鉴定 / 公告: a period the closure limit does not count, open until `resume`."""
+    case = AdjudicationCase._base_manager.select_for_update().get(pk=case.pk)
+    if case.status not in (A.FILED, A.ANSWERED, A.HEARD):
+        raise ValidationError(f"案件状态为「{_label(AdjudicationCase, case.status)}」，只有立案后、结案前可以中止。")
+    if case.is_suspended:
+        raise ValidationError("案件已处于中止（不计入期间）中。")
+    if kind not in ExcludedPeriodKind.values:
+        raise ValidationError("请选择不计入期间的类型：" + "、".join(label for _v, label in ExcludedPeriodKind.choices))
+    day = _not_future(_not_before(_date(date, "起始日"), case.filed_on, "起始日", "立案日期"), "起始日")
+    last = case.excluded_periods.exclude(end=None).order_by("-end").first()
+    if last is not None and day <= last.end:
+        raise ValidationError(f"起始日（{day}）须晚于上一不计入期间的结束日（{last.end}）。")
+    period = ExcludedPeriod.objects.create(case=case, kind=kind, start=day, reason=_text(reason, "事由", required=True,
+                                                                                          limit=300))
+    case.is_suspended = True
+    case.save(update_fields=["is_suspended"])
+    event(case, EventKind.SUSPENDED, user, code="suspended", date=day, note=period.reason,
+          data={"period": period.pk, "kind": kind})
+    return period
+
+
+@transaction.atomic
+def resume(case, user, date=None, note="", **_):
+    case = AdjudicationCase._base_manager.select_for_update().get(pk=case.pk)
+    period = case.excluded_periods.filter(end=None).first()
+    if not case.is_suspended or period is None:
+        raise ValidationError("案件未处于中止（不计入期间）中，无需恢复。")
+    day = _not_future(_not_before(_date(date, "结束日"), period.start, "结束日", "起始日"), "结束日")
+    period.end = day
+    period.save(update_fields=["end"])
+    case.is_suspended = False
+    case.save(update_fields=["is_suspended"])
+    event(case, EventKind.RESUMED, user, code="resumed", date=day, note=_text(note, "说明"),
+          data={"period": period.pk, "days": (day - period.start).days + 1})
+    return period
+
+
+@transaction.atomic
+def extend(case, user, rule="closure", amount=None, approved_by="", date=None, reason="", **_):
+    """延长期限 (经负责人批准): refused when the rule allows none or the total would pass its maximum."""
+    rule_obj = rule if isinstance(rule, TimeLimitRule) else TimeLimitRule.objects.filter(code=rule, is_active=True).first()
+    if rule_obj is None:
+        raise ValidationError(f"没有编码为「{rule}」的启用期限规则。")
+    if case.status not in (A.REQUESTED, A.FILED, A.ANSWERED, A.HEARD):
+        raise ValidationError("案件已结案，不能再延长期限。")
+    if rule_obj.max_extension == 0:
+        raise ValidationError(f"「{rule_obj.name}」不得延长。")
+    try:
+        amount = int(amount)
+    except (TypeError, ValueError):
+        raise ValidationError("请填写延长的期限（正整数）。") from None
+    if amount <= 0:
+        raise ValidationError("延长的期限须为正整数。")
+    used = sum(e.amount for e in case.extensions.filter(rule=rule_obj))
+    if used + amount > rule_obj.max_extension:
+        raise ValidationError(f"「{rule_obj.name}」最多可延长 {rule_obj.max_extension}{rule_obj.get_unit_display()}，"
+                              f"已延长 {used}，本次最多还可延长 {rule_obj.max_extension - used}。")
+    day = _not_future(_date(date, "批准日期"), "批准日期")
+    ext = Extension.objects.create(case=case, rule=rule_obj, amount=amount, approved_on=day,
+                                   approved_by=_text(approved_by, "批准人", required=True, limit=100),
+                                   reason=_text(reason, "延长理由", required=True, limit=300))
+    event(case, EventKind.EXTENDED, user, code="extended", date=day, note=ext.reason,
+          data={"rule": rule_obj.code, "amount": amount, "approved_by": ext.approved_by})
+    return ext
+
+
+# ---- 诉调对接、司法确认、行刑衔接 ----------------------------------------------------------------
+def accept_cooperation(case, user, date=None, reply="", **_):
+    day = _not_future(_not_before(_date(date, "回复日期"), case.received_on, "回复日期", "移送日期"), "回复日期")
+    case.reply, case.replied_on = _text(reply, "对方回复"), day
+    return _move(case, C.ACCEPTED, user, date=day, note=case.reply, fields=["reply", "replied_on"])
+
+
+def decline_cooperation(case, user, date=None, reply="", **_):
+    day = _not_future(_not_before(_date(date, "回复日期"), case.received_on, "回复日期", "移送日期"), "回复日期")
+    case.reply, case.replied_on = _text(reply, "对方不予受理的理由", required=True), day
+    return _move(case, C.DECLINED, user, date=day, note=case.reply, fields=["reply", "replied_on"])
+
+
+def conclude_cooperation(case, user, date=None, result="", reply="", **_):
+    if result not in CooperationResult.values:
+        raise ValidationError("请选择结果：" + "、".join(f"{label}（{v}）" for v, label in CooperationResult.choices))
+    day = _not_future(_not_before(_date(date, "办结日期"), case.replied_on or case.received_on, "办结日期",
+                                  "受理日期"), "办结日期")
+    case.result, case.concluded_on = result, day
+    fields = ["result", "concluded_on"]
+    if _text(reply, "回复"):
+        case.reply = (case.reply + "\n" if case.reply else "") + _text(reply, "回复")
+        fields.append("reply")
+    return _move(case, C.CONCLUDED, user, date=day, note=_text(reply, "回复"), fields=fields, data={"result": result})
+
+
+@transaction.atomic
+def add_note(case, user, note="", date=None, **_):
+    return event(case, EventKind.NOTE, user, code="note", date=_not_future(_date(date, "日期"), "日期"),
+                 note=_text(note, "备注内容", required=True, limit=2000))
+
+
+# target state -> (states it may be reached from, function, button label)
+FLOWS = {
+    AssistanceCase: {
+        S.ACCEPTED: ({S.APPLIED}, accept_assistance, "受理"),
+        S.DECLINED: ({S.APPLIED}, decline_assistance, "不予受理"),
+        S.HANDLING: ({S.ACCEPTED, S.HANDLING}, assign_assistance, "指派承办人"),
+        S.REFERRED: ({S.ACCEPTED, S.HANDLING}, refer_assistance, "转办"),
+        S.CLOSED: ({S.ACCEPTED, S.HANDLING, S.REFERRED}, close_assistance, "办结"),
+        S.VISITED: ({S.CLOSED}, visit_assistance, "回访"),
+    },
+    AdjudicationCase: {
+        A.FILED: ({A.REQUESTED}, file_adjudication, "立案"),
+        A.REJECTED: ({A.REQUESTED}, reject_adjudication, "不予受理"),
+        A.ANSWERED: ({A.FILED}, answer_adjudication, "登记答辩"),
+        A.HEARD: ({A.FILED, A.ANSWERED}, hear_adjudication, "口头审理"),
+        A.DECIDED: ({A.ANSWERED, A.HEARD}, decide_adjudication, "作出裁决"),
+        A.MEDIATED: ({A.FILED, A.ANSWERED, A.HEARD}, mediate_adjudication, "调解结案"),
+        A.WITHDRAWN: ({A.FILED, A.ANSWERED, A.HEARD}, withdraw_adjudication, "撤回结案"),
+        A.SERVED: ({A.DECIDED, A.MEDIATED, A.WITHDRAWN}, serve_adjudication, "文书送达"),
+    },
+    CooperationCase: {
+        C.ACCEPTED: ({C.SENT}, accept_cooperation, "对方受理"),
+        C.DECLINED: ({C.SENT}, decline_cooperation, "对方不予受理"),
+        C.CONCLUDED: ({C.ACCEPTED}, conclude_cooperation, "办结"),
+    },
+}
