@@ -170,11 +170,14 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_LOCKOUT_CALLABLE = "ipdesk.accounts.views.lockout_response"  # JSON on /api/, the page elsewhere
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Roles that must pass a second factor (TOTP) after the password.
 OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "city_officer")
 OTP_ENFORCED = env_bool("OTP_ENFORCED", True)
+# API tokens (POST /api/token/ with username, password and, for the roles above, otp) expire after this.
+API_TOKEN_MAX_AGE_HOURS = float(os.environ.get("API_TOKEN_MAX_AGE_HOURS", "8"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -200,8 +203,8 @@ IPDESK_UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(200 * 1024 
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "ipdesk.accounts.auth.ExpiringTokenAuthentication",   # tokens expire; issued after the second factor
+        "ipdesk.accounts.auth.OTPSessionAuthentication",      # sessions reach the API only after the second factor
     ],
     "DEFAULT_PERMISSION_CLASSES": ["ipdesk.core.drf.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [

@@ -6,6 +6,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+# The API enforces the same two rules in its own authentication classes (accounts/auth.py), answering
+# 403 instead of redirecting.
 EXEMPT_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/otp/", "/accounts/password/",
                    "/static/", "/i18n/", "/api/")
 
@@ -19,11 +21,17 @@ class SecurityPolicyMiddleware:
         if user is not None and user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES):
             if needs_second_factor(user) and not user.is_verified():
                 return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")
-            max_age = settings.PASSWORD_MAX_AGE_DAYS
-            if max_age and user.password_changed_at < timezone.now() - timedelta(days=max_age):
+            if password_expired(user):
                 return redirect(f"{reverse('accounts:password_change')}?expired=1")
         return self.get_response(request)
 
 
 def needs_second_factor(user):
     return settings.OTP_ENFORCED and (user.is_superuser or user.role in settings.OTP_REQUIRED_ROLES)
+
+
+def password_expired(user):
+    """Whether the password is older than PASSWORD_MAX_AGE_DAYS (0 turns expiry off)."""
+    max_age = settings.PASSWORD_MAX_AGE_DAYS
+    changed = getattr(user, "password_changed_at", None)
+    return bool(max_age and changed and changed < timezone.now() - timedelta(days=max_age))

@@ -52,6 +52,11 @@ class User(AuditedModel, AbstractUser):
     def is_read_only(self):
         return self.role == Role.LEADER and not self.is_superuser
 
+    def set_password(self, raw_password):
+        """Every new password restarts the expiry clock (PASSWORD_MAX_AGE_DAYS), whichever path set it."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
     def has_role(self, *roles):
         return self.is_superuser or self.role in roles
 

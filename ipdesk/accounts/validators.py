@@ -31,7 +31,7 @@ class PasswordHistoryValidator:
     def validate(self, password, user=None):
         if user is None or user.pk is None or self.history <= 0:
             return
-        recent = [user.password] + list(user.password_history.values_list("password", flat=True)[: self.history - 1])
+        recent = [user.password] + list(user.password_history.values_list("password", flat=True)[: self.history])
         if any(h and check_password(password, h) for h in recent):
             raise ValidationError(_("新密码不能与最近 %(n)d 次使用过的密码相同。") % {"n": self.history},
                                   code="password_reused")

@@ -7,16 +7,22 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.db.models import Max
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ipdesk.core import audit
 from ipdesk.core.exports import Column, mask_phone
-from ipdesk.core.scoping import Role
+from ipdesk.core.models import AuditAction
+from ipdesk.core.scoping import CHANGE, Role
 from ipdesk.core.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 
 from .forms import LoginForm, OTPForm, UserForm
@@ -61,7 +67,13 @@ def otp_view(request):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            audit.record(AuditAction.LOGIN, user=request.user, object_type_name="accounts.user",
+                         object_id=str(request.user.pk), object_repr=request.user.username,
+                         after={"stage": "otp", "enrolled": enrolling})
             return redirect(_safe_next(request))
+        audit.record(AuditAction.LOGIN_FAILED, user=request.user, object_type_name="accounts.user",
+                     object_id=str(request.user.pk), object_repr=request.user.username,
+                     after={"username": request.user.username, "stage": "otp"})
         form.add_error("token", _("验证码不正确或已过期，请重新输入。"))
     ctx = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
     if enrolling:
@@ -106,8 +118,54 @@ class UserListView(ObjectListView):
 class UserDetailView(ObjectDetailView):
     model = User
     roles = {Role.CITY_OFFICER, Role.DISTRICT_OFFICER}
+    template_name = "accounts/user_detail.html"
     detail_fields = ["username", "display_name", "role", "region", "enterprise", "email", "is_active",
                      "last_login", "password_changed_at"]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["locked"] = is_locked(self.object.username)
+        ctx["failures"] = failures(self.object.username)
+        ctx["can_unlock"] = self.request.user.is_city_officer
+        ctx["otp_enrolled"] = TOTPDevice.objects.filter(user=self.object, confirmed=True).exists()
+        return ctx
+
+
+def failures(username):
+    """Failed sign-ins counted against the account since the last success or unlock (django-axes)."""
+    from axes.models import AccessAttempt
+    return AccessAttempt.objects.filter(username=username).aggregate(n=Max("failures_since_start"))["n"] or 0
+
+
+def is_locked(username):
+    return failures(username) >= settings.AXES_FAILURE_LIMIT
+
+
+@login_required
+@require_POST
+def user_unlock(request, pk):
+    """A city officer unlocks an account locked after repeated failures (same as `ipdesk axes_reset_username`)."""
+    if not request.user.is_city_officer:
+        raise Http404
+    user = get_object_or_404(User.objects.restrict(request.user, CHANGE), pk=pk)
+    from axes.utils import reset
+    removed = reset(username=user.username)
+    audit.record(AuditAction.ACTION, user, after={"unlock": True, "attempts_cleared": removed})
+    messages.success(request, _("已解锁账号 %(name)s。") % {"name": user.username})
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@login_required
+@require_POST
+def user_reset_otp(request, pk):
+    """A city officer removes a user's authenticator (lost phone); the user enrols again at next sign-in."""
+    if not request.user.is_city_officer:
+        raise Http404
+    user = get_object_or_404(User.objects.restrict(request.user, CHANGE), pk=pk)
+    count, _detail = TOTPDevice.objects.filter(user=user).delete()
+    audit.record(AuditAction.ACTION, user, after={"otp_reset": True, "devices_removed": count})
+    messages.success(request, _("已重置 %(name)s 的动态验证码绑定，下次登录时需重新绑定。") % {"name": user.username})
+    return redirect("accounts:user_detail", pk=user.pk)
 
 
 class UserCreateView(ObjectCreateView):
@@ -120,3 +178,12 @@ class UserUpdateView(ObjectUpdateView):
     model = User
     form_class = UserForm
     roles = {Role.CITY_OFFICER}
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """What a locked account meets (settings.AXES_LOCKOUT_CALLABLE): JSON on the API, a page on the web."""
+    from django.http import JsonResponse
+    message = _("登录失败次数过多，账号已被临时锁定。请稍后再试，或联系市局管理员解锁。")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"non_field_errors": [message]}, status=429)
+    return render(request, "accounts/locked.html", {"message": message}, status=429)
