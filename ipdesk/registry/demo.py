@@ -224,7 +224,7 @@ def load(stdout=None):
         p.address = ""
 
     def move_within(p, when):
-        target = rng.choice([e for e, _ in weights[:80] if e.region_id != p.region_id])
+        target = rng.choice([e for e, _ in weights if e.region_id != p.region_id])
         events.append((p.application_no, {"kind": PatentEventKind.TRANSFER, "date": when, "owner_before": p.holder_name,
                                           "owner_after": target.name, "region_before_id": p.region_id,
                                           "region_after_id": target.region_id, "domestic_after": True}))
@@ -301,7 +301,7 @@ def load(stdout=None):
     for year, count in PCT_APPLICATIONS.items():
         for _ in range(count):
             filing = _day(rng, D(year, 1, 1), D(year, 12, 31))
-            holder = _weighted(rng, weights[:60])
+            holder = holder_pick()
             new_patent(PatentType.INVENTION, 1, filing, holder, legal_status=LegalStatus.PENDING if year >= 2020 else
                        LegalStatus.WITHDRAWN, pct_application_no=f"PCT/CN{year}/{rng.randint(10000, 150000):06d}",
                        overseas_family=True)

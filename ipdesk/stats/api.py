@@ -1,3 +1,141 @@
+"""API of stats: /api/indicators/ (the same figures as `ipdesk indicators` and the dashboard),
+targets, high-value criteria, bulletins (read, publish)."""
+import datetime as dt
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.urls import path
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
+
+from ipdesk.regions.models import Region
+from ipdesk.core.api import ScopedRelatedField, ScopedViewSet
+from ipdesk.core.scoping import CHANGE, Role, STAFF_ROLES
+
+from .filters import BulletinFilter, HighValueCriterionFilter, TargetFilter
+from .indicators import TARGET_KEYS, figures
+from .models import Bulletin, HighValueCriterion, Target
+
+
+class StaffOnly(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.has_role(*STAFF_ROLES))
+
+
+class IndicatorsAPIView(APIView):
+    """GET ?region=CODE&as_of=YYYY-MM-DD[&from=YYYY-MM-DD]: one object of figures with `<key>_yoy`."""
+    permission_classes = [StaffOnly]
+
+    def get(self, request):
+        from .views import region_for
+        if not request.user.has_role(*STAFF_ROLES):
+            raise Http404
+        region = region_for(request.user, request.query_params.get("region"))
+        errors = {}
+        dates = {}
+        for name in ("as_of", "from"):
+            value = request.query_params.get(name)
+            if value:
+                try:
+                    dates[name] = dt.date.fromisoformat(value)
+                except ValueError:
+                    errors[name] = [f"日期格式不正确：{value}（应为 YYYY-MM-DD）"]
+        if "as_of" not in dates and "as_of" not in errors:
+            errors["as_of"] = ["必须提供统计截止日期 as_of（YYYY-MM-DD）"]
+        if errors:
+            raise ValidationError(errors)
+        if dates.get("from") and dates["from"] > dates["as_of"]:
+            raise ValidationError({"from": ["统计起始日期不能晚于截止日期"]})
+        return Response(figures(region, dates["as_of"], dates.get("from")))
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    region = ScopedRelatedField(queryset=Region.objects.all())
+    region_code = serializers.CharField(source="region.code", read_only=True)
+    indicator = serializers.ChoiceField(choices=TARGET_KEYS)
+
+    class Meta:
+        model = Target
+        fields = ["id", "region", "region_code", "year", "indicator", "value", "note", "version"]
+        read_only_fields = ["version"]
+
+    def validate_year(self, value):
+        if not 2000 <= value <= 2100:
+            raise serializers.ValidationError("年度应在2000—2100之间")
+        return value
+
+    def validate_value(self, value):
+        if value < 0:
+            raise serializers.ValidationError("目标值不能为负数")
+        return value
+
+
+class TargetViewSet(ScopedViewSet):
+    queryset = Target.objects.select_related("region")
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilter
+
+
+class HighValueCriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HighValueCriterion
+        fields = ["id", "kind", "name", "enabled", "threshold", "application_numbers", "sort_order", "version"]
+        read_only_fields = ["kind", "version"]
+
+
+class HighValueCriterionViewSet(ScopedViewSet):
+    queryset = HighValueCriterion.objects.all()
+    serializer_class = HighValueCriterionSerializer
+    filterset_class = HighValueCriterionFilter
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if not self.request.user.has_role(*STAFF_ROLES):
+            return HighValueCriterion.objects.none()
+        return super().get_queryset()
+
+
+class BulletinSerializer(serializers.ModelSerializer):
+    region_code = serializers.CharField(source="region.code", read_only=True)
+
+    class Meta:
+        model = Bulletin
+        fields = ["id", "region", "region_code", "year", "month", "as_of", "title", "status", "summary", "data",
+                  "published_at", "version"]
+
+
+class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
+    """Bulletins (read); POST …/publish/ publishes a draft (city officers)."""
+    queryset = Bulletin.objects.select_related("region")
+    serializer_class = BulletinSerializer
+    filterset_class = BulletinFilter
+    permission_classes = [StaffOnly]
+
+    def get_queryset(self):
+        if not self.request.user.has_role(*STAFF_ROLES):
+            return Bulletin.objects.none()
+        return Bulletin.objects.restrict(self.request.user).select_related("region").order_by("-year", "-month", "pk")
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        from .actions import publish_bulletin
+        bulletin = self.get_object()
+        if not request.user.has_role(Role.CITY_OFFICER) or \
+                not Bulletin.objects.restrict(request.user, CHANGE).filter(pk=bulletin.pk).exists():
+            raise Http404
+        try:
+            bulletin = publish_bulletin(bulletin, request.user, request.data.get("summary") or None)
+        except DjangoValidationError as exc:
+            raise ValidationError({"non_field_errors": exc.messages})
+        return Response(self.get_serializer(bulletin).data)
+
 
 router = DefaultRouter()
+router.register("targets", TargetViewSet)
+router.register("high-value-criteria", HighValueCriterionViewSet)
+router.register("bulletins", BulletinViewSet)
+urlpatterns = [path("indicators/", IndicatorsAPIView.as_view(), name="api-indicators")]

@@ -310,3 +310,53 @@ def parse_date(text, what="日期"):
         return dt.date.fromisoformat(str(text).strip())
     except ValueError:
         raise ValueError(f"{what}格式不正确：{text}（应为 YYYY-MM-DD，例如 2022-12-31）") from None
+
+
+# ---- The records behind a figure (drill-down) -------------------------------------------------------
+DRILLABLE = ["invention_grants", "utility_grants", "design_grants", "patent_grants", "invention_applications",
+             "utility_applications", "design_applications", "patent_applications", "pct_applications",
+             "valid_invention_patents", "high_value_invention_patents"] + \
+            [f"high_value_{k}" for k in CriterionKind.values]
+
+
+def records_behind(figure, region, start, end):
+    """The ids of the patents a figure counts (a values_list queryset), or None when it is not drillable."""
+    ensure_fresh()
+    ids = _Tree().subtree_ids([region])
+    kind = figure.split("_")[0]
+    typed = {"patent_type": kind} if kind in ("invention", "utility", "design") else {}
+    if figure.endswith("_grants"):
+        qs = PatentFact.objects.filter(grant_date__gte=start, grant_date__lte=end, grant_domestic=True,
+                                       grant_region_id__in=ids, **typed)
+    elif figure.endswith("_applications"):
+        qs = PatentFact.objects.filter(filing_date__gte=start, filing_date__lte=end, filing_domestic=True,
+                                       filing_region_id__in=ids, **typed)
+        if figure == "pct_applications":
+            qs = qs.filter(pct=True)
+    elif figure in DRILLABLE:
+        qs = PatentInterval.objects.filter(patent_type="invention", domestic=True, start__lte=end, region_id__in=ids) \
+            .filter(Q(end__isnull=True) | Q(end__gt=end))
+        if figure.startswith("high_value_"):
+            active = {c.kind: c for c in criteria()}
+            if figure == "high_value_invention_patents":
+                any_q = NEVER
+                for c in active.values():
+                    any_q |= _criterion_q(c, end)
+                qs = qs.filter(any_q)
+            else:
+                c = active.get(figure[len("high_value_"):])
+                qs = qs.filter(_criterion_q(c, end)) if c else qs.none()
+    else:
+        return None
+    return qs.values_list("patent_id", flat=True)
+
+
+def latest_data_date():
+    """The end of the last month that has grants in the records (the dashboard's default date)."""
+    import calendar
+    ensure_fresh()
+    last = PatentFact.objects.filter(grant_date__isnull=False).order_by("-grant_date").values_list("grant_date", flat=True).first()
+    today = dt.date.today()
+    if last is None or last > today:
+        last = today
+    return dt.date(last.year, last.month, calendar.monthrange(last.year, last.month)[1])

@@ -1,0 +1,279 @@
+"""The monthly patent bulletin (专利通报): its data, and its XLSX, DOCX and PDF renderings.
+
+`build(region, year, month)` returns the bulletin as plain data (JSON-able): for each figure a
+table of the region's children — value, target, completion, YoY, rank among siblings — the
+region's own line, a monthly trend and a generated summary. A published bulletin stores this data
+and is rendered from it ever after, so it never changes (stats.actions).
+
+All three files use the "Noto Sans CJK SC" font (Debian fonts-noto-cjk, installed by `make setup`).
+"""
+import calendar
+import datetime as dt
+import io
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth
+
+from . import rules
+from .indicators import BULLETIN_KEYS, _Tree, figures_many, label, unit
+from .models import PatentFact, PatentInterval, Target
+
+FONT = "Noto Sans CJK SC"
+
+
+def month_end(year, month):
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def children(region):
+    """The units ranked in the bulletin: the region's direct children that are not functional zones."""
+    return list(region.children.filter(is_functional_zone=False).order_by("sort_order", "code"))
+
+
+def monthly_trend(region, year, month, tree=None):
+    """Invention grants per month and the valid invention stock at each month end, for year and year-1."""
+    tree = tree or _Tree()
+    ids = tree.subtree_ids([region])
+    out = {"months": [f"{m}月" for m in range(1, month + 1)]}
+    for y in (year, year - 1):
+        per_month = dict(PatentFact.objects.filter(patent_type="invention", grant_domestic=True, grant_region_id__in=ids,
+                                                   grant_date__gte=dt.date(y, 1, 1), grant_date__lte=month_end(y, month))
+                         .annotate(m=ExtractMonth("grant_date")).values("m").annotate(n=Count("id"))
+                         .values_list("m", "n").order_by())
+        out[f"grants_{y}"] = [per_month.get(m, 0) for m in range(1, month + 1)]
+        stock = []
+        for m in range(1, month + 1):
+            end = month_end(y, m)
+            stock.append(PatentInterval.objects.filter(patent_type="invention", domestic=True, region_id__in=ids,
+                                                       start__lte=end).filter(Q(end__isnull=True) | Q(end__gt=end))
+                         .count())
+        out[f"valid_{y}"] = stock
+    out["years"] = [year, year - 1]
+    return out
+
+
+def build(region, year, month):
+    """The bulletin's data for `region` (usually the city) up to the end of `month`."""
+    as_of = month_end(year, month)
+    units = children(region) or [region]
+    regions = [region] + [u for u in units if u.pk != region.pk]
+    values = figures_many(regions, as_of)
+    targets = {(t.region_id, t.indicator): float(t.value)
+               for t in Target.objects.filter(year=year, region__in=regions)}
+    keys = [k for k in BULLETIN_KEYS if any(values[r.pk].get(k) not in (None, 0) for r in regions)]
+    sections = []
+    for key in keys:
+        ranks = rules.rank({u.pk: values[u.pk].get(key) for u in units})
+
+        def line(r):
+            v = values[r.pk].get(key)
+            t = targets.get((r.pk, key))
+            return {"code": r.code, "name": r.name, "value": v, "target": t, "completion": rules.completion(v, t),
+                    "yoy": values[r.pk].get(f"{key}_yoy"), "rank": ranks.get(r.pk)}
+        sections.append({"key": key, "label": label(key), "unit": unit(key), "city": line(region),
+                         "rows": [line(u) for u in units]})
+    data = {"region": region.code, "region_name": region.name, "year": year, "month": month,
+            "from": dt.date(year, 1, 1).isoformat(), "as_of": as_of.isoformat(), "sections": sections,
+            "trend": monthly_trend(region, year, month),
+            "high_value": {k[len("high_value_"):]: v for k, v in values[region.pk].items()
+                           if k.startswith("high_value_") and not k.endswith("_yoy") and k != "high_value_per_10k"}}
+    data["summary"] = rules.bulletin_summary(region.name, year, month, sections)
+    return data
+
+
+def title(region, year, month):
+    return f"{region.name}{year}年1—{month}月专利工作情况通报" if month > 1 else f"{region.name}{year}年1月专利工作情况通报"
+
+
+# ---- Cell formatting shared by every format ---------------------------------------------------
+def fmt_value(value):
+    return rules.number(value)
+
+
+HEADERS = ["区划", "数值", "年度目标", "完成率", "同比", "排名"]
+
+
+def table_rows(section):
+    rows = []
+    for r in section["rows"] + [dict(section["city"], name=f"{section['city']['name']}（合计）", rank=None)]:
+        rows.append([r["name"], fmt_value(r["value"]), fmt_value(r["target"]) if r["target"] is not None else "—",
+                     rules.percent(r["completion"]), rules.percent(r["yoy"]) if r["yoy"] is not None else "—",
+                     str(r["rank"]) if r.get("rank") else "—"])
+    return rows
+
+
+# ---- XLSX ----------------------------------------------------------------------------------------
+def to_xlsx(bulletin_title, data):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from ipdesk.core.exports import neutralize
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "专利通报"
+    bold = Font(name=FONT, bold=True, size=14)
+    normal = Font(name=FONT, size=11)
+    ws.append([bulletin_title])
+    ws["A1"].font = bold
+    ws.append([f"统计期间：{data['from']} 至 {data['as_of']}"])
+    ws.append([neutralize(data["summary"])])
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=6)
+    ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[3].height = 90
+    for section in data["sections"]:
+        ws.append([])
+        ws.append([f"{section['label']}（{section['unit'] or '—'}）"])
+        ws.cell(ws.max_row, 1).font = Font(name=FONT, bold=True, size=12)
+        ws.append(HEADERS)
+        for cell in ws[ws.max_row]:
+            cell.font = Font(name=FONT, bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        for row in table_rows(section):
+            ws.append([neutralize(v) for v in row])
+    trend = data.get("trend") or {}
+    if trend.get("months"):
+        ws2 = wb.create_sheet("月度趋势")
+        y0, y1 = trend["years"]
+        ws2.append(["月份", f"{y0}年发明授权", f"{y1}年发明授权", f"{y0}年有效发明", f"{y1}年有效发明"])
+        for i, m in enumerate(trend["months"]):
+            ws2.append([m, trend[f"grants_{y0}"][i], trend[f"grants_{y1}"][i], trend[f"valid_{y0}"][i],
+                        trend[f"valid_{y1}"][i]])
+        from openpyxl.chart import BarChart, Reference
+        chart = BarChart()
+        chart.title = "发明专利授权量（按月）"
+        chart.add_data(Reference(ws2, min_col=2, max_col=3, min_row=1, max_row=len(trend["months"]) + 1),
+                       titles_from_data=True)
+        chart.set_categories(Reference(ws2, min_col=1, min_row=2, max_row=len(trend["months"]) + 1))
+        ws2.add_chart(chart, "G2")
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.font is None or cell.font.name != FONT:
+                    cell.font = Font(name=FONT, bold=cell.font.bold if cell.font else False,
+                                     size=cell.font.size if cell.font else 11)
+        sheet.column_dimensions["A"].width = 22
+        for col in "BCDEF":
+            sheet.column_dimensions[col].width = 14
+    _ = normal
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+# ---- DOCX ----------------------------------------------------------------------------------------
+def _docx_font(run, size=None, bold=None):
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+    run.font.name = FONT
+    rpr = run._element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), FONT)
+    if size:
+        run.font.size = Pt(size)
+    if bold is not None:
+        run.bold = bold
+
+
+def to_docx(bulletin_title, data):
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    doc = Document()
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _docx_font(p.add_run(bulletin_title), size=18, bold=True)
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _docx_font(p.add_run(f"统计期间：{data['from']} 至 {data['as_of']}"), size=10)
+    p = doc.add_paragraph()
+    _docx_font(p.add_run("　　" + data["summary"]), size=12)
+
+    def table(headers, rows):
+        t = doc.add_table(rows=1, cols=len(headers))
+        t.style = "Table Grid"
+        for i, h in enumerate(headers):
+            cell = t.rows[0].cells[i]
+            cell.text = ""
+            _docx_font(cell.paragraphs[0].add_run(h), size=10, bold=True)
+        for row in rows:
+            cells = t.add_row().cells
+            for i, v in enumerate(row):
+                _docx_font(cells[i].paragraphs[0].add_run(str(v)), size=10)
+
+    for n, section in enumerate(data["sections"], start=1):
+        p = doc.add_paragraph()
+        _docx_font(p.add_run(f"{_cn_number(n)}、{section['label']}（{section['unit'] or '—'}）"), size=13, bold=True)
+        table(HEADERS, table_rows(section))
+    trend = data.get("trend") or {}
+    if trend.get("months"):
+        y0, y1 = trend["years"]
+        p = doc.add_paragraph()
+        _docx_font(p.add_run(f"{_cn_number(len(data['sections']) + 1)}、月度趋势（发明专利）"), size=13, bold=True)
+        table(["月份", f"{y0}年授权", f"{y1}年授权", f"{y0}年有效量", f"{y1}年有效量"],
+              [[m, trend[f"grants_{y0}"][i], trend[f"grants_{y1}"][i], trend[f"valid_{y0}"][i], trend[f"valid_{y1}"][i]]
+               for i, m in enumerate(trend["months"])])
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _cn_number(n):
+    digits = "零一二三四五六七八九十"
+    return digits[n] if n <= 10 else f"十{digits[n - 10]}" if n < 20 else str(n)
+
+
+# ---- PDF (WeasyPrint, with SVG charts) ----------------------------------------------------------------
+def bar_chart_svg(categories, series, width=640, height=220):
+    """A small grouped bar chart as SVG: [(name, values, colour)] over categories."""
+    top = max([max(v) if v else 0 for _, v, _ in series] + [1])
+    left, bottom, chart_h = 40, 30, height - 50
+    group_w = (width - left - 10) / max(1, len(categories))
+    bar_w = group_w * 0.8 / max(1, len(series))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'font-family="{FONT}" font-size="10">',
+             f'<line x1="{left}" y1="{height - bottom}" x2="{width - 5}" y2="{height - bottom}" stroke="#999"/>']
+    for i, cat in enumerate(categories):
+        x0 = left + i * group_w + group_w * 0.1
+        for j, (_, values, colour) in enumerate(series):
+            v = values[i] if i < len(values) else 0
+            h = chart_h * v / top
+            x = x0 + j * bar_w
+            parts.append(f'<rect x="{x:.1f}" y="{height - bottom - h:.1f}" width="{bar_w - 1:.1f}" height="{h:.1f}" '
+                         f'fill="{colour}"/>')
+            parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom - h - 2:.1f}" text-anchor="middle" '
+                         f'font-size="8">{v:g}</text>')
+        parts.append(f'<text x="{x0 + group_w * 0.4:.1f}" y="{height - bottom + 14}" text-anchor="middle">{cat}</text>')
+    for j, (name, _, colour) in enumerate(series):
+        parts.append(f'<rect x="{left + j * 110}" y="4" width="10" height="10" fill="{colour}"/>'
+                     f'<text x="{left + j * 110 + 14}" y="13">{name}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def charts(data):
+    """SVG charts for the PDF: the first figure by unit, and the monthly grants against last year."""
+    out = []
+    if data["sections"]:
+        s = data["sections"][0]
+        out.append((f"{s['label']}（按区（市））", bar_chart_svg(
+            [r["name"] for r in s["rows"]], [(s["label"], [float(r["value"] or 0) for r in s["rows"]], "#2f6fb3")])))
+    trend = data.get("trend") or {}
+    if trend.get("months"):
+        y0, y1 = trend["years"]
+        out.append(("发明专利授权量（按月）", bar_chart_svg(
+            trend["months"], [(f"{y0}年", trend[f"grants_{y0}"], "#2f6fb3"), (f"{y1}年", trend[f"grants_{y1}"], "#c0c6cc")])))
+    return out
+
+
+def to_pdf(bulletin_title, data):
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    html = render_to_string("stats/bulletin_pdf.html", {
+        "title": bulletin_title, "data": data, "font": FONT, "headers": HEADERS, "charts": charts(data),
+        "tables": [(s, table_rows(s)) for s in data["sections"]]})
+    return HTML(string=html).write_pdf()

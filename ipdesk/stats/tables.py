@@ -1,0 +1,33 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .indicators import label
+from .models import Bulletin, HighValueCriterion, Target
+
+
+class TargetTable(tables.Table):
+    region = tables.Column(linkify=lambda record: record.get_absolute_url())
+    indicator = tables.Column(verbose_name=_("指标"))
+
+    class Meta:
+        model = Target
+        fields = ("region", "year", "indicator", "value", "note")
+
+    def render_indicator(self, value):
+        return label(value)
+
+
+class BulletinTable(tables.Table):
+    title = tables.Column(linkify=True)
+
+    class Meta:
+        model = Bulletin
+        fields = ("title", "region", "year", "month", "as_of", "status", "published_at")
+
+
+class HighValueCriterionTable(tables.Table):
+    name = tables.Column(linkify=True)
+
+    class Meta:
+        model = HighValueCriterion
+        fields = ("kind", "name", "enabled", "threshold", "sort_order")

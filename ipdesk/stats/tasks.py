@@ -1,0 +1,29 @@
+"""Periodic work of stats: on the 1st of each month, prepare the draft bulletin of the month just ended."""
+import datetime as dt
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+
+def previous_month(today):
+    first = today.replace(day=1)
+    last = first - dt.timedelta(days=1)
+    return last.year, last.month
+
+
+def prepare_monthly_draft(today=None):
+    """The city's draft for the previous month (skipped when it is already published)."""
+    from ipdesk.regions.setup import city_region
+
+    from .actions import prepare_bulletin
+    from .models import Bulletin
+    year, month = previous_month(today or dt.date.today())
+    city = city_region()
+    if Bulletin.objects.filter(region=city, year=year, month=month, status="published").exists():
+        return None
+    return prepare_bulletin(city, year, month)
+
+
+@db_periodic_task(crontab(day="1", hour="6", minute="0"))
+def monthly_bulletin_draft():
+    prepare_monthly_draft()

@@ -1,0 +1,416 @@
+"""Pages of stats: the leader dashboard, the indicator query, drill-down to records, bulletins, targets.
+
+Views ask stats.indicators / stats.bulletin for answers; they compute nothing themselves. Regions
+are checked against the user's data scope (a district officer reaches only its own district and
+below; anything else is 404), and every list of records starts from `restrict(user)`.
+"""
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from ipdesk.core import audit
+from ipdesk.core.models import AuditAction
+from ipdesk.core.scoping import CHANGE, Role, STAFF_ROLES
+from ipdesk.core.views import ObjectDetailView, ObjectListView, scoped_object_or_404
+
+from . import bulletin as render_bulletin
+from . import indicators as ind
+from . import rules
+from .actions import prepare_bulletin, publish_bulletin
+from .filters import BulletinFilter
+from .forms import PrepareBulletinForm, PublishForm, TargetImportForm
+from .models import Bulletin, PatentInterval, Target
+from .tables import BulletinTable
+
+DASHBOARD_KEYS = ["invention_grants", "valid_invention_patents", "valid_invention_per_10k",
+                  "high_value_invention_patents", "pct_applications", "pledge_amount_10k_yuan"]
+RANKING_KEYS = ["invention_grants", "valid_invention_patents", "valid_invention_per_10k",
+                "high_value_invention_patents", "pct_applications"]
+
+
+class StaffMixin(LoginRequiredMixin):
+    """Figures are for officers and leaders; other roles get 404 (the page does not exist for them)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_role(*STAFF_ROLES):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+def region_for(user, code=None):
+    """The region asked for, if the user may see its figures; default: the user's own region or the city."""
+    from ipdesk.regions.models import Region
+    from ipdesk.regions.setup import city_region
+    own = user.region if user.role == Role.DISTRICT_OFFICER and not user.is_superuser else None
+    if not code:
+        return own or city_region()
+    region = Region.objects.filter(code=code).first()
+    if region is None or (own is not None and not region.path.startswith(own.path)):
+        raise Http404
+    return region
+
+
+def date_param(request, name, default=None):
+    value = request.GET.get(name)
+    if not value:
+        return default
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _BadParam(_("%(name)s 日期格式不正确：%(value)s（应为 YYYY-MM-DD）") % {"name": name, "value": value})
+
+
+class _BadParam(Exception):
+    pass
+
+
+def drill_url(figure, region, start, end):
+    if figure not in ind.DRILLABLE:
+        return None
+    return reverse("stats:records") + "?" + urlencode({"figure": figure, "region": region.code,
+                                                      "from": start.isoformat(), "to": end.isoformat()})
+
+
+class DashboardView(StaffMixin, TemplateView):
+    """领导驾驶舱: key figures with YoY, yearly and monthly trends, the district ranking, drill-downs."""
+    template_name = "stats/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        region = region_for(self.request.user, self.request.GET.get("region"))
+        try:
+            as_of = date_param(self.request, "as_of") or ind.latest_data_date()
+        except _BadParam as exc:
+            ctx["error"] = str(exc)
+            as_of = ind.latest_data_date()
+        start = dt.date(as_of.year, 1, 1)
+        units = render_bulletin.children(region)
+        values = ind.figures_many([region] + units, as_of)
+        mine = values[region.pk]
+        cards = [{"key": k, "label": ind.label(k), "unit": ind.unit(k), "value": mine.get(k),
+                  "yoy": mine.get(f"{k}_yoy"), "url": drill_url(k, region, start, as_of)}
+                 for k in DASHBOARD_KEYS if k in mine]
+        ranking = []
+        for key in RANKING_KEYS:
+            ranks = rules.rank({u.pk: values[u.pk].get(key) for u in units})
+            ranking.append({"key": key, "label": ind.label(key), "rows": [
+                {"name": u.name, "code": u.code, "value": values[u.pk].get(key), "yoy": values[u.pk].get(f"{key}_yoy"),
+                 "rank": ranks[u.pk], "url": drill_url(key, u, start, as_of)} for u in units]})
+        ctx.update(region=region, as_of=as_of, start=start, cards=cards, ranking=ranking,
+                   trend_month=render_bulletin.monthly_trend(region, as_of.year, as_of.month),
+                   trend_year=yearly_trend(region, as_of), units=units)
+        return ctx
+
+
+def yearly_trend(region, as_of, years=10):
+    """Invention grants per year and the valid stock at each year end (the last: at `as_of`)."""
+    from .models import PatentFact
+    ids = ind._Tree().subtree_ids([region])
+    first = as_of.year - years + 1
+    grants = dict(PatentFact.objects.filter(patent_type="invention", grant_domestic=True, grant_region_id__in=ids,
+                                            grant_date__gte=dt.date(first, 1, 1), grant_date__lte=as_of)
+                  .annotate(y=ExtractYear("grant_date")).values("y").annotate(n=Count("id")).values_list("y", "n")
+                  .order_by())
+    out = {"years": [], "grants": [], "valid": []}
+    for y in range(first, as_of.year + 1):
+        end = min(dt.date(y, 12, 31), as_of)
+        out["years"].append(str(y))
+        out["grants"].append(grants.get(y, 0))
+        out["valid"].append(PatentInterval.objects.filter(patent_type="invention", domestic=True, region_id__in=ids,
+                                                          start__lte=end).filter(Q(end__isnull=True) | Q(end__gt=end))
+                            .count())
+    return out
+
+
+class IndicatorsView(StaffMixin, TemplateView):
+    """指标查询: every figure of a region for a period, with YoY and a link to the records behind it."""
+    template_name = "stats/indicators.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        region = region_for(self.request.user, self.request.GET.get("region"))
+        try:
+            as_of = date_param(self.request, "as_of") or ind.latest_data_date()
+            start = date_param(self.request, "from") or dt.date(as_of.year, 1, 1)
+            if start > as_of:
+                raise _BadParam(_("统计起始日期不能晚于截止日期"))
+        except _BadParam as exc:
+            ctx.update(error=str(exc), region=region, regions=self.regions())
+            return ctx
+        values = ind.figures(region, as_of, start)
+        rows = [{"key": k, "label": ind.label(k), "unit": ind.unit(k), "value": v, "yoy": values.get(f"{k}_yoy"),
+                 "url": drill_url(k, region, start, as_of)}
+                for k, v in values.items() if ind.is_number(v) and not k.endswith("_yoy") and k != "population"]
+        ctx.update(region=region, as_of=as_of, start=start, rows=rows, regions=self.regions())
+        return ctx
+
+    def regions(self):
+        from ipdesk.regions.models import Region
+        user = self.request.user
+        qs = Region.objects.filter(path__startswith=region_for(user).path) if user.role == Role.DISTRICT_OFFICER \
+            and not user.is_superuser else Region.objects.filter(path__startswith=region_for(user).path)
+        return qs.order_by("path")
+
+
+class RecordsView(StaffMixin, TemplateView):
+    """The records behind a figure: the patents it counts, within the user's data scope."""
+    template_name = "stats/records.html"
+    per_page = 50
+
+    def get(self, request, *args, **kwargs):
+        from ipdesk.registry.models import Patent
+        figure = request.GET.get("figure", "")
+        region = region_for(request.user, request.GET.get("region"))
+        try:
+            end = date_param(request, "to") or ind.latest_data_date()
+            start = date_param(request, "from") or dt.date(end.year, 1, 1)
+        except _BadParam as exc:
+            return render(request, self.template_name, {"error": str(exc)}, status=400)
+        ids = ind.records_behind(figure, region, start, end)
+        if ids is None:
+            return render(request, self.template_name, {"error": _("该指标不支持查看明细：%s") % figure}, status=400)
+        qs = Patent.objects.restrict(request.user).filter(pk__in=ids).select_related("region").order_by("application_no")
+        if request.GET.get("export") == "xlsx":
+            from ipdesk.core.exports import Column, export_response
+            return export_response(qs, [Column("申请号", "application_no"), Column("名称", "title"),
+                                        Column("专利类型", lambda p: p.get_patent_type_display()),
+                                        Column("第一权利人", "holder_name"), Column("行政区划代码", "region.code"),
+                                        Column("申请日", "filing_date"), Column("授权公告日", "grant_date"),
+                                        Column("法律状态", lambda p: p.get_legal_status_display())],
+                                   "xlsx", f"{ind.label(figure)}明细", user=request.user)
+        total = qs.count()
+        try:
+            page = max(1, int(request.GET.get("page", 1)))
+        except ValueError:
+            page = 1
+        rows = list(qs[(page - 1) * self.per_page: page * self.per_page])
+        registry_url = None
+        try:
+            registry_url = reverse("registry:patent_list") + "?" + urlencode(registry_params(figure, region, start, end))
+        except NoReverseMatch:
+            pass
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(request, self.template_name, {
+            "figure": figure, "figure_label": ind.label(figure), "region": region, "start": start, "end": end,
+            "rows": rows, "total": total, "page": page, "pages": (total + self.per_page - 1) // self.per_page,
+            "query": query.urlencode(), "registry_url": registry_url})
+
+
+def registry_params(figure, region, start, end):
+    """The same selection as query parameters of the registry's patent list (its FilterSet)."""
+    params = {"region": region.code}
+    kind = figure.split("_")[0]
+    if kind in ("invention", "utility", "design"):
+        params["patent_type"] = kind
+    if figure.endswith("_grants"):
+        params.update(grant_from=start.isoformat(), grant_to=end.isoformat())
+    elif figure.endswith("_applications"):
+        params.update(filing_from=start.isoformat(), filing_to=end.isoformat())
+        if figure == "pct_applications":
+            params["pct"] = "1"
+    else:
+        params.update(patent_type="invention", valid_on=end.isoformat())
+    return params
+
+
+# ---- Bulletins ---------------------------------------------------------------------------------------
+class BulletinListView(StaffMixin, ObjectListView):
+    model = Bulletin
+    table_class = BulletinTable
+    filterset_class = BulletinFilter
+    template_name = "stats/bulletin_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        today = dt.date.today()
+        ctx["prepare_form"] = PrepareBulletinForm(initial={"year": today.year, "month": today.month})
+        ctx["can_prepare"] = self.request.user.has_role(Role.CITY_OFFICER)
+        return ctx
+
+
+class BulletinDetailView(StaffMixin, ObjectDetailView):
+    model = Bulletin
+    template_name = "stats/bulletin_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        b = self.object
+        ctx["tables"] = [(s, render_bulletin.table_rows(s)) for s in b.data.get("sections", [])]
+        ctx["headers"] = render_bulletin.HEADERS
+        ctx["can_publish"] = not b.is_published and self.request.user.has_role(Role.CITY_OFFICER)
+        ctx["publish_form"] = PublishForm(initial={"summary": b.summary})
+        ctx["events"] = b.events.select_related("user")
+        return ctx
+
+
+class BulletinDownloadView(StaffMixin, View):
+    FORMATS = {"xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_bulletin.to_xlsx),
+               "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", render_bulletin.to_docx),
+               "pdf": ("application/pdf", render_bulletin.to_pdf)}
+
+    def get(self, request, pk, fmt):
+        bulletin = scoped_object_or_404(Bulletin, request.user, pk)
+        if fmt not in self.FORMATS:
+            raise Http404
+        content_type, func = self.FORMATS[fmt]
+        content = func(bulletin.title, {**bulletin.data, "summary": bulletin.summary})
+        audit.record(AuditAction.EXPORT, bulletin, after={"format": fmt})
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, f"{bulletin.title}.{fmt}")
+        return response
+
+
+class CityOfficerPost(StaffMixin, View):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_role(Role.CITY_OFFICER):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class BulletinPrepareView(CityOfficerPost):
+    def post(self, request):
+        form = PrepareBulletinForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请填写正确的年度和月份（月份1—12）。"))
+            return redirect("stats:bulletin_list")
+        try:
+            bulletin = prepare_bulletin(region_for(request.user, request.POST.get("region")), form.cleaned_data["year"],
+                                        form.cleaned_data["month"], request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("stats:bulletin_list")
+        messages.success(request, _("通报草稿已生成。"))
+        return redirect(bulletin)
+
+
+class BulletinRefreshView(CityOfficerPost):
+    def post(self, request, pk):
+        bulletin = scoped_object_or_404(Bulletin, request.user, pk, CHANGE)
+        try:
+            prepare_bulletin(bulletin.region, bulletin.year, bulletin.month, request.user)
+            messages.success(request, _("草稿已按最新数据重新计算。"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect(bulletin)
+
+
+class BulletinPublishView(CityOfficerPost):
+    def post(self, request, pk):
+        bulletin = scoped_object_or_404(Bulletin, request.user, pk, CHANGE)
+        form = PublishForm(request.POST)
+        form.is_valid()
+        try:
+            publish_bulletin(bulletin, request.user, form.cleaned_data.get("summary") or None)
+            messages.success(request, _("通报已发布，此后内容不再变化。"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect(bulletin)
+
+
+# ---- Targets import ------------------------------------------------------------------------------------
+HEADER_MAP = {"区划代码": "region", "行政区划代码": "region", "region": "region", "region_code": "region",
+              "年度": "year", "year": "year", "指标": "indicator", "indicator": "indicator",
+              "目标值": "value", "目标": "value", "value": "value", "target": "value", "备注": "note", "note": "note"}
+
+
+def parse_targets(content):
+    """Rows of a target XLSX as (targets, errors); errors name the line, the field and the reason."""
+    from decimal import Decimal, InvalidOperation
+
+    from openpyxl import load_workbook
+
+    from ipdesk.regions.models import Region
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        return [], [_("无法读取文件：请上传 .xlsx 格式的Excel文件。")]
+    rows = list(wb.active.iter_rows(values_only=True))
+    if not rows:
+        return [], [_("文件为空。")]
+    header = [HEADER_MAP.get(str(h).strip() if h is not None else "", None) for h in rows[0]]
+    missing = [n for n, f in (("区划代码", "region"), ("年度", "year"), ("指标", "indicator"), ("目标值", "value"))
+               if f not in header]
+    if missing:
+        return [], [_("表头缺少：%s") % "、".join(missing)]
+    by_label = {ind.label(k): k for k in ind.TARGET_KEYS}
+    regions = {r.code: r for r in Region.objects.all()}
+    out, errors = [], []
+    for line, raw in enumerate(rows[1:], start=2):
+        if all(v in (None, "") for v in raw):
+            continue
+        rec = {f: v for f, v in zip(header, raw) if f}
+        code = str(rec.get("region") or "").strip()
+        if code.endswith(".0"):
+            code = code[:-2]
+        region = regions.get(code)
+        if region is None:
+            errors.append(_("第%(line)d行 区划代码：不存在的区划代码“%(v)s”") % {"line": line, "v": code})
+            continue
+        try:
+            year = int(str(rec.get("year")).strip().replace("年", "").split(".")[0])
+            if not 2000 <= year <= 2100:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors.append(_("第%(line)d行 年度：应为四位年份，实为“%(v)s”") % {"line": line, "v": rec.get("year")})
+            continue
+        key = str(rec.get("indicator") or "").strip()
+        key = by_label.get(key, key)
+        if key not in ind.TARGET_KEYS:
+            errors.append(_("第%(line)d行 指标：未知指标“%(v)s”") % {"line": line, "v": rec.get("indicator")})
+            continue
+        try:
+            value = Decimal(str(rec.get("value")).strip().replace(",", ""))
+            if value < 0 or not value.is_finite():
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors.append(_("第%(line)d行 目标值：应为非负数，实为“%(v)s”") % {"line": line, "v": rec.get("value")})
+            continue
+        out.append((region, year, key, value, str(rec.get("note") or "")[:200]))
+    return out, errors
+
+
+class TargetImportView(CityOfficerPost):
+    """考核指标分解 from an XLSX file: all rows or none; each bad row reported with line, field, reason."""
+    template_name = "stats/target_import.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": TargetImportForm()})
+
+    def post(self, request):
+        form = TargetImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        upload = form.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            return render(request, self.template_name, {"form": form, "errors": [_("文件过大（上限5MB）。")]}, status=400)
+        targets, errors = parse_targets(upload.read())
+        if errors or not targets:
+            return render(request, self.template_name, {"form": form, "errors": errors or [_("文件中没有目标数据。")]},
+                          status=400)
+        created = updated = 0
+        with transaction.atomic():
+            for region, year, key, value, note in targets:
+                obj = Target.objects.filter(region=region, year=year, indicator=key).first()
+                if obj is None:
+                    Target.objects.create(region=region, year=year, indicator=key, value=value, note=note)
+                    created += 1
+                elif obj.value != value or obj.note != note:
+                    obj.value, obj.note = value, note
+                    obj.save()
+                    updated += 1
+        messages.success(request, _("导入完成：新增 %(c)d 条，更新 %(u)d 条。") % {"c": created, "u": updated})
+        return redirect("stats:target_list")
