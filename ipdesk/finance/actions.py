@@ -212,12 +212,12 @@ def pay_application(app, date, user=None, note=""):
 
 
 # ---- Insurance premium subsidies (保费补贴) ---------------------------------------------------
-def check_policy_patents(policy, patents):
+def check_policy_patents(enterprise_id, start_date, patents):
     """Covered patents must be granted, in force at the start of cover, and held by the insured."""
-    facts = [f for f in patent_facts(patents)]
-    facts = [rules.PatentFacts(**{**f.__dict__, "pledged_in": ()}) for f in facts]  # a pledged patent can be insured
+    facts = [rules.PatentFacts(**{**f.__dict__, "pledged_in": ()})  # a pledged patent can still be insured
+             for f in patent_facts(patents)]
     problems = [(f.application_no, r) for f in facts
-                if (r := rules.pledge_patent_problems(f, policy.enterprise_id, policy.start_date))]
+                if (r := rules.pledge_patent_problems(f, enterprise_id, start_date))]
     if problems:
         raise ValidationError({"patents": [m.replace("不是出质人", "不是投保企业")
                                            for m in rules.describe_problems(problems)]})
@@ -253,7 +253,7 @@ def save_policy(policy, patents=None, user=None, previous=None):
     """
     policy.full_clean()
     if patents is not None:
-        check_policy_patents(policy, patents)
+        check_policy_patents(policy.enterprise_id, policy.start_date, patents)
     policy.save()
     if patents is not None:
         policy.patents.set(patents)

@@ -155,7 +155,7 @@ class InsurancePolicyForm(_UserForm):
         patents = self._patents()
         if patents is not None:
             try:
-                actions.check_policy_patents(self.instance, patents)
+                actions.check_policy_patents(data["enterprise"].pk, data["start_date"], patents)
             except ValidationError as exc:
                 self._add_action_errors(exc)
         self.cleaned_patents = patents
