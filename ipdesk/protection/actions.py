@@ -118,10 +118,11 @@ def next_steps(case):
 @transaction.atomic
 def transition(case, target, user, **params):
     """Move `case` to `target` with the step's parameters (dates as date or ISO text)."""
-    case = type(case)._base_manager.select_for_update().get(pk=case.pk)
-    _check(case, target)
-    func = FLOWS[type(case)][target][1]
-    return func(case, user, **params)
+    fresh = type(case)._base_manager.select_for_update().get(pk=case.pk)
+    _check(fresh, target)
+    result = FLOWS[type(case)][target][1](fresh, user, **params)
+    case.refresh_from_db()  # the caller's instance shows the new state
+    return result
 
 
 # ---- registration (creates the first timeline row) ------------------------------------------------

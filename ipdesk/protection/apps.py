@@ -1,8 +1,24 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+STAFF = ("city_officer", "district_officer", "leader")
+
 
 class ProtectionConfig(AppConfig):
     name = "ipdesk.protection"
     label = "protection"
     verbose_name = _("维权援助与纠纷处理")
+    nav = (
+        {"label": _("维权援助"), "url": "protection:assistancecase_list",
+         "roles": ("city_officer", "district_officer", "leader", "lawyer", "enterprise")},
+        {"label": _("申请维权援助"), "url": "protection:assistance_apply", "roles": ("enterprise",)},
+        {"label": _("专利侵权纠纷行政裁决"), "url": "protection:adjudicationcase_list",
+         "roles": ("city_officer", "district_officer", "leader", "enterprise")},
+        {"label": _("诉调对接与行刑衔接"), "url": "protection:cooperationcase_list", "roles": STAFF},
+        {"label": _("保护工作站与指导站"), "url": "protection:servicestation_list"},
+        {"label": _("网点服务记录"), "url": "protection:stationservice_list", "roles": STAFF},
+        {"label": _("维权统计"), "url": "protection:figures", "roles": STAFF},
+        {"label": _("法定期限规则"), "url": "protection:timelimitrule_list", "roles": STAFF},
+        {"label": _("节假日与调休"), "url": "protection:calendarday_list", "roles": STAFF},
+        {"label": _("文书模板"), "url": "protection:documenttemplate_list", "roles": STAFF},
+    )

@@ -156,7 +156,13 @@ class CaseMixin(models.Model):
         return f"{self.number} {self.title}"
 
     def timeline(self):
-        return self.events.select_related("actor").order_by("date", "id")
+        """The case's events in order, each with its status labels (from_label, to_label) for display."""
+        labels = dict(self._meta.get_field("status").choices)
+        events = list(self.events.select_related("actor").order_by("date", "id"))
+        for e in events:
+            e.from_label = labels.get(e.from_status, e.from_status)
+            e.to_label = labels.get(e.to_status, e.to_status)
+        return events
 
     def save(self, *args, **kwargs):
         if self.number:

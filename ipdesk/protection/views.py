@@ -1,0 +1,348 @@
+"""Pages of the protection module. Lists, forms and details come from core.views; this adds the
+case page (timeline, time limits, next-step buttons), the action endpoint the buttons post to,
+the enterprise's assistance application, printable summaries, DOCX documents and the figures page."""
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views import View
+from django.views.generic import TemplateView
+
+from ipdesk.core import audit
+from ipdesk.core.models import AuditAction
+from ipdesk.core.scoping import CHANGE, OFFICERS, Role
+from ipdesk.core.views import ObjectCreateView, ObjectDetailView, ObjectListView, scoped_object_or_404
+
+from . import actions, documents, limits
+from .choices import (AssistanceOutcome, AssistanceServiceKind, CooperationResult, ExcludedPeriodKind)
+from .forms import AssistanceApplicationForm
+from .models import AdjudicationCase, AssistanceCase, CooperationCase, DocumentTemplate, TimeLimitRule
+
+CASE_MODELS = {"assistance": AssistanceCase, "adjudication": AdjudicationCase, "cooperation": CooperationCase}
+
+# What each step asks for: (name, input type, label[, choices]). Types: date, text, textarea, choice, user, users.
+D = ("date", "date", "日期")
+NOTE = ("note", "textarea", "说明")
+STEP_FIELDS = {
+    AssistanceCase: {
+        "accepted": [D, NOTE],
+        "declined": [D, ("note", "textarea", "不予受理理由")],
+        "handling": [("handler", "user", "承办人"), D, NOTE],
+        "referred": [("referred_to", "text", "转办单位"), D, ("note", "textarea", "转办说明")],
+        "closed": [("outcome", "choice", "办理结果", AssistanceOutcome.choices), ("outcome_note", "textarea", "结果说明"), D],
+        "visited": [("visit_note", "textarea", "回访情况"), D],
+        "service": [("kind", "choice", "服务类型", AssistanceServiceKind.choices), ("description", "textarea", "服务内容"), D],
+        "note": [("note", "textarea", "备注内容"), D],
+    },
+    AdjudicationCase: {
+        "filed": [("handlers", "users", "办案人员（3名或以上单数）"), ("date", "date", "立案日期"), NOTE],
+        "rejected": [("date", "date", "决定日期"), ("note", "textarea", "不予受理理由")],
+        "copy_served": [("date", "date", "送达日期"), NOTE],
+        "answered": [("date", "date", "答辩日期"), ("note", "textarea", "答辩要点")],
+        "hearing_scheduled": [("hearing_on", "date", "口头审理日期"), ("date", "date", "通知日期"), NOTE],
+        "heard": [("date", "date", "口头审理日期"), ("note", "textarea", "审理情况")],
+        "decided": [("infringement_found", "choice", "裁决结论", [("true", "认定侵权"), ("false", "不构成侵权")]),
+                    ("result", "textarea", "裁决主文"), ("date", "date", "裁决日期")],
+        "mediated": [("result", "textarea", "调解协议内容"), ("date", "date", "调解日期")],
+        "withdrawn": [("result", "textarea", "撤回情况"), ("date", "date", "撤回日期")],
+        "served": [("date", "date", "送达日期"), ("note", "text", "送达方式")],
+        "suspend": [("kind", "choice", "类型", ExcludedPeriodKind.choices), ("reason", "text", "事由"),
+                    ("date", "date", "起始日")],
+        "resume": [("date", "date", "结束日"), NOTE],
+        "extend": [("amount", "text", "延长（月）"), ("approved_by", "text", "批准人"), ("date", "date", "批准日期"),
+                   ("reason", "text", "延长理由")],
+        "note": [("note", "textarea", "备注内容"), D],
+    },
+    CooperationCase: {
+        "accepted": [("reply", "textarea", "对方回复"), ("date", "date", "回复日期")],
+        "declined": [("reply", "textarea", "不予受理理由"), ("date", "date", "回复日期")],
+        "concluded": [("result", "choice", "结果", CooperationResult.choices), ("reply", "textarea", "对方回复/说明"),
+                      ("date", "date", "办结日期")],
+        "note": [("note", "textarea", "备注内容"), D],
+    },
+}
+
+# Steps that are not state changes: name -> (function, label, when it applies)
+EXTRA_STEPS = {
+    AssistanceCase: {
+        "service": (actions.record_service, "登记援助服务", lambda c: c.status in ("accepted", "handling", "referred")),
+        "note": (actions.add_note, "添加备注", lambda c: True),
+    },
+    AdjudicationCase: {
+        "copy_served": (actions.serve_copy, "送达请求书副本",
+                        lambda c: c.status == "filed" and not c.is_suspended and
+                        not c.events.filter(code="copy_served").exists()),
+        "hearing_scheduled": (actions.schedule_hearing, "安排口头审理",
+                              lambda c: c.status in ("filed", "answered") and not c.is_suspended),
+        "suspend": (actions.suspend, "中止/不计入期间", lambda c: c.status in ("filed", "answered", "heard")
+                    and not c.is_suspended),
+        "resume": (actions.resume, "恢复计算", lambda c: c.is_suspended),
+        "extend": (lambda case, user, **p: actions.extend(case, user, rule="closure", **p), "延长结案期限",
+                   lambda c: c.status in ("filed", "answered", "heard")),
+        "note": (actions.add_note, "添加备注", lambda c: True),
+    },
+    CooperationCase: {
+        "note": (actions.add_note, "添加备注", lambda c: True),
+    },
+}
+
+
+def _choices_for(user, kind):
+    """People a step may name: an assistance handler (officers and public lawyers) or a panel (officers)."""
+    from ipdesk.accounts.models import User
+    roles = {Role.CITY_OFFICER, Role.DISTRICT_OFFICER} | ({Role.LAWYER} if kind == "user" else set())
+    qs = User.objects.filter(is_active=True, role__in=roles).select_related("region").order_by("role", "username")
+    if user.role == Role.DISTRICT_OFFICER and not user.is_superuser and user.region_id:
+        from django.db.models import Q
+        qs = qs.filter(Q(region__path__startswith=user.region.path) | Q(role=Role.LAWYER) | Q(role=Role.CITY_OFFICER))
+    return [(u.pk, f"{u}（{u.get_role_display()}）") for u in qs]
+
+
+def _step_forms(case, user, names, labels):
+    forms = []
+    for name in names:
+        fields = []
+        for spec in STEP_FIELDS[type(case)].get(name, []):
+            field = {"name": spec[0], "type": spec[1], "label": spec[2]}
+            if spec[1] == "choice":
+                field["choices"] = spec[3]
+            elif spec[1] in ("user", "users"):
+                field["choices"] = _choices_for(user, spec[1])
+                if spec[1] == "users":
+                    field["selected"] = set(case.handlers.values_list("pk", flat=True))
+            elif spec[1] == "date":
+                field["value"] = timezone.localdate().isoformat()
+            fields.append(field)
+        forms.append({"name": name, "label": labels[name], "fields": fields})
+    return forms
+
+
+def attachments_template():
+    """The shared attachments panel (core/uploads.py), when the platform provides it."""
+    try:
+        get_template("core/_attachments.html")
+    except (TemplateDoesNotExist, Exception):  # a missing template tag library also means "not available"
+        return None
+    return "core/_attachments.html"
+
+
+class CaseListView(ObjectListView):
+    """A case list; the add button is for officers (lawyers and enterprises never create cases here)."""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if not self.request.user.has_role(*OFFICERS):
+            ctx["create_url"] = None
+        if self.model is AssistanceCase and self.request.user.has_role(Role.ENTERPRISE) and \
+                not self.request.user.is_superuser:
+            ctx["apply_url"] = "protection:assistance_apply"
+        return ctx
+
+
+class CaseDetailView(ObjectDetailView):
+    """A case page: fields, the next-step buttons, the timeline, time limits and related records."""
+    template_name = "protection/case_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        case, user = self.object, self.request.user
+        model = type(case)
+        can_act = ctx["can_edit"]
+        ctx["timeline"] = case.timeline()
+        ctx["case_key"] = {v: k for k, v in CASE_MODELS.items()}[model]
+        ctx["act_url_name"] = f"protection:{model._meta.model_name}_act"
+        if can_act:
+            flow_labels = {t: label for t, label in actions.next_steps(case)}
+            extra = {n: spec[1] for n, spec in EXTRA_STEPS[model].items() if spec[2](case)}
+            ctx["transition_forms"] = _step_forms(case, user, list(flow_labels), flow_labels)
+            ctx["step_forms"] = _step_forms(case, user, list(extra), extra)
+        ctx["allowed_text"] = "、".join(label for _t, label in actions.next_steps(case)) or "无"
+        if model is AdjudicationCase:
+            ctx["limits"] = limits.case_limits(case)
+            ctx["periods"] = case.excluded_periods.all()
+            ctx["extensions"] = case.extensions.select_related("rule")
+            ctx["handlers"] = case.handlers.all()
+            ctx["documents"] = [(k, label) for k, label in DocumentTemplate.Kind.choices
+                                if _document_available(case, k)]
+        if model is AssistanceCase:
+            ctx["services"] = case.services.select_related("provided_by")
+        ctx["cooperations"] = case.cooperations.all() if hasattr(case, "cooperations") else None
+        ctx["attachments_template"] = attachments_template()
+        return ctx
+
+
+def _document_available(case, kind):
+    if kind == "filing_notice":
+        return case.filed_on is not None
+    if kind == "rejection_notice":
+        return case.status == "rejected" or (case.status == "served" and case.filed_on is None)
+    return case.infringement_found is not None and case.concluded_on is not None
+
+
+class CaseActionView(LoginRequiredMixin, View):
+    """POST target of every step button: a state transition (`name` is the target state) or a step
+    such as a note, a service, a suspension. Refusals come back as a message naming what is allowed."""
+    model = None
+
+    def post(self, request, pk, name):
+        case = scoped_object_or_404(self.model, request.user, pk, CHANGE)
+        params = {key: request.POST.get(key) for key in request.POST if key not in ("csrfmiddlewaretoken",)}
+        if "handlers" in request.POST:
+            params["handlers"] = request.POST.getlist("handlers")
+        try:
+            with transaction.atomic():
+                run_step(case, name, request.user, params)
+        except ValidationError as exc:
+            messages.error(request, "操作未完成：" + "；".join(exc.messages))
+        else:
+            messages.success(request, "已完成：" + step_label(self.model, name))
+        return redirect(case.get_absolute_url())
+
+
+def step_label(model, name):
+    if name in actions.FLOWS[model]:
+        return actions.FLOWS[model][name][2]
+    if name in EXTRA_STEPS[model]:
+        return EXTRA_STEPS[model][name][1]
+    return name
+
+
+def run_step(case, name, user, params):
+    """Run a transition or an extra step; refuse one that would take the case out of the user's scope
+    (e.g. a public lawyer handing the case to someone else). Call inside a transaction."""
+    model = type(case)
+    params = {k: v for k, v in params.items() if k not in ("to", "step")}
+    if name in EXTRA_STEPS[model]:
+        result = EXTRA_STEPS[model][name][0](case, user, **params)
+    else:
+        result = actions.transition(case, name, user, **params)
+    if not model.objects.restrict(user, CHANGE).filter(pk=case.pk).exists():
+        raise ValidationError("该操作将使案件超出您的数据权限范围（例如把自己承办的案件转给他人），请由工作人员办理。")
+    audit.record(AuditAction.ACTION, case, after={"step": name, "params": {k: str(v) for k, v in params.items()}})
+    return result
+
+
+class AssistanceApplyView(ObjectCreateView):
+    """An enterprise applies for assistance for its own enterprise (维权援助申请)."""
+    model = AssistanceCase
+    form_class = AssistanceApplicationForm
+    template_name = "protection/apply.html"
+    roles = {Role.ENTERPRISE}
+    action = "view"  # enterprises cannot change cases; they may only file this application
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and (not request.user.has_role(Role.ENTERPRISE) or
+                                              request.user.is_superuser or not request.user.enterprise_id):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return self.get_form_class()(**self.get_form_kwargs())
+
+    def form_valid(self, form):
+        enterprise = self.request.user.enterprise
+        case = form.instance
+        case.enterprise, case.region = enterprise, enterprise.region
+        case.source, case.status = "application", "applied"
+        case.received_on = timezone.localdate()
+        with transaction.atomic():
+            self.object = form.save()
+        messages.success(self.request, f"援助申请已提交，编号 {self.object.number}，工作人员受理后将与您联系。")
+        return redirect(self.object.get_absolute_url())
+
+
+class CasePrintView(ObjectDetailView):
+    """A printable summary of a case (案件摘要); ?format=pdf renders it with WeasyPrint."""
+    template_name = "protection/case_print.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["timeline"] = self.object.timeline()
+        ctx["printed_at"] = timezone.localtime()
+        if isinstance(self.object, AdjudicationCase):
+            ctx["limits"] = limits.case_limits(self.object)
+            ctx["handlers"] = self.object.handlers.all()
+        if isinstance(self.object, AssistanceCase):
+            ctx["services"] = self.object.services.all()
+        return ctx
+
+    def render_to_response(self, context, **kwargs):
+        if self.request.GET.get("format") == "pdf":
+            from weasyprint import HTML
+            html = render_to_string(self.template_name, context, request=self.request)
+            pdf = HTML(string=html, base_url=self.request.build_absolute_uri("/")).write_pdf()
+            audit.record(AuditAction.EXPORT, self.object, after={"format": "pdf", "what": "case summary"})
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = content_disposition_header(False, f"{self.object.number}.pdf")
+            return response
+        return super().render_to_response(context, **kwargs)
+
+
+class CaseDocumentView(LoginRequiredMixin, View):
+    """A DOCX document of an adjudication case from the office's current template of that kind."""
+
+    def get(self, request, pk, kind):
+        case = scoped_object_or_404(AdjudicationCase, request.user, pk)
+        if kind not in DocumentTemplate.Kind.values:
+            raise Http404
+        if not _document_available(case, kind):
+            messages.error(request, "该案件尚未到可以生成此文书的阶段。")
+            return redirect(case.get_absolute_url())
+        template = DocumentTemplate.objects.filter(kind=kind, is_active=True).order_by("-id").first()
+        if template is None:
+            messages.error(request, "没有启用的此类文书模板，请先在“文书模板”中上传。")
+            return redirect(case.get_absolute_url())
+        try:
+            content = documents.render(template, case)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect(case.get_absolute_url())
+        audit.record(AuditAction.EXPORT, case, after={"format": "docx", "document": kind, "template": template.pk})
+        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        label = DocumentTemplate.Kind(kind).label
+        response["Content-Disposition"] = content_disposition_header(True, f"{case.number}-{label}.docx")
+        return response
+
+
+class TemplateDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        template = scoped_object_or_404(DocumentTemplate, request.user, pk)
+        response = HttpResponse(bytes(template.content),
+                                content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        response["Content-Disposition"] = content_disposition_header(True, f"{template.name}.docx")
+        return response
+
+
+class TemplateDetailView(ObjectDetailView):
+    template_name = "protection/template_detail.html"
+
+
+class FiguresView(LoginRequiredMixin, TemplateView):
+    """Figures of the module by type, status, region and month, within the user's scope (统计)."""
+    template_name = "protection/figures.html"
+
+    def get_context_data(self, **kwargs):
+        from .indicators import breakdown
+        ctx = super().get_context_data(**kwargs)
+        year = self.request.GET.get("year", "")
+        try:
+            year = int(year) if year else timezone.localdate().year
+            start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        except ValueError:
+            messages.error(self.request, f"年份「{year}」无效，已显示今年。")
+            year = timezone.localdate().year
+            start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        ctx.update(year=year, years=range(timezone.localdate().year, 2019, -1), **breakdown(self.request.user, start, end))
+        return ctx
+
+
+def officer_only(user):
+    return user.has_role(*OFFICERS)
