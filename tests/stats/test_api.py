@@ -1,0 +1,88 @@
+"""API: /api/indicators/, targets, high-value criteria and bulletins, for every role."""
+import datetime as dt
+
+import pytest
+
+from ipdesk.stats.actions import prepare_bulletin
+from ipdesk.stats.indicators import figures
+from ipdesk.stats.models import Target
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(regions, make_patent):
+    make_patent(region="370403", grant=D(2022, 3, 1))
+    make_patent(region="370481", grant=D(2022, 4, 1))
+    make_patent(region="370481", grant=D(2021, 4, 1), pct_application_no="PCT/CN2020/000001")
+    return {"target": Target.objects.create(region=regions["370403"], year=2022, indicator="invention_grants", value=2),
+            "bulletin": prepare_bulletin(regions["370400"], 2022, 6)}
+
+
+def test_indicators_endpoint_matches_the_functions(clients, data, regions):
+    r = clients["leader"].get("/api/indicators/", {"region": "370400", "as_of": "2022-12-31"})
+    assert r.status_code == 200
+    body = r.json()
+    expected = figures(regions["370400"], D(2022, 12, 31))
+    for key in ("invention_grants", "invention_grants_yoy", "valid_invention_patents", "valid_invention_per_10k",
+                "high_value_invention_patents", "pct_applications"):
+        assert body[key] == expected[key]
+    assert body["invention_grants"] == 2 and body["invention_grants_yoy"] == 1.0
+    r = clients["city"].get("/api/indicators/", {"region": "370481", "as_of": "2022-12-31", "from": "2022-04-01"})
+    assert r.json()["invention_grants"] == 1
+
+
+def test_indicators_endpoint_scope_and_errors(clients, data):
+    assert clients["district"].get("/api/indicators/", {"as_of": "2022-12-31"}).json()["region"] == "370403"
+    assert clients["district"].get("/api/indicators/", {"region": "370400", "as_of": "2022-12-31"}).status_code == 404
+    assert clients["other_district"].get("/api/indicators/", {"region": "370403", "as_of": "2022-12-31"}).status_code == 404
+    for role in ("commissioner", "enterprise", "lawyer"):
+        assert clients[role].get("/api/indicators/", {"as_of": "2022-12-31"}).status_code in (403, 404)
+    r = clients["city"].get("/api/indicators/", {"as_of": "2022/12/31"})
+    assert r.status_code == 400 and "日期格式不正确" in r.json()["as_of"][0]
+    assert "as_of" in clients["city"].get("/api/indicators/").json()
+    r = clients["city"].get("/api/indicators/", {"as_of": "2022-01-01", "from": "2022-02-01"})
+    assert r.status_code == 400 and "起始日期" in r.json()["from"][0]
+
+
+def test_targets_api_by_role(clients, data, regions):
+    t = data["target"]
+    assert clients["district"].get(f"/api/targets/{t.pk}/").status_code == 200
+    assert clients["other_district"].get(f"/api/targets/{t.pk}/").status_code == 404
+    assert clients["enterprise"].get(f"/api/targets/{t.pk}/").status_code in (403, 404)  # no such endpoint for the role
+    new = {"region": regions["370481"].pk, "year": 2022, "indicator": "pct_applications", "value": "5"}
+    assert clients["leader"].post("/api/targets/", new, content_type="application/json").status_code == 403
+    assert clients["district"].post("/api/targets/", new, content_type="application/json").status_code in (400, 403)
+    r = clients["city"].post("/api/targets/", new, content_type="application/json")
+    assert r.status_code == 201, r.content
+    r = clients["city"].post("/api/targets/", {**new, "indicator": "x", "value": "-1"}, content_type="application/json")
+    assert r.status_code == 400 and "indicator" in r.json() and "value" in r.json()
+    r = clients["city"].patch(f"/api/targets/{t.pk}/", {"value": "3"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["value"] == "3.00"
+
+
+def test_bulletins_api_and_publish(clients, data):
+    b = data["bulletin"]
+    for role in ("city", "district", "leader"):
+        r = clients[role].get(f"/api/bulletins/{b.pk}/")
+        assert r.status_code == 200 and r.json()["status"] == "draft"
+    for role in ("commissioner", "enterprise", "lawyer"):
+        assert clients[role].get(f"/api/bulletins/{b.pk}/").status_code in (403, 404)
+    assert clients["leader"].post(f"/api/bulletins/{b.pk}/publish/").status_code == 404
+    assert clients["district"].post(f"/api/bulletins/{b.pk}/publish/").status_code == 404
+    r = clients["city"].post(f"/api/bulletins/{b.pk}/publish/", {}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "published"
+    r = clients["city"].post(f"/api/bulletins/{b.pk}/publish/", {}, content_type="application/json")
+    assert r.status_code == 400 and "不能重复发布" in r.json()["non_field_errors"][0]
+
+
+def test_high_value_criteria_api(clients, data):
+    r = clients["leader"].get("/api/high-value-criteria/")
+    assert r.status_code == 200 and len(r.json()["results"] if "results" in r.json() else r.json()) == 5
+    pk = (r.json()["results"] if "results" in r.json() else r.json())[0]["id"]
+    assert clients["leader"].patch(f"/api/high-value-criteria/{pk}/", {"enabled": False},
+                                   content_type="application/json").status_code == 403
+    assert clients["city"].patch(f"/api/high-value-criteria/{pk}/", {"enabled": False},
+                                 content_type="application/json").status_code == 200
+    assert clients["enterprise"].get(f"/api/high-value-criteria/{pk}/").status_code == 404

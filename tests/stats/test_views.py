@@ -1,0 +1,161 @@
+"""Every stats page for every role: officers and leaders read, city officers write, others get 404."""
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from ipdesk.stats.actions import prepare_bulletin
+from ipdesk.stats.models import Bulletin, Target
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+READERS = ("city", "district", "other_district", "leader")
+OUTSIDERS = ("commissioner", "enterprise", "lawyer")
+
+
+@pytest.fixture
+def data(regions, make_patent):
+    make_patent(region="370403", grant=D(2022, 3, 1))
+    make_patent(region="370481", grant=D(2022, 4, 1))
+    make_patent(region="370481", grant=D(2021, 4, 1))
+    target = Target.objects.create(region=regions["370403"], year=2022, indicator="invention_grants", value=2)
+    bulletin = prepare_bulletin(regions["370400"], 2022, 6)
+    return {"target": target, "bulletin": bulletin}
+
+
+def test_read_pages_for_every_role(clients, data):
+    b = data["bulletin"]
+    pages = ["/stats/?as_of=2022-06-30", "/stats/indicators/?as_of=2022-06-30",
+             "/stats/records/?figure=invention_grants&from=2022-01-01&to=2022-12-31",
+             "/stats/bulletins/", f"/stats/bulletins/{b.pk}/", "/stats/targets/", "/stats/high-value-criteria/",
+             f"/stats/bulletins/{b.pk}/download.xlsx"]
+    for role in READERS:
+        for url in pages:
+            assert clients[role].get(url).status_code == 200, (role, url)
+    for role in OUTSIDERS:
+        for url in pages:
+            assert clients[role].get(url).status_code == 404, (role, url)
+
+
+def test_district_officer_sees_only_its_district(clients, data):
+    district, other = clients["district"], clients["other_district"]
+    assert district.get("/stats/?region=370400").status_code == 404
+    assert other.get("/stats/indicators/?region=370403").status_code == 404
+    assert other.get("/stats/records/?figure=invention_grants&region=370403").status_code == 404
+    page = district.get("/stats/records/?figure=invention_grants&from=2022-01-01&to=2022-12-31")
+    assert page.context["total"] == 1 and page.context["region"].code == "370403"
+    city = clients["city"].get("/stats/records/?figure=invention_grants&region=370400&from=2022-01-01&to=2022-12-31")
+    assert city.context["total"] == 2
+    # the district's own targets only
+    assert district.get(f"/stats/targets/{data['target'].pk}/").status_code == 200
+    assert other.get(f"/stats/targets/{data['target'].pk}/").status_code == 404
+
+
+def test_dashboard_cards_ranking_and_drill_down(clients, data):
+    r = clients["leader"].get("/stats/?as_of=2022-06-30")
+    cards = {c["key"]: c for c in r.context["cards"]}
+    assert cards["invention_grants"]["value"] == 2 and cards["invention_grants"]["yoy"] == 1.0
+    assert "figure=invention_grants" in cards["invention_grants"]["url"]
+    grants = next(s for s in r.context["ranking"] if s["key"] == "invention_grants")
+    assert [(x["code"], x["rank"]) for x in grants["rows"] if x["value"]] == [("370403", 1), ("370481", 1)]
+    assert r.context["trend_year"]["grants"][-2:] == [1, 2]
+    drill = clients["leader"].get(cards["invention_grants"]["url"])
+    assert drill.context["total"] == 2
+    xlsx = clients["leader"].get(cards["invention_grants"]["url"] + "&export=xlsx")
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_bad_parameters_say_what_is_wrong(clients, data):
+    r = clients["city"].get("/stats/indicators/?as_of=2022-13-01")
+    assert r.status_code == 200 and "as_of 日期格式不正确" in r.content.decode()
+    r = clients["city"].get("/stats/indicators/?as_of=2022-01-01&from=2022-05-01")
+    assert "起始日期不能晚于截止日期" in r.content.decode()
+    r = clients["city"].get("/stats/records/?figure=nonsense")
+    assert r.status_code == 400 and "不支持查看明细" in r.content.decode()
+    assert clients["city"].get("/stats/records/?figure=invention_grants&to=x").status_code == 400
+    assert clients["city"].get(f"/stats/bulletins/{data['bulletin'].pk}/download.exe").status_code == 404
+
+
+def test_prepare_refresh_publish_by_city_officer_only(clients, data, regions):
+    b = data["bulletin"]
+    for role in ("district", "leader", "commissioner", "enterprise"):
+        assert clients[role].post("/stats/bulletins/prepare/", {"year": 2022, "month": 5}).status_code == 404
+        assert clients[role].post(f"/stats/bulletins/{b.pk}/publish/").status_code == 404
+        assert clients[role].post(f"/stats/bulletins/{b.pk}/refresh/").status_code == 404
+    c = clients["city"]
+    r = c.post("/stats/bulletins/prepare/", {"year": 2022, "month": 13}, follow=True)
+    assert "月份1—12" in r.content.decode()
+    r = c.post("/stats/bulletins/prepare/", {"year": 2022, "month": 5})
+    assert r.status_code == 302 and Bulletin.objects.filter(year=2022, month=5).exists()
+    assert c.post(f"/stats/bulletins/{b.pk}/refresh/").status_code == 302
+    c.post(f"/stats/bulletins/{b.pk}/publish/", {"summary": "审核后的综述"})
+    b.refresh_from_db()
+    assert b.is_published and b.summary == "审核后的综述"
+    r = c.post(f"/stats/bulletins/{b.pk}/publish/", follow=True)
+    assert "不能重复发布" in r.content.decode()
+    r = c.post(f"/stats/bulletins/{b.pk}/refresh/", follow=True)
+    assert "已发布" in r.content.decode()
+    page = c.get(f"/stats/bulletins/{b.pk}/").content.decode()
+    assert "已发布" in page and 'data-testid="publish-form"' not in page
+    for fmt in ("xlsx", "docx", "pdf"):
+        r = c.get(f"/stats/bulletins/{b.pk}/download.{fmt}")
+        assert r.status_code == 200 and len(r.content) > 1000
+
+
+def test_targets_entered_in_the_ui(clients, data, regions):
+    form = {"region": regions["370481"].pk, "year": 2022, "indicator": "valid_invention_patents", "value": "1000"}
+    assert clients["leader"].post("/stats/targets/add/", form).status_code == 404
+    assert clients["district"].post("/stats/targets/add/", form).status_code == 404
+    r = clients["city"].post("/stats/targets/add/", form)
+    assert r.status_code == 302 and Target.objects.filter(region=regions["370481"], indicator="valid_invention_patents").exists()
+    r = clients["city"].post("/stats/targets/add/", {**form, "year": 1900})
+    assert r.status_code == 200 and "年度应在2000—2100之间" in r.content.decode()
+
+
+def _xlsx(rows):
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "targets.xlsx"
+    return buf
+
+
+def test_targets_imported_from_xlsx_all_or_nothing(clients, data, regions):
+    c = clients["city"]
+    assert c.get("/stats/targets/import/").status_code == 200
+    assert clients["leader"].get("/stats/targets/import/").status_code == 404
+    bad = _xlsx([["区划代码", "年度", "指标", "目标值"], ["370481", 2023, "发明专利授权量", 250],
+                 ["999999", 2023, "发明专利授权量", 1], ["370402", "二〇二三", "发明专利授权量", 1],
+                 ["370402", 2023, "不存在的指标", 1], ["370402", 2023, "pct_applications", "-3"]])
+    r = c.post("/stats/targets/import/", {"file": bad})
+    text = r.content.decode()
+    assert r.status_code == 400
+    assert "第3行 区划代码" in text and "第4行 年度" in text and "第5行 指标" in text and "第6行 目标值" in text
+    assert not Target.objects.filter(year=2023).exists()
+    good = _xlsx([["区划代码", "年度", "指标", "目标值", "备注"], ["370481", 2023, "发明专利授权量", 250, "市定"],
+                  ["370403", 2023, "valid_invention_patents", "700", ""]])
+    assert c.post("/stats/targets/import/", {"file": good}).status_code == 302
+    assert Target.objects.get(region=regions["370481"], year=2023, indicator="invention_grants").value == 250
+    good.seek(0)
+    c.post("/stats/targets/import/", {"file": good})   # the same file again changes nothing
+    assert Target.objects.filter(year=2023).count() == 2
+    r = c.post("/stats/targets/import/", {"file": _xlsx([["名称"], ["x"]])})
+    assert "表头缺少" in r.content.decode()
+    junk = io.BytesIO(b"not a spreadsheet")
+    junk.name = "x.xlsx"
+    assert "无法读取文件" in c.post("/stats/targets/import/", {"file": junk}).content.decode()
+
+
+def test_high_value_criteria_edited_by_city_officers(clients, data):
+    from ipdesk.stats.models import HighValueCriterion
+    crit = HighValueCriterion.objects.get(kind="maintained")
+    form = {"name": crit.name, "enabled": "on", "threshold": "12", "application_numbers": "", "sort_order": 2,
+            "_version": crit.version}
+    assert clients["leader"].post(f"/stats/high-value-criteria/{crit.pk}/edit/", form).status_code == 404
+    assert clients["city"].post(f"/stats/high-value-criteria/{crit.pk}/edit/", form).status_code == 302
+    crit.refresh_from_db()
+    assert crit.threshold == 12
