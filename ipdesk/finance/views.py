@@ -71,6 +71,7 @@ class PledgeListView(ObjectListView):
     filterset_class = PledgeFilter
     export_columns = PLEDGE_COLUMNS
     create_url = "finance:pledge_add"
+    import_url = "finance:pledge_import"
 
     def get_queryset(self):
         return super().get_queryset().select_related("pledgor", "pledgee")
@@ -185,6 +186,7 @@ class PolicyListView(ObjectListView):
     filterset_class = InsurancePolicyFilter
     export_columns = POLICY_COLUMNS
     create_url = "finance:insurancepolicy_add"
+    import_url = "finance:insurancepolicy_import"
 
     def get_queryset(self):
         return super().get_queryset().select_related("insurer", "enterprise")
@@ -266,3 +268,10 @@ class FiguresView(ScopedMixin, TemplateView):
                           "current": [float(r["value"]) for r in rows[:4]],
                           "previous": [float(r["previous"]) for r in rows[:4]]})
         return ctx
+
+
+def import_page(kind):
+    """The shared import page (core.import_views) for one of finance's import specs."""
+    def view(request):
+        return redirect("core:import", kind)
+    return view

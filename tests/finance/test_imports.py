@@ -120,3 +120,14 @@ def test_the_command_line(tmp_path, world, capsys):
         ["Y8", world["own"].name, "BOC", "100", "2022-05-01", world["own_patents"][2].application_no]])
     call_command("import", "pledges", str(path))
     assert capsys.readouterr().out.strip().endswith("imported 1, unchanged 0, rejected 0")
+
+
+def test_the_list_pages_link_to_the_shared_import_page(clients):
+    page = clients["district"].get(reverse("finance:pledge_list")).content.decode()
+    assert reverse("finance:pledge_import") in page
+    assert clients["district"].get(reverse("finance:pledge_import"))["Location"] == reverse("core:import",
+                                                                                            args=["pledges"])
+    assert clients["district"].get(reverse("finance:insurancepolicy_import"))["Location"] == \
+        reverse("core:import", args=["insurance_policies"])
+    assert clients["district"].get(reverse("core:import", args=["pledges"])).status_code == 200
+    assert reverse("finance:pledge_import") not in clients["leader"].get(reverse("finance:pledge_list")).content.decode()
