@@ -66,7 +66,7 @@ class CreditEvent(models.TextChoices):
     PENALTY_FINE = "penalty_fine", _("罚款处罚")
     PENALTY_SUSPEND = "penalty_suspend", _("停止承接业务")
     PENALTY_REVOKE = "penalty_revoke", _("吊销执业许可证")
-    ABNORMAL = "abnormal_application", _("代理非正常专利申请（每件）")
+    ABNORMAL = "abnormal_application", _("代理的申请被认定非正常或逾期视为撤回（每件）")
 
 
 class RuleKind(models.TextChoices):

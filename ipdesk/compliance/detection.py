@@ -417,16 +417,15 @@ def linked_applicants(filings, min_applicants=3, min_filings=BURST_MIN_FILINGS, 
             value = _norm_key(f.get(attr))
             if len(value) >= 4:  # "山东" alone ties nobody together
                 by_value[(attr, value)].add(name)
-    shared = defaultdict(set)
-    for (attr, value), names in by_value.items():
-        if len(names) < 2:
-            continue
-        names = sorted(names)
+    links = [(key, sorted(names)) for key, names in by_value.items() if len(names) >= 2]
+    for _, names in links:
         for other in names[1:]:
             a, b = find(names[0]), find(other)
             if a != b:
                 parent[max(a, b)] = min(a, b)
-        shared[find(names[0])].add((attr, value))
+    shared = defaultdict(set)
+    for key, names in links:  # after every union, so each tie lands on its group's final root
+        shared[find(names[0])].add(key)
     groups = defaultdict(list)
     for name in per_applicant:
         groups[find(name)].append(name)
@@ -435,12 +434,12 @@ def linked_applicants(filings, min_applicants=3, min_filings=BURST_MIN_FILINGS, 
         total = sum(len(per_applicant[n]) for n in names)
         if len(names) < min_applicants or total < min_filings:
             continue
-        links = sorted({lv for n in names for lv in shared.get(find(n), set())})
+        ties = sorted(shared.get(root, set()))
         agencies = sorted({f.get("agency") for n in names for f in per_applicant[n] if f.get("agency")})
         out.append({
             "applicants": {n: len(per_applicant[n]) for n in sorted(names)},
             "total_filings": total,
-            "shared": [{"kind": attr, "value": value} for attr, value in links],
+            "shared": [{"kind": attr, "value": value} for attr, value in ties],
             "agencies": agencies,
             "application_nos": sorted(f["application_no"] for n in names for f in per_applicant[n]),
         })

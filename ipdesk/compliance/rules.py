@@ -79,6 +79,11 @@ class Rate:
         return None if base <= 0 else self.withdrawn / base
 
 
+    @property
+    def percent(self):
+        return "—" if self.rate is None else f"{self.rate * 100:.2f}%"
+
+
 def withdrawal_rate(statuses):
     """A Rate from an iterable of application statuses."""
     statuses = list(statuses)

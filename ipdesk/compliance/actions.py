@@ -1,0 +1,208 @@
+"""State changes of agencies, abnormal applications and candidates. Each writes a typed event row
+(ApplicationEvent) or review fields, inside one transaction, and refuses an invalid change with a
+ValidationError that says what is allowed."""
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import rules
+from .choices import ApplicationStatus as S
+from .choices import (CANDIDATE_BEHAVIOUR, CandidateStatus, ComplaintStatus, CreditEvent, EventKind, InspectionResult,
+                      PenaltyKind, RuleKind)
+from .models import AbnormalApplication, AbnormalBatch, Agency, ApplicationEvent, Candidate, CreditGradeRule
+
+EVENT_FOR_STATUS = {S.NOTIFIED: EventKind.NOTIFIED, S.WITHDRAWN: EventKind.WITHDRAWN, S.STATEMENT: EventKind.STATEMENT,
+                    S.UPHELD: EventKind.UPHELD, S.CLEARED: EventKind.CLEARED, S.DEEMED_WITHDRAWN: EventKind.DEEMED_WITHDRAWN}
+
+
+# ---- Assignment ------------------------------------------------------------------------------
+def match_enterprise(applicant):
+    """The registry enterprise of an applicant name (current or former name), or None."""
+    from ipdesk.registry.models import Enterprise
+    from ipdesk.registry.rules import normalize_name, split_names
+    names = split_names(applicant)
+    if not names:
+        return None
+    key = normalize_name(names[0])  # the first applicant (第一申请人) decides
+    return (Enterprise.objects.filter(normalized_name=key).first()
+            or Enterprise.objects.filter(former_names__normalized_name=key).first())
+
+
+def match_agency(name):
+    from ipdesk.registry.rules import normalize_name
+    if not (name or "").strip():
+        return None
+    return Agency.objects.filter(normalized_name=normalize_name(name)).first()
+
+
+def address_keywords():
+    from ipdesk.regions.models import Region
+    return [(r.code, [w for w in r.address_keywords.replace("，", ",").split(",") if w.strip()])
+            for r in Region.objects.exclude(address_keywords="")]
+
+
+def assign(application, default_region=None, keywords=None):
+    """Region and enterprise of an application: the matched enterprise's region, else the address
+    keywords of the regions, else the batch's default region (SPEC section 4 order)."""
+    from ipdesk.regions.models import Region
+    enterprise = match_enterprise(application.applicant)
+    application.enterprise = enterprise
+    application.agency = match_agency(application.agency_name)
+    if enterprise is not None:
+        application.region, application.region_basis = enterprise.region, "enterprise"
+        return application
+    code = rules.region_by_address(application.address, address_keywords() if keywords is None else keywords)
+    if code:
+        application.region, application.region_basis = Region.objects.get(code=code), "address"
+        return application
+    if default_region is None:
+        raise ValidationError({"region": f"申请号 {application.application_no}：无法确定所属区划（申请人未匹配企业、"
+                                         f"地址“{application.address or '空'}”未能解析），请为批次指定默认区划。"})
+    application.region, application.region_basis = default_region, "default"
+    return application
+
+
+@transaction.atomic
+def register_application(batch, user=None, keywords=None, **fields):
+    """Add one application to a batch, assigned to its region and agency, with its first events."""
+    app = AbnormalApplication(batch=batch, **fields)
+    app.status = S.NOTIFIED if app.notice_date else S.PENDING
+    app.full_clean(exclude=["region", "enterprise", "agency", "batch"], validate_unique=False)
+    assign(app, batch.default_region, keywords)
+    if AbnormalApplication.objects.filter(batch=batch, application_no=app.application_no).exists():
+        raise ValidationError({"application_no": f"申请号 {app.application_no} 已在本批次中。"})
+    app.save()
+    today = timezone.localdate()
+    ApplicationEvent.objects.create(application=app, kind=EventKind.REGISTERED, date=batch.received or today, user=user,
+                                    note=f"归属依据：{app.get_region_basis_display()}")
+    if app.notice_date:
+        ApplicationEvent.objects.create(application=app, kind=EventKind.NOTIFIED, date=app.notice_date, user=user,
+                                        note=f"答复期限 {app.deadline}" if app.deadline else "")
+    return app
+
+
+# ---- Transitions -------------------------------------------------------------------------------
+@transaction.atomic
+def transition(application, target, user=None, date=None, note="", deadline=None):
+    """Move an application along notice → withdrawal or statement → outcome."""
+    app = AbnormalApplication.objects.select_for_update().get(pk=application.pk)
+    date = date or timezone.localdate()
+    if isinstance(date, str):
+        date = rules.parse_date(date)
+    error = rules.transition_error(app.status, target, app.deadline, date)
+    if error:
+        raise ValidationError({"status": error})
+    if target == S.NOTIFIED:
+        deadline = deadline or app.deadline
+        if isinstance(deadline, str):
+            deadline = rules.parse_date(deadline)
+        if deadline is None or deadline < date:
+            raise ValidationError({"deadline": "送达通知须填写不早于通知日期的答复期限。"})
+        app.notice_date, app.deadline = date, deadline
+    app.status = target
+    if target not in rules.OPEN_STATES:
+        app.closed_on = date
+    app.save()
+    ApplicationEvent.objects.create(application=app, kind=EVENT_FOR_STATUS[target], date=date, note=note or "", user=user)
+    if app.agency_id and target in (S.UPHELD, S.DEEMED_WITHDRAWN):
+        recompute_credit(app.agency)
+    application.refresh_from_db()
+    return app
+
+
+# ---- Credit ------------------------------------------------------------------------------------
+def credit_rules():
+    """(deductions, grades, window_years) from the office's rules, or the defaults when none are set."""
+    active = list(CreditGradeRule.objects.filter(is_active=True))
+    deductions = {r.event: r.points for r in active if r.kind == RuleKind.DEDUCTION} or dict(rules.DEFAULT_DEDUCTIONS)
+    grades = [(r.grade, r.min_score) for r in active if r.kind == RuleKind.GRADE] or list(rules.DEFAULT_GRADES)
+    window = max([r.window_years for r in active] or [3])
+    return deductions, grades, window
+
+
+def credit_events(agency, since):
+    penalty_event = {PenaltyKind.WARNING: CreditEvent.PENALTY_WARNING, PenaltyKind.FINE: CreditEvent.PENALTY_FINE,
+                     PenaltyKind.SUSPEND: CreditEvent.PENALTY_SUSPEND, PenaltyKind.REVOKE: CreditEvent.PENALTY_REVOKE}
+    counts = {
+        CreditEvent.INSPECTION_BASIC: agency.inspections.filter(date__gte=since, result=InspectionResult.BASIC).count(),
+        CreditEvent.INSPECTION_UNQUALIFIED: agency.inspections.filter(date__gte=since,
+                                                                      result=InspectionResult.UNQUALIFIED).count(),
+        CreditEvent.COMPLAINT: agency.complaints.filter(received__gte=since, status=ComplaintStatus.SUBSTANTIATED).count(),
+        # A voluntary withdrawal is the remedy; an application found abnormal after a statement, or
+        # left unanswered until deemed withdrawn, counts against the agency that filed it.
+        CreditEvent.ABNORMAL: agency.abnormal_applications.filter(
+            status__in=[S.UPHELD, S.DEEMED_WITHDRAWN], closed_on__gte=since).count(),
+    }
+    for p in agency.penalties.filter(date__gte=since):
+        counts[penalty_event[p.kind]] = counts.get(penalty_event[p.kind], 0) + 1
+    return counts
+
+
+def recompute_credit(agency, today=None):
+    """Score and grade of an agency by the office's rules (saved only when they change)."""
+    deductions, grades, window = credit_rules()
+    today = today or timezone.localdate()
+    since = today.replace(year=today.year - window) if not (today.month == 2 and today.day == 29) \
+        else today - datetime.timedelta(days=365 * window)
+    counts = credit_events(agency, since)
+    score = rules.credit_score(counts, deductions)
+    grade = rules.credit_grade(score, grades)
+    if (agency.credit_score, agency.credit_grade) != (score, grade):
+        agency.credit_score, agency.credit_grade = score, grade
+        agency.save(update_fields=["credit_score", "credit_grade"])
+    return score, grade, counts
+
+
+# ---- Candidates --------------------------------------------------------------------------------
+@transaction.atomic
+def review_candidate(candidate, status, user, note=""):
+    if status not in (CandidateStatus.REVIEWED, CandidateStatus.DISMISSED, CandidateStatus.NEW):
+        raise ValidationError({"status": "审核结果只能是“已审核（疑似）”“已排除”或“待审核”。"})
+    if candidate.status == CandidateStatus.BATCHED:
+        raise ValidationError({"status": "该线索已转入核查批次，不能再修改审核结果。"})
+    candidate.status, candidate.review_note = status, note or candidate.review_note
+    candidate.reviewed_by, candidate.reviewed_at = user, timezone.now()
+    candidate.save()
+    return candidate
+
+
+@transaction.atomic
+def create_batch_from_candidates(candidates, user, name, default_region=None, received=None):
+    """A verification batch (source: our own detection) holding every application of the selected
+    candidates, each `pending` (待通知) until an officer serves the notice: nothing goes out by itself."""
+    from ipdesk.registry.models import Patent
+    from ipdesk.registry.rules import split_names
+    candidates = list(candidates)
+    if not candidates:
+        raise ValidationError({"candidates": "请至少选择一条线索。"})
+    used = [c for c in candidates if c.status in (CandidateStatus.BATCHED, CandidateStatus.DISMISSED)]
+    if used:
+        raise ValidationError({"candidates": "以下线索已转批次或已排除，不能再转：" + "；".join(str(c.pk) for c in used)})
+    if not (name or "").strip():
+        raise ValidationError({"name": "请填写批次名称。"})
+    batch = AbnormalBatch.objects.create(name=name.strip(), source="detection", received=received or timezone.localdate(),
+                                         default_region=default_region,
+                                         note="由筛查线索生成：" + "、".join(f"#{c.pk}" for c in candidates))
+    keywords = address_keywords()
+    seen = set()
+    for c in candidates:
+        behaviour = CANDIDATE_BEHAVIOUR[c.kind]
+        for no in c.application_nos:
+            if no in seen:
+                continue
+            seen.add(no)
+            patent = Patent.objects.filter(application_no=no).first()
+            applicants = split_names(patent.applicants) if patent else []
+            region_default = default_region or (patent.region if patent else None) or c.region
+            batch.default_region = region_default
+            register_application(batch, user, keywords, application_no=no, title=patent.title if patent else "",
+                                 applicant=(applicants[0] if applicants else (patent.holder_name if patent else "")) or "未知",
+                                 address=patent.address if patent else "", agency_name=patent.agency if patent else "",
+                                 behaviour=behaviour)
+        c.status, c.batch, c.reviewed_by, c.reviewed_at = CandidateStatus.BATCHED, batch, user, timezone.now()
+        c.save()
+    batch.default_region = default_region
+    batch.save()
+    return batch

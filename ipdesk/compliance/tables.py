@@ -1,0 +1,70 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .models import (AbnormalApplication, AbnormalBatch, Agency, Agent, Complaint, CreditGradeRule, Inspection,
+                     Penalty)
+
+
+class AgencyTable(tables.Table):
+    name = tables.Column(linkify=True)
+
+    class Meta:
+        model = Agency
+        fields = ("name", "uscc", "licence_no", "region", "credit_score", "credit_grade", "is_active")
+
+
+class AgentTable(tables.Table):
+    name = tables.Column(linkify=True)
+
+    class Meta:
+        model = Agent
+        fields = ("name", "agency", "certificate_no", "is_active")
+
+
+class InspectionTable(tables.Table):
+    date = tables.Column(linkify=True)
+
+    class Meta:
+        model = Inspection
+        fields = ("date", "agency", "standard", "result", "rectification_due")
+
+
+class ComplaintTable(tables.Table):
+    received = tables.Column(linkify=True)
+
+    class Meta:
+        model = Complaint
+        fields = ("received", "agency", "complainant", "status")
+
+
+class PenaltyTable(tables.Table):
+    date = tables.Column(linkify=True)
+
+    class Meta:
+        model = Penalty
+        fields = ("date", "agency", "kind", "decision_no", "amount")
+
+
+class CreditGradeRuleTable(tables.Table):
+    kind = tables.Column(linkify=True)
+
+    class Meta:
+        model = CreditGradeRule
+        fields = ("kind", "event", "points", "grade", "min_score", "window_years", "is_active")
+
+
+class AbnormalBatchTable(tables.Table):
+    name = tables.Column(linkify=True)
+
+    class Meta:
+        model = AbnormalBatch
+        fields = ("name", "source", "received", "default_region")
+
+
+class AbnormalApplicationTable(tables.Table):
+    application_no = tables.Column(linkify=True)
+
+    class Meta:
+        model = AbnormalApplication
+        fields = ("application_no", "applicant", "region", "agency", "behaviour", "notice_date", "deadline", "status",
+                  "batch")
