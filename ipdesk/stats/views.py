@@ -236,8 +236,8 @@ class BulletinListView(StaffMixin, ObjectListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        today = dt.date.today()
-        ctx["prepare_form"] = PrepareBulletinForm(initial={"year": today.year, "month": today.month})
+        last_month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+        ctx["prepare_form"] = PrepareBulletinForm(initial={"year": last_month.year, "month": last_month.month})
         ctx["can_prepare"] = self.request.user.has_role(Role.CITY_OFFICER)
         return ctx
 
