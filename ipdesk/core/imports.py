@@ -53,7 +53,9 @@ import io
 import itertools
 import json
 import os
+import queue
 import re
+import threading
 import time
 import unicodedata
 import uuid
@@ -101,11 +103,13 @@ class RowProblem:
 
 # ---- Parsers: raw cell → value, or ValueError/RowError with the reason --------------------------
 def _cell_text(value):
+    if value.__class__ is str:
+        return (value if value.isascii() else unicodedata.normalize("NFKC", value)).strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip() if isinstance(value, str) else str(value).strip()
+    return str(value).strip()
 
 
 def text(value):
@@ -175,6 +179,11 @@ def parse_date(value):
     s = _cell_text(value)
     if s == "":
         return None
+    if len(s) in (8, 10) and s[:4].isdigit():
+        try:  # the common forms 2022-01-05 and 20220105, parsed in C
+            return dt.date.fromisoformat(s)
+        except ValueError:
+            pass
     m = _DATE_YMD.match(s) or _DATE_COMPACT.match(s)
     if m:
         try:
@@ -254,6 +263,7 @@ class ImportSpec:
     batch_size = 2000
     region_field = "region_id"   # model attname checked against a district officer's scope; None: not checked
     create_only = ()             # attnames set when a record is created, never compared or overwritten later
+    threaded = False             # PostgreSQL: parse and write in two threads (only when clean() reads no database)
 
     # hooks ---------------------------------------------------------------------------------------
     def begin(self, ctx):
@@ -532,19 +542,14 @@ def run_import(spec, path, *, filename=None, user=None, keep_good=False, dry_run
     rejected_path = Path(rejected_path) if rejected_path else imports_dir() / f"rejected-{uuid.uuid4().hex}.csv"
     rejects = _RejectWriter(rejected_path)
     try:
-        with transaction.atomic():
-            spec.begin(ctx)
-            _run(spec, table, ctx, result, rejects, progress)
-            spec.finish(ctx)
-            if dry_run or (result.rejected and not keep_good):
-                raise _Rollback()
-            audit.record(AuditAction.IMPORT, user=user, object_type_name=audit.object_type(spec.model),
-                         object_repr=f"{spec.label}导入：{filename}"[:200],
-                         after={"file": filename, "sha256": result.sha256, "rows": result.rows,
-                                "created": result.created, "updated": result.updated,
-                                "unchanged": result.unchanged, "rejected": result.rejected,
-                                "keep_good": keep_good})
-            result.committed = True
+        spec.begin(ctx)
+        if spec.threaded and connection.vendor == "postgresql" and not connection.in_atomic_block:
+            _run_threaded(spec, table, ctx, result, rejects, progress, user)
+        else:
+            with transaction.atomic():
+                _run(spec, table, ctx, result, rejects, progress,
+                     lambda batch: _flush(spec, batch, ctx, result, rejects))
+                _finish(spec, ctx, result, user)
     except _Rollback:
         pass
     finally:
@@ -558,7 +563,80 @@ def run_import(spec, path, *, filename=None, user=None, keep_good=False, dry_run
     return result
 
 
-def _run(spec, table, ctx, result, rejects, progress):
+def _finish(spec, ctx, result, user):
+    """The end of the transaction: the spec's last word, then commit (with the file's audit entry) or roll back."""
+    spec.finish(ctx)
+    if ctx.dry_run or (result.rejected and not ctx.keep_good):
+        raise _Rollback()
+    audit.record(AuditAction.IMPORT, user=user, object_type_name=audit.object_type(spec.model),
+                 object_repr=f"{spec.label}导入：{ctx.filename}"[:200],
+                 after={"file": ctx.filename, "sha256": result.sha256, "rows": result.rows,
+                        "created": result.created, "updated": result.updated,
+                        "unchanged": result.unchanged, "rejected": result.rejected,
+                        "keep_good": ctx.keep_good})
+    result.committed = True
+
+
+def _run_threaded(spec, table, ctx, result, rejects, progress, user):
+    """PostgreSQL, outside any transaction: this thread reads and parses while a writer thread, on
+    its own connection and in one transaction, writes the previous batch — the two cores overlap.
+    At most two batches wait in between, so memory stays flat."""
+    from django.db import connections
+    batches = queue.Queue(maxsize=2)
+    state = {"error": None, "abort": False}
+    context_now = _current_context()
+
+    def writer():
+        from . import context as request_context
+        done = False
+        try:
+            with request_context.acting_as(context_now.user, request_id=context_now.request_id, ip=context_now.ip):
+                with transaction.atomic():
+                    while True:
+                        batch = batches.get()
+                        if batch is None:
+                            done = True
+                            break
+                        _flush(spec, batch, ctx, result, rejects)
+                    if state["abort"]:
+                        raise _Rollback()
+                    _finish(spec, ctx, result, user)
+        except _Rollback:
+            pass
+        except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
+            state["error"] = exc
+            while not done and batches.get() is not None:  # let the reader finish putting
+                pass
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=writer, name="import-writer", daemon=True)
+    thread.start()
+
+    def put(batch):
+        if state["error"] is not None:
+            raise state["error"]
+        batches.put(batch)
+
+    try:
+        _run(spec, table, ctx, result, rejects, progress, put)
+    except BaseException:
+        state["abort"] = True
+        raise
+    finally:
+        batches.put(None)
+        thread.join()
+    if state["error"] is not None:
+        raise state["error"]
+
+
+def _current_context():
+    from . import context as request_context
+    return request_context.current()
+
+
+def _run(spec, table, ctx, result, rejects, progress, flush):
+    """Read, parse and clean every row; hand full batches to `flush` (the writer)."""
     by_header = {}
     for f in spec.fields:
         for alias in f.aliases:
@@ -566,7 +644,8 @@ def _run(spec, table, ctx, result, rejects, progress):
     rows = table.rows()
     header_line, columns, headers = _find_header(rows, by_header, spec)
     rejects.start(headers)
-    missing = [f for f in spec.fields if f.required and f.name not in {c[1].name for c in columns}]
+    present = {f.name for _, f in columns}
+    missing = [f for f in spec.fields if f.required and f.name not in present]
     if missing:
         names = "；".join(f"{f.header}（可用列名：{' / '.join(f.aliases)}）" for f in missing)
         raise ImportFileError(f"第{header_line}行表头缺少必需的列：{names}")
@@ -575,51 +654,72 @@ def _run(spec, table, ctx, result, rejects, progress):
     if ignored:
         result.warnings.append("以下列未识别，已忽略：" + "、".join(str(h) for h in ignored))
     limits = _length_limits(spec)
+    # One plan entry per field: its columns in file order (two columns may feed one field, e.g.
+    # 授权公告日 and 授权日: the first non-empty wins); fields without a column are None.
+    plan = []
+    for f in spec.fields:
+        indexes = [i for i, g in columns if g is f]
+        if indexes:
+            plan.append((f.name, indexes, f.parse, f.required, f.header))
+    absent = {f.name: None for f in spec.fields if f.name not in present}
+    # Errors name the column as the file calls it (专利名称), not only by the spec's header (名称).
+    shown = {}
+    for i, f in columns:
+        shown.setdefault(f.header, str(headers[i]).strip() or f.header)
+    width = max(i for i, _ in columns) + 1
     batch, batch_keys = [], set()
+    key_of = spec.key_of
+    clean = spec.clean
     last_report = time.monotonic()
     for line, cells in rows:
-        if not any(c not in (None, "") and str(c).strip() for c in cells):
-            continue
+        if len(cells) < width:
+            cells = list(cells) + [None] * (width - len(cells))
+        try:
+            if not "".join(cells).strip():
+                continue
+        except TypeError:  # XLSX: numbers and dates among the cells
+            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                continue
         result.rows += 1
         try:
-            values = {}
-            for index, f in columns:
-                if f.name in values and values[f.name] not in (None, ""):
-                    continue  # two columns for one field (授权公告日 and 授权日): the first non-empty wins
-                cell = cells[index] if index < len(cells) else None
-                try:
-                    values[f.name] = f.parse(cell)
-                except RowError:
-                    raise
-                except (ValueError, ArithmeticError) as exc:
-                    raise RowError(f.header, str(exc))
-                if f.required and values[f.name] in (None, ""):
-                    raise RowError(f.header, "必填，不能为空")
-            for f in spec.fields:
-                values.setdefault(f.name, None)
-            record = spec.clean(values, ctx)
+            values = dict(absent)
+            for name, indexes, parse, required, header in plan:
+                value = None
+                for index in indexes:
+                    try:
+                        value = parse(cells[index])
+                    except RowError:
+                        raise
+                    except (ValueError, ArithmeticError) as exc:
+                        raise RowError(header, str(exc))
+                    if value not in (None, ""):
+                        break
+                if required and value in (None, ""):
+                    raise RowError(header, "必填，不能为空")
+                values[name] = value
+            record = clean(values, ctx)
             for attname, limit, header in limits:
                 value = record.get(attname)
-                if isinstance(value, str) and len(value) > limit:
+                if value.__class__ is str and len(value) > limit:
                     raise RowError(header, f"超过最大长度 {limit} 个字符（实际 {len(value)} 个）")
         except RowError as exc:
+            exc.field = shown.get(exc.field, exc.field)
             _reject(result, rejects, line, exc, cells)
             continue
-        key = spec.key_of(record)
+        key = key_of(record)
         if key in batch_keys:  # the same key again: write what we have, so the later row wins
-            _flush(spec, batch, ctx, result, rejects)
+            flush(batch)
             batch, batch_keys = [], set()
-        record["__line__"] = line
-        record["__cells__"] = cells
-        batch.append(record)
+        batch.append((record, line, cells))
         batch_keys.add(key)
         if len(batch) >= spec.batch_size:
-            _flush(spec, batch, ctx, result, rejects)
+            flush(batch)
             batch, batch_keys = [], set()
             if progress and time.monotonic() - last_report > 0.5:
                 progress(table.fraction())
                 last_report = time.monotonic()
-    _flush(spec, batch, ctx, result, rejects)
+    if batch:
+        flush(batch)
 
 
 def _length_limits(spec):
@@ -648,31 +748,37 @@ def _find_header(rows, by_header, spec):
     raise ImportFileError(f"找不到表头行：文件前{HEADER_SEARCH_ROWS}行中没有可识别的列名。必需的列：{accepted}")
 
 
+_reject_lock = threading.Lock()
+
+
 def _reject(result, rejects, line, exc, cells):
-    result.rejected += 1
     problem = RowProblem(line, exc.field, exc.reason)
-    if len(result.errors) < ERROR_SAMPLE:
-        result.errors.append(problem)
-    rejects.write(problem, cells)
+    with _reject_lock:  # the reader and the writer thread both reject rows
+        result.rejected += 1
+        if len(result.errors) < ERROR_SAMPLE:
+            result.errors.append(problem)
+        rejects.write(problem, cells)
 
 
 def _flush(spec, batch, ctx, result, rejects):
+    """Write one batch: scope check against the stored rows, then the spec's write (the upsert)."""
     if not batch:
         return
-    good = []
-    existing = _existing(spec, batch)
-    for record in batch:
-        try:
-            spec.check_scope(record, existing.get(spec.key_of(record)), ctx)
-        except RowError as exc:
-            _reject(result, rejects, record["__line__"], exc, record["__cells__"])
-            continue
-        good.append(record)
-    for record in good:
-        record.pop("__cells__", None)
+    records = [entry[0] for entry in batch]
+    existing = _existing(spec, records)
+    if ctx.allowed_region_ids is not None:
+        good = []
+        for record, line, cells in batch:
+            try:
+                spec.check_scope(record, existing.get(spec.key_of(record)), ctx)
+            except RowError as exc:
+                _reject(result, rejects, line, exc, cells)
+                continue
+            good.append(record)
+        records = good
     outcome = BatchOutcome()
     ctx.cache["__existing__"] = existing
-    spec.write(good, ctx, outcome)
+    spec.write(records, ctx, outcome)
     result.created += outcome.created
     result.updated += outcome.updated
     result.unchanged += outcome.unchanged
@@ -685,12 +791,29 @@ def _flush(spec, batch, ctx, result, rejects):
 def _existing(spec, batch):
     """Stored rows of this batch's keys, as dicts of attnames (one query)."""
     model = spec.model
-    attnames = sorted({k for r in batch for k in r if not k.startswith("__")} | set(spec.key) |
+    attnames = sorted({k for k in batch[0] if not k.startswith("__")} | set(spec.key) |
                       ({spec.region_field} if spec.region_field else set()))
     attnames = [a for a in attnames if _has_attname(model, a)]
     first = spec.key[0]
-    wanted = {r[first] for r in batch}
+    wanted = list({r[first] for r in batch})
     found = {}
+    if connection.vendor == "postgresql":  # one array parameter instead of thousands
+        names = ["pk", "version", *attnames]
+        columns = [model._meta.pk.column, "version"] + [model._meta.get_field(_name_of(model, a)).column
+                                                         for a in attnames]
+        table_name = connection.ops.quote_name(model._meta.db_table)
+        column = model._meta.get_field(_name_of(model, first)).column
+        sql = (f"SELECT {', '.join(connection.ops.quote_name(c) for c in columns)} FROM {table_name} "
+               f"WHERE {connection.ops.quote_name(column)} = ANY(%s)")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [wanted])
+            converters = [model._meta.get_field(_name_of(model, a)) for a in attnames]
+            for raw in cursor.fetchall():
+                row = dict(zip(names, raw[:2]))
+                for f, a, v in zip(converters, attnames, raw[2:]):
+                    row[a] = f.from_db_value(v, None, connection) if hasattr(f, "from_db_value") else v
+                found[tuple(row[k] for k in spec.key)] = row
+        return found
     for row in model._base_manager.filter(**{f"{first}__in": wanted}).values("pk", "version", *attnames):
         found[tuple(row[k] for k in spec.key)] = row
     return found
@@ -705,9 +828,11 @@ def upsert(spec, records, ctx, outcome):
     model = spec.model
     existing = ctx.cache.get("__existing__", {})
     new, changed = [], []
+    private = {k for k in (records[0] if records else ()) if k.startswith("__")}
+    key_of = spec.key_of
     for record in records:
-        values = {k: v for k, v in record.items() if not k.startswith("__")}
-        old = existing.get(spec.key_of(record))
+        values = {k: v for k, v in record.items() if k not in private} if private else record
+        old = existing.get(key_of(record)) if existing else None
         if old is None:
             new.append(values)
             continue
@@ -725,7 +850,8 @@ def upsert(spec, records, ctx, outcome):
         outcome.audit_items.append({
             "action": AuditAction.IMPORT, "object_type_name": audit.object_type(model),
             "object_repr": f"{spec.label}导入：{ctx.filename} 新增 {len(new)} 条"[:200],
-            "after": {"file": ctx.filename, "created": [spec.key_text(v) for v in new]}})
+            "after": {"file": ctx.filename, "created": [v[spec.key[0]] for v in new] if len(spec.key) == 1
+                      else [spec.key_text(v) for v in new]}})
     if changed:
         objs, fields = [], set()
         for old, values, diff in changed:
@@ -774,30 +900,33 @@ def _create(model, rows, now):
 
 
 def _copy_rows(model, rows, now):
+    """COPY new rows in: the columns the records carry, then the others at their defaults."""
+    import operator
+
     from psycopg.types.json import Jsonb
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    plans = []
-    for f in fields:
-        if f.attname in ("created_at", "updated_at"):
-            plans.append((f.attname, "now", None))
-        elif f.get_internal_type() == "JSONField":
-            plans.append((f.attname, "json", f.get_default()))
-        else:
-            plans.append((f.attname, "plain", f.get_default()))
+    given = [a for a in rows[0] if _has_attname(model, a)]
+    fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    rest = [f for a, f in fields.items() if a not in given]
+    tail = tuple(now if f.attname in ("created_at", "updated_at") else f.get_default() for f in rest)
+    json_positions = [i for i, a in enumerate(given) if fields[a].get_internal_type() == "JSONField"]
+    tail = tuple(Jsonb(v) if f.get_internal_type() == "JSONField" else v for f, v in zip(rest, tail))
+    columns = ", ".join(connection.ops.quote_name(fields[a].column) for a in given) + \
+        "".join(", " + connection.ops.quote_name(f.column) for f in rest)
+    getter = operator.itemgetter(*given)
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor:
         with cursor.cursor.copy(sql) as copy:
+            write = copy.write_row
             for values in rows:
-                out = []
-                for attname, how, default in plans:
-                    if how == "now":
-                        out.append(now)
-                    elif how == "json":
-                        out.append(Jsonb(values.get(attname, default)))
-                    else:
-                        out.append(values[attname] if attname in values else default)
-                copy.write_row(out)
+                row = getter(values)
+                if len(given) == 1:
+                    row = (row,)
+                if json_positions:
+                    row = list(row)
+                    for i in json_positions:
+                        row[i] = Jsonb(row[i])
+                    row = tuple(row)
+                write(row + tail)
 
 
 class _RejectWriter:
@@ -854,7 +983,7 @@ def read_progress(job_id):
 
 
 @job_handler("import")
-def import_job(job, kind, path, filename, keep_good=False, dry_run=False):
+def import_job(job, record_type, path, filename, keep_good=False, dry_run=False):
     """Run an uploaded file through the pipeline. The import runs in one transaction, so progress
     goes to a small file beside the upload (a row update would stay invisible until the commit)."""
     marker = progress_path(job.pk)
@@ -865,11 +994,11 @@ def import_job(job, kind, path, filename, keep_good=False, dry_run=False):
         os.replace(tmp, marker)
 
     try:
-        result = run_import(kind, path, filename=filename, user=job.created_by, keep_good=keep_good,
+        result = run_import(record_type, path, filename=filename, user=job.created_by, keep_good=keep_good,
                             dry_run=dry_run, progress=progress,
                             rejected_path=imports_dir() / f"rejected-job-{job.pk}.csv")
     except ImportFileError as exc:
-        return {"summary": f"导入失败：{exc}", "rejected": 0, "file_error": str(exc), "kind": kind,
+        return {"summary": f"导入失败：{exc}", "rejected": 0, "file_error": str(exc), "kind": record_type,
                 "filename": filename}
     finally:
         Path(path).unlink(missing_ok=True)

@@ -19,3 +19,9 @@ urlpatterns += [
     path("attachments/<int:pk>/download/", uploads.download_view, name="attachment_download"),
     path("attachments/<int:pk>/delete/", uploads.delete_view, name="attachment_delete"),
 ]
+from . import import_views  # noqa: E402  the one import page (core/imports.py)
+urlpatterns += [
+    path("import/<str:kind>/", import_views.ImportView.as_view(), name="import"),
+    path("import/jobs/<int:pk>/", import_views.ImportJobView.as_view(), name="import_job"),
+    path("import/jobs/<int:pk>/rejected.csv", import_views.RejectedRowsView.as_view(), name="import_rejected"),
+]

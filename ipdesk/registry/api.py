@@ -1,3 +1,260 @@
+"""REST API of the registry, plus the import and search endpoints.
+
+/api/enterprises/, /api/patents/, /api/patent-events/, /api/trademarks/, /api/gi-products/,
+/api/cultivation/, /api/contacts/ — scoped, filtered by the same FilterSets as the pages.
+POST /api/imports/<kind>/ (multipart: file, keep_good, dry_run) runs a file through the pipeline
+and answers its counts and rejected rows; GET /api/search/?q= searches enterprises and patents.
+"""
+import uuid
+from pathlib import Path
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
+
+from ipdesk.core.api import ScopedRelatedField, ScopedViewSet
+from ipdesk.core.exports import mask_id_number, mask_phone
+from ipdesk.core.imports import ImportFileError, get_spec, imports_dir, run_import
+from ipdesk.regions.models import Region
+
+from . import rules
+from .filters import (ContactFilter, CultivationFilter, EnterpriseFilter, GIProductFilter, PatentEventFilter,
+                      PatentFilter, TrademarkFilter, search_enterprises, search_patents)
+from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, Trademark
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    region = ScopedRelatedField(queryset=Region.objects.all())
+    region_code = serializers.CharField(source="region.code", read_only=True)
+    tag_labels = serializers.ListField(read_only=True)
+
+    class Meta:
+        model = Enterprise
+        fields = ["id", "uscc", "name", "region", "region_code", "address", "industry_chain", "tags", "tag_labels",
+                  "is_key_enterprise", "commissioner", "legal_representative", "established", "employees",
+                  "rd_staff", "version"]
+        read_only_fields = ["version"]
+
+    def validate_uscc(self, value):
+        try:
+            return rules.normalize_uscc(value)
+        except rules.InvalidIdentifier as exc:
+            raise serializers.ValidationError(str(exc))
+
+
+class PatentSerializer(serializers.ModelSerializer):
+    holder = ScopedRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    region = ScopedRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
+    region_code = serializers.CharField(source="region.code", read_only=True, default=None)
+
+    class Meta:
+        model = Patent
+        fields = ["id", "application_no", "patent_type", "is_pct", "title", "applicants", "current_owner", "holder",
+                  "holder_name", "address", "region", "region_code", "country_code", "is_domestic", "ipc_main",
+                  "filing_date", "publication_date", "grant_date", "lapse_date", "legal_status",
+                  "pct_application_no", "overseas_family", "strategic_class", "agency", "abstract", "claim1",
+                  "fee_paid_until", "version"]
+        read_only_fields = ["patent_type", "is_pct", "holder_name", "is_domestic", "version"]
+
+    def validate_application_no(self, value):
+        try:
+            return rules.normalize_application_no(value)
+        except rules.InvalidIdentifier as exc:
+            raise serializers.ValidationError(str(exc))
+
+    def validate(self, data):
+        filing = data.get("filing_date", getattr(self.instance, "filing_date", None))
+        for name, label in (("grant_date", "授权公告日"), ("lapse_date", "失效日")):
+            if filing and data.get(name) and data[name] < filing:
+                raise serializers.ValidationError({name: [f"{label}不能早于申请日"]})
+        owners = data.get("current_owner", getattr(self.instance, "current_owner", "")) or \
+            data.get("applicants", getattr(self.instance, "applicants", ""))
+        if not owners:
+            raise serializers.ValidationError({"applicants": ["申请人与当前权利人不能都为空"]})
+        number = data.get("application_no", getattr(self.instance, "application_no", None))
+        data["patent_type"], is_pct = rules.application_type(number)
+        data["is_pct"] = is_pct or bool(data.get("pct_application_no"))
+        data["holder_name"] = rules.first_name(owners)[:200]
+        holder = data.get("holder", getattr(self.instance, "holder", None))
+        if holder is not None and not data.get("region", getattr(self.instance, "region", None)):
+            data["region"] = holder.region
+        data["is_domestic"] = rules.is_domestic(data.get("country_code", ""), data.get("address", ""),
+                                                "x" if holder else "")
+        return data
+
+
+class PatentEventSerializer(serializers.ModelSerializer):
+    application_no = serializers.CharField(source="patent.application_no", read_only=True)
+
+    class Meta:
+        model = PatentEvent
+        fields = ["id", "patent", "application_no", "kind", "date", "owner_before", "owner_after", "region_before",
+                  "region_after", "domestic_after", "note", "source"]
+        read_only_fields = fields
+
+
+class TrademarkSerializer(serializers.ModelSerializer):
+    owner = ScopedRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    region = ScopedRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = Trademark
+        fields = ["id", "registration_no", "name", "nice_class", "owner_name", "owner", "address", "region",
+                  "filing_date", "registration_date", "expiry_date", "status", "is_geographic_indication", "version"]
+        read_only_fields = ["version"]
+
+    def validate_nice_class(self, value):
+        if not 1 <= value <= 45:
+            raise serializers.ValidationError("商标类别应在 1–45 之间")
+        return value
+
+
+class GIProductSerializer(serializers.ModelSerializer):
+    region = ScopedRelatedField(queryset=Region.objects.all())
+
+    class Meta:
+        model = GIProduct
+        fields = ["id", "name", "region", "protection_type", "approved_on", "holder", "description", "version"]
+        read_only_fields = ["version"]
+
+
+class CultivationSerializer(serializers.ModelSerializer):
+    enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
+
+    class Meta:
+        model = CultivationMembership
+        fields = ["id", "enterprise", "year", "tier", "is_pilot", "note", "version"]
+        read_only_fields = ["version"]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
+
+    class Meta:
+        model = Contact
+        fields = ["id", "enterprise", "name", "title", "phone", "email", "id_number", "version"]
+        read_only_fields = ["version"]
+
+    def to_representation(self, instance):
+        from .views import reveals_personal_data
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if not reveals_personal_data(getattr(request, "user", None)):
+            data["phone"] = mask_phone(data["phone"]) if data["phone"] else ""
+            data["id_number"] = mask_id_number(data["id_number"]) if data["id_number"] else ""
+        return data
+
+
+class EnterpriseViewSet(ScopedViewSet):
+    queryset = Enterprise.objects.select_related("region")
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilter
+
+
+class PatentViewSet(ScopedViewSet):
+    queryset = Patent.objects.select_related("region")
+    serializer_class = PatentSerializer
+    filterset_class = PatentFilter
+
+
+class PatentEventViewSet(ScopedViewSet):
+    queryset = PatentEvent.objects.select_related("patent")
+    serializer_class = PatentEventSerializer
+    filterset_class = PatentEventFilter
+    http_method_names = ["get", "head", "options"]
+
+
+class TrademarkViewSet(ScopedViewSet):
+    queryset = Trademark.objects.all()
+    serializer_class = TrademarkSerializer
+    filterset_class = TrademarkFilter
+
+
+class GIProductViewSet(ScopedViewSet):
+    queryset = GIProduct.objects.all()
+    serializer_class = GIProductSerializer
+    filterset_class = GIProductFilter
+
+
+class CultivationViewSet(ScopedViewSet):
+    queryset = CultivationMembership.objects.select_related("enterprise")
+    serializer_class = CultivationSerializer
+    filterset_class = CultivationFilter
+
+
+class ContactViewSet(ScopedViewSet):
+    queryset = Contact.objects.select_related("enterprise")
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilter
+
+
+class ImportAPIView(APIView):
+    """POST a CSV/XLSX file (multipart field `file`; `keep_good`, `dry_run` true/false): the import runs
+    now and the answer carries its counts and the rejected rows (line, field, reason)."""
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request, kind):
+        try:
+            spec = get_spec(kind)
+        except KeyError as exc:
+            return Response({"detail": str(exc.args[0])}, status=status.HTTP_404_NOT_FOUND)
+        if not spec.may_import(request.user) or request.user.is_read_only:
+            return Response({"detail": f"您没有导入{spec.label}的权限"}, status=status.HTTP_403_FORBIDDEN)
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": ["请上传文件（multipart 字段 file）"]}, status=status.HTTP_400_BAD_REQUEST)
+        flag = lambda name: str(request.data.get(name, "")).lower() in ("1", "true", "yes", "on")  # noqa: E731
+        target = imports_dir() / f"upload-{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+        with open(target, "wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        try:
+            result = run_import(spec, target, filename=upload.name, user=request.user, keep_good=flag("keep_good"),
+                                dry_run=flag("dry_run"))
+        except (ImportFileError, DjangoValidationError) as exc:
+            return Response({"file": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+        finally:
+            target.unlink(missing_ok=True)
+        data = result.as_dict()
+        data["summary_line"] = result.summary_line()
+        return Response(data, status=status.HTTP_200_OK if not result.rejected else status.HTTP_422_UNPROCESSABLE_ENTITY)
+
+
+class SearchAPIView(APIView):
+    """GET ?q= : enterprises and patents in the caller's scope matching a name, number, applicant or keyword."""
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        q = request.query_params.get("q", "").strip()
+        if not q:
+            return Response({"q": ["请输入检索词"]}, status=status.HTTP_400_BAD_REQUEST)
+        enterprises = search_enterprises(Enterprise.objects.restrict(request.user), q).order_by("name")
+        patents = search_patents(Patent.objects.restrict(request.user), q).order_by("-filing_date", "application_no")
+        return Response({
+            "q": q,
+            "enterprises": {"count": enterprises.count(),
+                            "results": [{"id": e.pk, "uscc": e.uscc, "name": e.name} for e in enterprises[:50]]},
+            "patents": {"count": patents.count(),
+                        "results": [{"id": p.pk, "application_no": p.application_no, "title": p.title,
+                                     "holder_name": p.holder_name, "legal_status": p.legal_status}
+                                    for p in patents[:100]]},
+        })
+
 
 router = DefaultRouter()
+router.register("enterprises", EnterpriseViewSet)
+router.register("patents", PatentViewSet)
+router.register("patent-events", PatentEventViewSet)
+router.register("trademarks", TrademarkViewSet)
+router.register("gi-products", GIProductViewSet)
+router.register("cultivation", CultivationViewSet)
+router.register("contacts", ContactViewSet)
+
+urlpatterns = [
+    path("imports/<str:kind>/", ImportAPIView.as_view(), name="api-import"),
+    path("search/", SearchAPIView.as_view(), name="api-search"),
+]

@@ -6,3 +6,15 @@ class RegistryConfig(AppConfig):
     name = "ipdesk.registry"
     label = "registry"
     verbose_name = _("创新主体与知识产权")
+    nav = (
+        {"label": _("检索"), "url": "registry:search"},
+        {"label": _("企业"), "url": "registry:enterprise_list"},
+        {"label": _("专利"), "url": "registry:patent_list"},
+        {"label": _("法律状态事件"), "url": "registry:patentevent_list"},
+        {"label": _("商标"), "url": "registry:trademark_list"},
+        {"label": _("地理标志产品"), "url": "registry:giproduct_list"},
+        {"label": _("高价值专利培育库"), "url": "registry:cultivationmembership_list"},
+        {"label": _("联系人"), "url": "registry:contact_list", "roles": ("city_officer", "district_officer",
+                                                                          "commissioner", "enterprise")},
+        {"label": _("待匹配权利人"), "url": "registry:unmatched_owners", "roles": ("city_officer", "district_officer")},
+    )

@@ -234,6 +234,7 @@ class PatentImport(ImportSpec):
     model = Patent
     key = ("application_no",)
     batch_size = 5000
+    threaded = True
     fields = [
         Field("application_no", ("申请号", "专利申请号", "application_no", "application_number", "app_no"),
               parse_application_no, required=True),
@@ -322,6 +323,7 @@ class TrademarkImport(ImportSpec):
     label = "商标"
     model = Trademark
     key = ("registration_no",)
+    threaded = True
     fields = [
         Field("registration_no", ("注册号", "商标注册号", "申请/注册号", "registration_no"), parse_registration_no,
               required=True),

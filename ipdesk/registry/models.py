@@ -44,6 +44,12 @@ class Enterprise(AuditedModel):
         self.normalized_name = normalize_name(self.name)
         super().save(*args, **kwargs)
 
+    def tag_labels(self):
+        """The tags as their dictionary labels (专精特新, 高新技术企业 …)."""
+        from ipdesk.regions.models import dictionary
+        labels = dict(dictionary("enterprise_tag"))
+        return [labels.get(code, code) for code in self.tags or []]
+
 
 class EnterpriseNameHistory(AuditedModel):
     """Former names (曾用名), so patents filed under an old name still match."""
@@ -98,6 +104,11 @@ class Contact(AuditedModel):
 
     scope = Scope(region="enterprise__region", enterprise="enterprise", commissioner="enterprise__commissioner")
     audit_secret = ("phone", "id_number")
+
+    @property
+    def masked_fields(self):
+        from ipdesk.core.exports import mask_id_number, mask_phone
+        return {"phone": mask_phone, "id_number": mask_id_number}
 
     class Meta:
         verbose_name = _("联系人")

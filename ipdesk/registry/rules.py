@@ -1,4 +1,5 @@
 """Pure rules of the registry: identifiers and name matching. No database here."""
+import operator
 import re
 import unicodedata
 
@@ -12,10 +13,12 @@ class InvalidIdentifier(ValueError):
     pass
 
 
+_APP_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+
+
 def _app_check(digits):
     # Weights 2..9 then 2,3,4,5 (ZC 0006-2003); an old 8-digit number uses the first eight: 2..9.
-    weights = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]
-    value = sum(int(d) * w for d, w in zip(digits, weights)) % 11
+    value = sum(map(operator.mul, map(int, digits), _APP_WEIGHTS)) % 11
     return "X" if value == 10 else str(value)
 
 

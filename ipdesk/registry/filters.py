@@ -1,0 +1,151 @@
+"""FilterSets of the registry: one serves the list page and the API."""
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ipdesk.regions.models import IndustryChain, Region
+
+from . import rules
+from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
+from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, Trademark
+
+
+def _region_subtree(queryset, field, value):
+    region = Region.objects.filter(code=value).first()
+    if region is None:
+        return queryset.none()
+    return queryset.filter(**{f"{field}__path__startswith": region.path})
+
+
+def search_enterprises(queryset, value):
+    """Name, former name or credit code; Chinese substrings match on SQLite and PostgreSQL alike."""
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    key = rules.normalize_name(value)
+    return queryset.filter(Q(name__icontains=value) | Q(normalized_name__contains=key) |
+                           Q(uscc__icontains=value) | Q(former_names__normalized_name__contains=key)).distinct()
+
+
+def search_patents(queryset, value):
+    """Application number (any accepted form), title, applicant, owner, IPC, agency or abstract keyword."""
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    q = (Q(title__icontains=value) | Q(applicants__icontains=value) | Q(current_owner__icontains=value) |
+         Q(holder_name__icontains=value) | Q(abstract__icontains=value) | Q(ipc_main__istartswith=value) |
+         Q(agency__icontains=value))
+    try:
+        q |= Q(application_no=rules.normalize_application_no(value))
+    except rules.InvalidIdentifier:
+        digits = "".join(c for c in value.upper() if c.isdigit() or c in ".X")
+        if len(digits) >= 4 and digits.replace(".", "").replace("X", "").isdigit():
+            q |= Q(application_no__startswith=digits)
+    return queryset.filter(q)
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("名称/信用代码"))
+    region = django_filters.CharFilter(method="in_region", label=_("区划代码"))
+    industry_chain = django_filters.ModelChoiceFilter(queryset=IndustryChain.objects.all(), label=_("产业链"))
+    tag = django_filters.CharFilter(method="with_tag", label=_("标签"))
+    is_key_enterprise = django_filters.BooleanFilter(label=_("重点企业库"))
+    cultivation_tier = django_filters.ChoiceFilter(choices=CultivationTier.choices, method="in_cultivation",
+                                                   label=_("培育库梯次"))
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "region", "industry_chain", "tag", "is_key_enterprise", "cultivation_tier"]
+
+    def search(self, queryset, name, value):
+        return search_enterprises(queryset, value)
+
+    def in_region(self, queryset, name, value):
+        return _region_subtree(queryset, "region", value)
+
+    def with_tag(self, queryset, name, value):
+        from ipdesk.regions.models import DictionaryEntry
+        code = DictionaryEntry.objects.filter(dictionary="enterprise_tag").filter(
+            Q(code=value) | Q(label=value)).values_list("code", flat=True).first() or value
+        # JSON list membership, portable across SQLite and PostgreSQL: the code quoted inside the list text
+        return queryset.filter(tags__icontains=f'"{code}"')
+
+    def in_cultivation(self, queryset, name, value):
+        return queryset.filter(cultivation__tier=value).distinct()
+
+
+class PatentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("申请号/名称/申请人/关键词"))
+    patent_type = django_filters.ChoiceFilter(choices=PatentType.choices, label=_("专利类型"))
+    legal_status = django_filters.ChoiceFilter(choices=LegalStatus.choices, label=_("法律状态"))
+    region = django_filters.CharFilter(method="in_region", label=_("区划代码"))
+    holder = django_filters.NumberFilter(field_name="holder_id", label=_("权利人企业ID"))
+    unmatched = django_filters.BooleanFilter(field_name="holder", lookup_expr="isnull", label=_("未匹配企业"))
+    is_domestic = django_filters.BooleanFilter(label=_("国内"))
+    is_pct = django_filters.BooleanFilter(label=_("PCT"))
+    filed_from = django_filters.DateFilter(field_name="filing_date", lookup_expr="gte", label=_("申请日起"))
+    filed_to = django_filters.DateFilter(field_name="filing_date", lookup_expr="lte", label=_("申请日止"))
+    granted_from = django_filters.DateFilter(field_name="grant_date", lookup_expr="gte", label=_("授权日起"))
+    granted_to = django_filters.DateFilter(field_name="grant_date", lookup_expr="lte", label=_("授权日止"))
+
+    class Meta:
+        model = Patent
+        fields = ["q", "patent_type", "legal_status", "region", "holder", "unmatched", "is_domestic", "is_pct"]
+
+    def search(self, queryset, name, value):
+        return search_patents(queryset, value)
+
+    def in_region(self, queryset, name, value):
+        return _region_subtree(queryset, "region", value)
+
+
+class PatentEventFilter(django_filters.FilterSet):
+    application_no = django_filters.CharFilter(field_name="patent__application_no", label=_("申请号"))
+    kind = django_filters.ChoiceFilter(choices=PatentEventKind.choices, label=_("事件"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("日期起"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("日期止"))
+
+    class Meta:
+        model = PatentEvent
+        fields = ["application_no", "kind"]
+
+
+class TrademarkFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("注册号/名称/注册人"))
+    status = django_filters.ChoiceFilter(choices=TrademarkStatus.choices, label=_("状态"))
+    nice_class = django_filters.NumberFilter(label=_("类别"))
+    region = django_filters.CharFilter(method="in_region", label=_("区划代码"))
+    owner = django_filters.NumberFilter(field_name="owner_id", label=_("注册人企业ID"))
+
+    class Meta:
+        model = Trademark
+        fields = ["q", "status", "nice_class", "region", "owner", "is_geographic_indication"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(registration_no__startswith=value) | Q(name__icontains=value) |
+                               Q(owner_name__icontains=value))
+
+    def in_region(self, queryset, name, value):
+        return _region_subtree(queryset, "region", value)
+
+
+class GIProductFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("产品名称"))
+
+    class Meta:
+        model = GIProduct
+        fields = ["name", "protection_type"]
+
+
+class CultivationFilter(django_filters.FilterSet):
+    class Meta:
+        model = CultivationMembership
+        fields = ["year", "tier", "is_pilot"]
+
+
+class ContactFilter(django_filters.FilterSet):
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业ID"))
+
+    class Meta:
+        model = Contact
+        fields = ["enterprise"]

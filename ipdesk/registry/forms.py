@@ -1,0 +1,121 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ipdesk.regions.models import dictionary
+
+from . import rules
+from .choices import PatentEventKind
+from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, Trademark
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class EnterpriseForm(forms.ModelForm):
+    tags = forms.MultipleChoiceField(label=_("标签"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Enterprise
+        fields = ["uscc", "name", "region", "address", "industry_chain", "tags", "is_key_enterprise", "commissioner",
+                  "legal_representative", "established", "employees", "rd_staff"]
+        widgets = {"established": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].choices = dictionary("enterprise_tag")
+        from ipdesk.accounts.models import User
+        self.fields["commissioner"].queryset = User.objects.filter(role="commissioner", is_active=True)
+
+    def clean_uscc(self):
+        try:
+            return rules.normalize_uscc(self.cleaned_data["uscc"])
+        except rules.InvalidIdentifier as exc:
+            raise ValidationError(str(exc))
+
+
+class PatentForm(forms.ModelForm):
+    class Meta:
+        model = Patent
+        fields = ["application_no", "title", "applicants", "current_owner", "holder", "address", "region",
+                  "country_code", "ipc_main", "filing_date", "publication_date", "grant_date", "lapse_date",
+                  "legal_status", "pct_application_no", "overseas_family", "strategic_class", "agency",
+                  "fee_paid_until", "abstract", "claim1"]
+        widgets = {name: DATE for name in ("filing_date", "publication_date", "grant_date", "lapse_date",
+                                           "fee_paid_until")}
+
+    def clean_application_no(self):
+        try:
+            return rules.normalize_application_no(self.cleaned_data["application_no"])
+        except rules.InvalidIdentifier as exc:
+            raise ValidationError(str(exc))
+
+    def clean(self):
+        data = super().clean()
+        filing = data.get("filing_date")
+        for name, label in (("grant_date", _("授权公告日")), ("lapse_date", _("失效日"))):
+            if filing and data.get(name) and data[name] < filing:
+                self.add_error(name, _("%(label)s不能早于申请日") % {"label": label})
+        if not (data.get("current_owner") or data.get("applicants")):
+            self.add_error("applicants", _("申请人与当前权利人不能都为空"))
+        return data
+
+    def save(self, commit=True):
+        patent = super().save(commit=False)
+        patent.patent_type, is_pct = rules.application_type(patent.application_no)
+        patent.is_pct = is_pct or bool(patent.pct_application_no)
+        patent.holder_name = rules.first_name(patent.current_owner or patent.applicants)[:200]
+        if patent.holder and not patent.region_id:
+            patent.region = patent.holder.region
+        try:
+            code = rules.normalize_country_code(patent.country_code)
+        except rules.InvalidIdentifier:
+            code = patent.country_code
+        patent.is_domestic = rules.is_domestic(code, patent.address, "x" if patent.holder_id else "")
+        if commit:
+            patent.save()
+        return patent
+
+
+class PatentEventForm(forms.Form):
+    kind = forms.ChoiceField(label=_("事件"), choices=PatentEventKind.choices)
+    date = forms.DateField(label=_("日期"), widget=DATE)
+    owner_after = forms.CharField(label=_("变更后权利人"), required=False, max_length=200)
+    note = forms.CharField(label=_("说明"), required=False, max_length=300)
+
+
+class TrademarkForm(forms.ModelForm):
+    class Meta:
+        model = Trademark
+        fields = ["registration_no", "name", "nice_class", "owner_name", "owner", "address", "region", "filing_date",
+                  "registration_date", "expiry_date", "status", "is_geographic_indication"]
+        widgets = {name: DATE for name in ("filing_date", "registration_date", "expiry_date")}
+
+    def clean_nice_class(self):
+        value = self.cleaned_data["nice_class"]
+        if value is not None and not 1 <= value <= 45:
+            raise ValidationError(_("商标类别应在 1–45 之间"))
+        return value
+
+
+class GIProductForm(forms.ModelForm):
+    class Meta:
+        model = GIProduct
+        fields = ["name", "region", "protection_type", "approved_on", "holder", "description"]
+        widgets = {"approved_on": DATE}
+
+
+class CultivationForm(forms.ModelForm):
+    class Meta:
+        model = CultivationMembership
+        fields = ["enterprise", "year", "tier", "is_pilot", "note"]
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["enterprise", "name", "title", "phone", "email", "id_number"]
+
+
+class ResolveOwnerForm(forms.Form):
+    holder_name = forms.CharField(label=_("权利人名称"), max_length=200)
+    enterprise = forms.ModelChoiceField(label=_("匹配到企业"), queryset=Enterprise.objects.all())
