@@ -175,7 +175,8 @@ def load(stdout=None):
                                (EventKind.ACCEPTED, ent.commissioner, accepted, RequestStatus.SUBMITTED, RequestStatus.ACCEPTED, ""),
                                (EventKind.PROCESSING, ent.commissioner, processing, RequestStatus.ACCEPTED, RequestStatus.PROCESSING, ""),
                                (EventKind.COMPLETED, ent.commissioner, completed, RequestStatus.PROCESSING, RequestStatus.COMPLETED, f"已办结：{title}"),
-                               (EventKind.RATED, None, rated, RequestStatus.COMPLETED, RequestStatus.RATED, "")])
+                               (EventKind.RATED, None, rated, RequestStatus.COMPLETED, RequestStatus.RATED,
+                                "专员回访，企业评价：" + {5: "非常满意", 4: "满意", 3: "基本满意"}[rating])])
     requests = ServiceRequest.objects.bulk_create(requests)
     for req, steps in zip(requests, pending_events):
         for kind, actor, at, before, after, note in steps:

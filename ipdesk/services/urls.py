@@ -13,7 +13,8 @@ app_name = "services"
 BACK_OFFICE = views.BACK_OFFICE
 
 urlpatterns = [
-    path("", views.RequestListView.as_view(), name="request_list"),
+    path("", views.ServicesHomeView.as_view(), name="home"),
+    path("requests/", views.RequestListView.as_view(), name="request_list"),
     path("requests/add/", views.RequestCreateView.as_view(), name="request_add"),
     path("requests/<int:pk>/", views.RequestDetailView.as_view(), name="request_detail"),
     path("requests/<int:pk>/<slug:step>/", views.RequestStepView.as_view(), name="request_step"),

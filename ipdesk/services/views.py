@@ -40,6 +40,20 @@ def _errors(exc):
     return str(exc) or _("您无权执行此操作。")
 
 
+class ServicesHomeView(LoginRequiredMixin, View):
+    """/services/: each role's own starting page."""
+
+    def get(self, request):
+        user = request.user
+        if user.role == Role.ENTERPRISE and not user.is_superuser:
+            return redirect("services:portal")
+        if user.role == Role.COMMISSIONER and not user.is_superuser:
+            return redirect("services:workbench")
+        if user.has_role(*BACK_OFFICE):
+            return redirect("services:request_list")
+        raise Http404
+
+
 class RequestListView(ObjectListView):
     model = ServiceRequest
     roles = BACK_OFFICE

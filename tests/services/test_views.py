@@ -309,3 +309,22 @@ def test_api_types_problems_assignments(clients, users, stype):
     actions.assign_commissioner(own, None, users["city"], "测试取消")
     assert clients["city"].get("/api/commissioner-assignments/").json()["count"] == 1
     assert clients["other_district"].get("/api/commissioner-assignments/").json()["count"] == 0
+
+
+def test_services_home_sends_each_role_to_its_page(clients):
+    assert clients["enterprise"].get("/services/")["Location"] == reverse("services:portal")
+    assert clients["commissioner"].get("/services/")["Location"] == reverse("services:workbench")
+    assert clients["district"].get("/services/")["Location"] == reverse("services:request_list")
+    assert clients["lawyer"].get("/services/").status_code == 404
+
+
+def test_figures_reach_ipdesk_indicators(users, make_request):
+    import json
+
+    from django.core.management import call_command
+    make_request(users["enterprise"], at=datetime.datetime(2024, 5, 6, 2, tzinfo=datetime.timezone.utc))
+    out = io.StringIO()
+    call_command("indicators", "--region", "370403", "--as-of", "2024-12-31", "--json", stdout=out)
+    figures = json.loads(out.getvalue())
+    assert figures["service_requests"] == 1 and figures["service_enterprises_served"] == 1
+    assert figures["service_requests_completed"] == 0 and figures["zjtx_problems_solved"] == 0
