@@ -141,7 +141,7 @@ def _adjudications(rng, enterprises, panel, cal):
                   result="责令被请求人立即停止侵权行为。" if found else "驳回请求人的处理请求。")
         _step(case, "served", date=rules.deadline(concluded, 3, rules.WORKING_DAYS, cal), note="直接送达")
     # A request not accepted (不予受理): the patent had lapsed.
-    req = enterprises[5]
+    req = enterprises[5 % len(enterprises)]
     case = AdjudicationCase.objects.create(title=f"{req.name}请求处理专利侵权纠纷", requester=req, requester_name=req.name,
                                            respondent_name=RESPONDENTS[0], patent_no="201610123456.9",
                                            region=req.region, received_on=D(2022, 6, 8))
@@ -150,7 +150,7 @@ def _adjudications(rng, enterprises, panel, cal):
     # Open cases of this year: one awaiting a filing decision, one filed, one answered with a hearing ahead.
     today = dt.date.today()
     for k, state in enumerate(["requested", "filed", "answered"]):
-        req = enterprises[10 + k]
+        req = enterprises[(10 + k) % len(enterprises)]
         received = today - dt.timedelta(days=[2, 30, 60][k])
         case = AdjudicationCase.objects.create(
             title=f"{req.name}诉{RESPONDENTS[k + 3]}侵犯专利权纠纷", requester=req, requester_name=req.name,
