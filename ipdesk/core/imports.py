@@ -102,8 +102,18 @@ class RowProblem:
 
 
 # ---- Parsers: raw cell → value, or ValueError/RowError with the reason --------------------------
+_UNQUOTE = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+def _unquote(value):
+    """Exports prefix formula-like cells with an apostrophe (core.exports); take it off again."""
+    return value[1:] if value.startswith(_UNQUOTE) else value
+
+
 def _cell_text(value):
     if value.__class__ is str:
+        if value[:1] == "'":
+            value = _unquote(value)
         return (value if value.isascii() else unicodedata.normalize("NFKC", value)).strip()
     if value is None:
         return ""
@@ -119,7 +129,7 @@ def text(value):
 
 def raw_text(value):
     """Text kept as written (abstracts, claims): only trimmed."""
-    return "" if value is None else str(value).strip()
+    return "" if value is None else _unquote(str(value).strip())
 
 
 def parse_int(value):

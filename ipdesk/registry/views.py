@@ -309,3 +309,13 @@ class UnmatchedOwnersView(LoginRequiredMixin, View):
 
 IMPORT_SPECS = {"enterprise": EnterpriseImport, "patent": PatentImport, "trademark": TrademarkImport,
                 "patentevent": PatentEventImport}
+
+
+class PatentEventDetailView(ObjectDetailView):
+    """A legal-status event is a typed fact: it is recorded, never edited."""
+    model = PatentEvent
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_edit"] = False
+        return ctx
