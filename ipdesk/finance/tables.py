@@ -7,10 +7,7 @@ from .models import (FundedProject, InsurancePolicy, InsuranceSubsidyRule, Inter
 
 class PledgeTable(tables.Table):
     registration_no = tables.Column(linkify=True)
-    patent_count = tables.Column(_("专利数"), accessor="patent_count", orderable=False, empty_values=())
-
-    def render_patent_count(self, record):
-        return record.patents.count()
+    patent_count = tables.Column(_("专利数"), accessor="patent_count")  # annotated by the list view
 
     class Meta:
         model = Pledge

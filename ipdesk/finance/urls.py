@@ -48,6 +48,7 @@ urlpatterns = [
                                Column("级别", "get_level_display"), Column("承担单位", "recipient_name"),
                                Column("区划", "region.name"), Column("年度", "year"),
                                Column("资助金额（万元）", "amount_10k_yuan"), Column("状态", "get_status_display")]),
+    path("milestones/add/", views.MilestoneCreateView.as_view(), name="projectmilestone_add"),
     *crud_urls(ProjectMilestone, table=None, filterset=None, form=ProjectMilestoneForm, prefix="milestones/",
                deletable=False),
     *crud_urls(Standard, table=StandardTable, filterset=StandardFilter, form=StandardForm, prefix="standards/"),

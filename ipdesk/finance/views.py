@@ -27,9 +27,9 @@ from ipdesk.core.views import ObjectListView
 from .filters import InsurancePolicyFilter, InterestSubsidyApplicationFilter, PledgeFilter
 from .tables import InsurancePolicyTable, InterestSubsidyApplicationTable, PledgeTable
 from .forms import (DecisionForm, InsurancePolicyForm, InterestSubsidyApplicationForm, PledgeEditForm, PledgeForm,
-                    ReleaseForm)
+                    ProjectMilestoneForm, ReleaseForm)
 from .indicators import finance_indicators
-from .models import FundedProject, InsurancePolicy, InterestSubsidyApplication, Pledge
+from .models import FundedProject, InsurancePolicy, InterestSubsidyApplication, Pledge, ProjectMilestone
 
 
 class _WithUser:
@@ -74,7 +74,10 @@ class PledgeListView(ObjectListView):
     import_url = "finance:pledge_import"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("pledgor", "pledgee")
+        from django.db.models import Count
+        # A GROUP BY query ignores Meta.ordering: order explicitly so pages are stable.
+        return (super().get_queryset().select_related("pledgor", "pledgee").annotate(patent_count=Count("patents"))
+                .order_by("-registration_date", "registration_no"))
 
 
 class PledgeDetailView(ObjectDetailView):
@@ -222,6 +225,15 @@ class ProjectDetailView(ObjectDetailView):
         ctx["milestones"] = self.object.milestones.all()
         ctx["standards"] = self.object.standards.all()
         return ctx
+
+
+class MilestoneCreateView(ObjectCreateView):
+    """Adding a milestone from a project's page starts with that project chosen."""
+    model = ProjectMilestone
+    form_class = ProjectMilestoneForm
+
+    def get_initial(self):
+        return {**super().get_initial(), "project": self.request.GET.get("project")}
 
 
 # ---- Figures -------------------------------------------------------------------------------

@@ -203,3 +203,11 @@ def test_export_is_scoped(clients, pledges):
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert rows[0][0] == "登记号" and [r[0] for r in rows[1:]] == ["Y2022000001"]
     assert ";" in rows[1][8] or "；" in rows[1][8]
+
+
+def test_adding_a_milestone_from_its_project_starts_with_the_project(clients, world, regions):
+    project = FundedProject.objects.create(kind="workstation", name="工作站", recipient_name="站", year=2022,
+                                           region=regions["370403"])
+    form = clients["district"].get(reverse("finance:projectmilestone_add"), {"project": project.pk}).context["form"]
+    assert str(form["project"].value()) == str(project.pk)
+    assert clients["leader"].get(reverse("finance:projectmilestone_add")).status_code == 404
