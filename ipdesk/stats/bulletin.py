@@ -11,12 +11,12 @@ import calendar
 import datetime as dt
 import io
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 
 from . import rules
-from .indicators import BULLETIN_KEYS, _Tree, figures_many, label, unit
-from .models import PatentFact, PatentInterval, Target
+from .indicators import BULLETIN_KEYS, _Tree, figures_many, label, stock_at, unit
+from .models import PatentFact, Target
 
 FONT = "Noto Sans CJK SC"
 
@@ -34,21 +34,16 @@ def monthly_trend(region, year, month, tree=None):
     """Invention grants per month and the valid invention stock at each month end, for year and year-1."""
     tree = tree or _Tree()
     ids = tree.subtree_ids([region])
-    out = {"months": [f"{m}月" for m in range(1, month + 1)]}
-    for y in (year, year - 1):
+    out = {"months": [f"{m}月" for m in range(1, month + 1)], "years": [year, year - 1]}
+    ends = {y: [month_end(y, m) for m in range(1, month + 1)] for y in (year, year - 1)}
+    stock = stock_at(ids, ends[year] + ends[year - 1])
+    for k, y in enumerate((year, year - 1)):
         per_month = dict(PatentFact.objects.filter(patent_type="invention", grant_domestic=True, grant_region_id__in=ids,
                                                    grant_date__gte=dt.date(y, 1, 1), grant_date__lte=month_end(y, month))
                          .annotate(m=ExtractMonth("grant_date")).values("m").annotate(n=Count("id"))
                          .values_list("m", "n").order_by())
         out[f"grants_{y}"] = [per_month.get(m, 0) for m in range(1, month + 1)]
-        stock = []
-        for m in range(1, month + 1):
-            end = month_end(y, m)
-            stock.append(PatentInterval.objects.filter(patent_type="invention", domestic=True, region_id__in=ids,
-                                                       start__lte=end).filter(Q(end__isnull=True) | Q(end__gt=end))
-                         .count())
-        out[f"valid_{y}"] = stock
-    out["years"] = [year, year - 1]
+        out[f"valid_{y}"] = stock[k * month:(k + 1) * month]
     return out
 
 

@@ -147,13 +147,14 @@ class _Tree:
         return out
 
 
-def patent_figures(regions, start, end, tree=None):
+def patent_figures(regions, start, end, tree=None, check_fresh=True):
     """Patent figures for each region (children included): {region.pk: {key: number}}.
 
     Domestic only (mainland holders; SPEC section 3). Grants and applications count in the region of
     the holder at the grant / filing date; the valid stock counts in the region of the holder at `end`.
     """
-    ensure_fresh()
+    if check_fresh:
+        ensure_fresh()
     tree = tree or _Tree()
     ids = tree.subtree_ids(regions)
     types = ("invention", "utility", "design")
@@ -243,10 +244,10 @@ def _number(value):
     return value
 
 
-def raw_figures(regions, start, end, tree=None):
+def raw_figures(regions, start, end, tree=None, check_fresh=True):
     """All providers' figures for each region over [start, end]: {region.pk: {key: value}}."""
     discover()
-    out = patent_figures(regions, start, end, tree)
+    out = patent_figures(regions, start, end, tree, check_fresh)
     for provider in providers():
         if provider is patent_indicators:
             continue
@@ -269,9 +270,11 @@ def figures_many(regions, as_of, start=None):
     start = rules.period_start(as_of, start)
     if start > as_of:
         raise ValueError("统计起始日期不能晚于截止日期")
+    ensure_fresh()
     tree = _Tree()
-    current = raw_figures(regions, start, as_of, tree)
-    previous = raw_figures(regions, rules.one_year_earlier(start), rules.one_year_earlier(as_of), tree)
+    current = raw_figures(regions, start, as_of, tree, check_fresh=False)
+    previous = raw_figures(regions, rules.one_year_earlier(start), rules.one_year_earlier(as_of), tree,
+                           check_fresh=False)
     out = {}
     for r in regions:
         cur, prev = current[r.pk], previous[r.pk]
@@ -360,3 +363,14 @@ def latest_data_date():
     if last is None or last > today:
         last = today
     return dt.date(last.year, last.month, calendar.monthrange(last.year, last.month)[1])
+
+
+def stock_at(region_ids, dates):
+    """Valid domestic invention patents in the given regions at each date — one scan, one filter per date."""
+    if not dates:
+        return []
+    row = PatentInterval.objects.filter(patent_type="invention", domestic=True, region_id__in=region_ids,
+                                        start__lte=max(dates)).aggregate(**{
+        f"d{i}": Count("id", filter=Q(start__lte=d) & (Q(end__isnull=True) | Q(end__gt=d)))
+        for i, d in enumerate(dates)})
+    return [row[f"d{i}"] for i in range(len(dates))]

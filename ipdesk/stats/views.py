@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,7 +32,7 @@ from . import rules
 from .actions import prepare_bulletin, publish_bulletin
 from .filters import BulletinFilter
 from .forms import PrepareBulletinForm, PublishForm, TargetImportForm
-from .models import Bulletin, PatentInterval, Target
+from .models import Bulletin, Target
 from .tables import BulletinTable
 
 DASHBOARD_KEYS = ["invention_grants", "valid_invention_patents", "valid_invention_per_10k",
@@ -124,15 +124,9 @@ def yearly_trend(region, as_of, years=10):
                                             grant_date__gte=dt.date(first, 1, 1), grant_date__lte=as_of)
                   .annotate(y=ExtractYear("grant_date")).values("y").annotate(n=Count("id")).values_list("y", "n")
                   .order_by())
-    out = {"years": [], "grants": [], "valid": []}
-    for y in range(first, as_of.year + 1):
-        end = min(dt.date(y, 12, 31), as_of)
-        out["years"].append(str(y))
-        out["grants"].append(grants.get(y, 0))
-        out["valid"].append(PatentInterval.objects.filter(patent_type="invention", domestic=True, region_id__in=ids,
-                                                          start__lte=end).filter(Q(end__isnull=True) | Q(end__gt=end))
-                            .count())
-    return out
+    years = list(range(first, as_of.year + 1))
+    return {"years": [str(y) for y in years], "grants": [grants.get(y, 0) for y in years],
+            "valid": ind.stock_at(ids, [min(dt.date(y, 12, 31), as_of) for y in years])}
 
 
 class IndicatorsView(StaffMixin, TemplateView):
