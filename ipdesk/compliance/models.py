@@ -14,6 +14,25 @@ from .choices import (ApplicationStatus, Behaviour, CandidateKind, CandidateStat
 CITY_ONLY = frozenset({"city_officer"})
 
 
+def _normalized_clean_fields(obj, name, normalize, exclude):
+    """Field validation after putting an identifier in its canonical form (so "CN 2022…" or a
+    lower-case credit code passes the length check), with the identifier's own error message."""
+    from ipdesk.registry.rules import InvalidIdentifier
+    errors = {}
+    exclude = set(exclude or ())
+    if name not in exclude:
+        try:
+            setattr(obj, name, normalize(getattr(obj, name)))
+        except InvalidIdentifier as exc:
+            errors[name] = [str(exc)]
+    try:
+        models.Model.clean_fields(obj, exclude=exclude | set(errors))
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 class Agency(AuditedModel):
     """A patent agency (专利代理机构) practising in the city, keyed by its credit code."""
     name = models.CharField(_("机构名称"), max_length=200)
@@ -39,12 +58,9 @@ class Agency(AuditedModel):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        from ipdesk.registry.rules import InvalidIdentifier, normalize_uscc
-        try:
-            self.uscc = normalize_uscc(self.uscc)
-        except InvalidIdentifier as exc:
-            raise ValidationError({"uscc": str(exc)})
+    def clean_fields(self, exclude=None):
+        from ipdesk.registry.rules import normalize_uscc
+        _normalized_clean_fields(self, "uscc", normalize_uscc, exclude)
 
     def save(self, *args, **kwargs):
         from ipdesk.registry.rules import normalize_name, normalize_uscc
@@ -220,12 +236,11 @@ class AbnormalApplication(AuditedModel):
     def __str__(self):
         return self.application_no
 
+    def clean_fields(self, exclude=None):
+        from ipdesk.registry.rules import normalize_application_no
+        _normalized_clean_fields(self, "application_no", normalize_application_no, exclude)
+
     def clean(self):
-        from ipdesk.registry.rules import InvalidIdentifier, normalize_application_no
-        try:
-            self.application_no = normalize_application_no(self.application_no)
-        except InvalidIdentifier as exc:
-            raise ValidationError({"application_no": str(exc)})
         if self.notice_date and self.deadline and self.deadline < self.notice_date:
             raise ValidationError({"deadline": _("答复期限不能早于通知日期。")})
 
