@@ -218,7 +218,7 @@ def _live_requests(enterprise, commissioner, types, rng):
     today = timezone.localdate()
     plans = [("prexam_filing", "申请快速预审主体备案（新提交）", now - datetime.timedelta(hours=2), RequestStatus.SUBMITTED),
              ("pledge", "专利质押融资对接", _aware(today - datetime.timedelta(days=6)), RequestStatus.PROCESSING),
-             ("policy", "专利资助政策咨询", _aware(today - datetime.timedelta(days=9)), RequestStatus.ACCEPTED),
+             ("policy", "专利资助政策咨询", _aware(today - datetime.timedelta(days=20)), RequestStatus.ACCEPTED),
              ("priority_exam", "发明专利优先审查推荐", _aware(today - datetime.timedelta(days=3)), RequestStatus.COMPLETED)]
     order = [RequestStatus.SUBMITTED, RequestStatus.ACCEPTED, RequestStatus.PROCESSING, RequestStatus.COMPLETED]
     kinds = {RequestStatus.SUBMITTED: EventKind.SUBMITTED, RequestStatus.ACCEPTED: EventKind.ACCEPTED,

@@ -241,3 +241,15 @@ def test_problem_log_validation():
     with pytest.raises(ValidationError) as exc:
         p.clean()
     assert set(exc.value.message_dict) == {"solved_on", "resolution"}
+
+
+def test_service_warnings_command(users, make_request):
+    import io
+
+    from django.core.management import CommandError, call_command
+    make_request(users["enterprise"], at=aware(2024, 3, 1, 9))
+    out = io.StringIO()
+    call_command("service_warnings", "--date", "2024-03-20", stdout=out)
+    assert "已发送 1 条" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("service_warnings", "--date", "2024/03/20")

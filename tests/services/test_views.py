@@ -328,3 +328,17 @@ def test_figures_reach_ipdesk_indicators(users, make_request):
     figures = json.loads(out.getvalue())
     assert figures["service_requests"] == 1 and figures["service_enterprises_served"] == 1
     assert figures["service_requests_completed"] == 0 and figures["zjtx_problems_solved"] == 0
+
+
+def test_portal_shows_own_reminders_and_links_the_assistance_application(clients, users, other_enterprise):
+    from ipdesk.core.models import Notification
+    Notification.objects.create(recipient=users["enterprise"], kind="annual_fee", title="年费提醒：本企业专利",
+                                dedupe_key="t1")
+    Notification.objects.create(recipient=other_enterprise["user"], kind="annual_fee", title="年费提醒：他人专利",
+                                dedupe_key="t2")
+    for name in ("services:portal", "services:portal_assets"):
+        body = clients["enterprise"].get(reverse(name)).content.decode()
+        assert "年费提醒：本企业专利" in body and "年费提醒：他人专利" not in body, name
+    from ipdesk.services.views import assistance_url
+    body = clients["enterprise"].get(reverse("services:portal")).content.decode()
+    assert (assistance_url() is not None) == ('data-testid="portal-assistance"' in body)
