@@ -124,8 +124,9 @@ def application_working(app):
     rule = SubsidyRule.objects.filter(year=app.year).first()
     if rule is None:
         return rules.no_rule_working("贴息", app.year), None
-    already = (InterestSubsidyApplication.objects.filter(enterprise=app.enterprise_id, year=app.year, status__in=_COUNTED)
-               .exclude(pk=app.pk).aggregate(s=Sum("subsidy_yuan"))["s"] or Decimal("0"))
+    counted = InterestSubsidyApplication.objects.filter(enterprise=app.enterprise_id, year=app.year,
+                                                        status__in=_COUNTED).exclude(pk=app.pk)
+    already = counted.aggregate(s=Sum("subsidy_yuan"))["s"] or Decimal("0")
     conditions = []
     if rule.requires_pledge:
         ok = app.pledge_id is not None and app.pledge.pledgor_id == app.enterprise_id

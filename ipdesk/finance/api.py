@@ -5,14 +5,14 @@ Pledges are registered and released through finance.actions (POST /api/pledges/ 
 /approve/, /reject/ and /pay/; a policy's subsidy is recomputed on every write.
 """
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from ipdesk.core.api import ScopedRelatedField, ScopedViewSet
-from ipdesk.core.scoping import CHANGE, VIEW
+from ipdesk.core.scoping import VIEW
 from ipdesk.regions.models import DictionaryEntry, Region
 from ipdesk.registry.models import Enterprise, Patent
 

@@ -22,8 +22,7 @@ from ipdesk.registry.models import CultivationMembership, Enterprise, GIProduct,
 from ipdesk.registry.rules import _app_check, uscc_check_char
 
 from . import actions
-from .choices import (AwardGrade, AwardKind, InsuranceType, ProjectKind, ProjectLevel, ProjectStatus, StandardKind,
-                      SubsidyStatus)
+from .choices import AwardGrade, AwardKind, InsuranceType, ProjectKind, ProjectLevel, ProjectStatus, StandardKind
 from .models import (FundedProject, InsurancePolicy, InsuranceSubsidyRule, InterestSubsidyApplication,
                      MatchmakingEvent, PatentAward, Pledge, ProjectMilestone, Standard, SubsidyRule, TrainingClass)
 

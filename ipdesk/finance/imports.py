@@ -110,9 +110,9 @@ class PledgeImport(ImportSpec):
         Field("end_date", ("债务到期日", "end_date"), parse_date),
         Field("numbers", (NUMBERS_HEADER, "质押专利", "申请号", "patents"), parse_numbers, required=True,
               help="多个以 ；、, 分隔"),
-        Field("status", ("状态", "status"), choice_parser({"有效": PledgeStatus.EFFECTIVE, "effective": PledgeStatus.EFFECTIVE,
-                                                          "已解除": PledgeStatus.RELEASED, "解除": PledgeStatus.RELEASED,
-                                                          "released": PledgeStatus.RELEASED}, "状态")),
+        Field("status", ("状态", "status"), choice_parser({
+            "有效": PledgeStatus.EFFECTIVE, "effective": PledgeStatus.EFFECTIVE, "已解除": PledgeStatus.RELEASED,
+            "解除": PledgeStatus.RELEASED, "released": PledgeStatus.RELEASED}, "状态")),
         Field("released_on", ("解除日", "released_on"), parse_date),
         Field("note", ("备注", "note")),
     ]
@@ -139,7 +139,8 @@ class PledgeImport(ImportSpec):
         patents = _patents(values["numbers"], NUMBERS_HEADER)
         if existing is not None:
             stored = set(existing.patents.values_list("application_no", flat=True))
-            if existing.pledgor_id != pledgor.pk or existing.registration_date != reg or stored != set(values["numbers"]):
+            if (existing.pledgor_id != pledgor.pk or existing.registration_date != reg
+                    or stored != set(values["numbers"])):
                 raise RowError("登记号", f"登记号 {no} 已登记，出质人、登记日和质押专利登记后不可修改（如有错误请先解除后重新登记）")
         else:
             earlier = ctx.cache["pledged_in_file"]

@@ -28,7 +28,8 @@ def pledge_figures(region, start, end):
     per_pledgor = pledges.values("pledgor").annotate(total=Sum("amount_10k_yuan"))
     return {
         "pledge_count": pledges.count(),
-        "pledged_patents": Pledge.patents.through.objects.filter(pledge__in=pledges).values("patent").distinct().count(),
+        "pledged_patents": Pledge.patents.through.objects.filter(pledge__in=pledges)
+        .values("patent").distinct().count(),
         "pledge_amount_10k_yuan": amount,
         "pledge_enterprises": per_pledgor.count(),
         "pledge_enterprises_over_10m": sum(1 for row in per_pledgor if _d(row["total"]) > TEN_MILLION_IN_10K),
@@ -53,7 +54,8 @@ def insurance_figures(region, start, end):
 def project_figures(region, start, end):
     projects = FundedProject.objects.filter(region__path__startswith=region.path, year__gte=start.year,
                                             year__lte=end.year)
-    by_kind = {row["kind"]: row for row in projects.values("kind").annotate(n=Count("id"), funds=Sum("amount_10k_yuan"))}
+    by_kind = {row["kind"]: row
+               for row in projects.values("kind").annotate(n=Count("id"), funds=Sum("amount_10k_yuan"))}
     figures = {"projects": projects.count(),
                "project_funds_10k_yuan": _d(projects.aggregate(s=Sum("amount_10k_yuan"))["s"])}
     from .choices import ProjectKind

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from ipdesk.finance import actions
 from ipdesk.finance.models import (FundedProject, InsurancePolicy, InsuranceSubsidyRule, InterestSubsidyApplication,
                                    MatchmakingEvent, Pledge, SubsidyRule)
 from ipdesk.registry.models import PatentEvent
