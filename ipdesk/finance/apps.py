@@ -22,4 +22,4 @@ class FinanceConfig(AppConfig):
     )
 
     def ready(self):
-        from . import indicators  # noqa: F401  (registers the indicator provider)
+        from . import indicators, signals  # noqa: F401  (registers the indicator provider and award sync)
