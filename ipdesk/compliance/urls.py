@@ -3,6 +3,9 @@ from django.urls import path
 from ipdesk.core.crud import crud_urls
 from ipdesk.core.exports import Column
 
+from ipdesk.core.import_views import ImportView
+from ipdesk.core.views import ObjectListView
+
 from . import views
 from .filters import (AbnormalApplicationFilter, AbnormalBatchFilter, AgencyFilter, AgentFilter, ComplaintFilter,
                       CreditGradeRuleFilter, InspectionFilter, PenaltyFilter)
@@ -19,10 +22,30 @@ APPLICATION_COLUMNS = [
     Column("申请号", "application_no"), Column("名称", "title"), Column("申请人", "applicant"),
     Column("申请人地址", "address"), Column("代理机构", "agency_name"), Column("行为类型", "get_behaviour_display"),
     Column("通知日期", "notice_date"), Column("答复期限", "deadline"), Column("所属区划", "region.name"),
-    Column("行政区划代码", "region.code"), Column("状态", "get_status_display"), Column("批次", "batch.name"),
+    Column("所属区划代码", "region.code"), Column("状态", "get_status_display"), Column("批次", "batch.name"),
 ]
 
+
+
+class BatchListView(ObjectListView):
+    model = AbnormalBatch
+    table_class = AbnormalBatchTable
+    filterset_class = AbnormalBatchFilter
+    create_url = "compliance:abnormalbatch_add"
+    import_url = "compliance:abnormalapplication_import"
+
+
+class ApplicationListView(ObjectListView):
+    model = AbnormalApplication
+    table_class = AbnormalApplicationTable
+    filterset_class = AbnormalApplicationFilter
+    export_columns = APPLICATION_COLUMNS
+    export_name = "非正常专利申请"
+    import_url = "compliance:abnormalapplication_import"
+
+
 urlpatterns = [
+    path("applications/import/", ImportView.as_view(kind="abnormal_applications"), name="abnormalapplication_import"),
     *crud_urls(Agency, table=AgencyTable, filterset=AgencyFilter, form=AgencyForm, prefix="agencies/",
                detail_view=views.AgencyDetailView, deletable=False,
                export_columns=[Column("机构名称", "name"), Column("统一社会信用代码", "uscc"),
@@ -35,10 +58,11 @@ urlpatterns = [
     *crud_urls(CreditGradeRule, table=CreditGradeRuleTable, filterset=CreditGradeRuleFilter, form=CreditGradeRuleForm,
                prefix="credit-rules/"),
     *crud_urls(AbnormalBatch, table=AbnormalBatchTable, filterset=AbnormalBatchFilter, form=AbnormalBatchForm,
-               prefix="batches/", detail_view=views.BatchDetailView, deletable=False),
+               prefix="batches/", detail_view=views.BatchDetailView, list_view=BatchListView, deletable=False),
     path("batches/<int:batch>/add/", views.ApplicationAddView.as_view(), name="abnormalapplication_add"),
     *crud_urls(AbnormalApplication, table=AbnormalApplicationTable, filterset=AbnormalApplicationFilter,
-               prefix="applications/", detail_view=views.ApplicationDetailView, export_columns=APPLICATION_COLUMNS),
+               prefix="applications/", detail_view=views.ApplicationDetailView, list_view=ApplicationListView,
+               export_columns=APPLICATION_COLUMNS),
     path("applications/<int:pk>/transition/", views.transition_view, name="abnormalapplication_transition"),
     path("withdrawal-rates/", views.WithdrawalRateView.as_view(), name="withdrawal_rates"),
     path("candidates/", views.CandidateListView.as_view(), name="candidate_list"),
