@@ -16,6 +16,8 @@ class ServicesConfig(AppConfig):
          "roles": ("city_officer", "district_officer", "commissioner", "leader")},
         {"label": _("专精特新问题台账"), "url": "services:problemlog_list",
          "roles": ("city_officer", "district_officer", "commissioner", "leader")},
+        {"label": _("问题按企业统计"), "url": "services:problem_counts",
+         "roles": ("city_officer", "district_officer", "commissioner", "leader")},
         {"label": _("服务事项与时限"), "url": "services:servicetype_list",
          "roles": ("city_officer", "district_officer", "commissioner", "leader")},
         {"label": _("通办成效"), "url": "services:figures",

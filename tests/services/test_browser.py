@@ -46,6 +46,7 @@ def test_request_from_submission_to_rating(page, users, stype, other_enterprise,
     page.context.clear_cookies()
     login(page, users["enterprise"])
     page.goto(f"{base}/services/portal/")
+    assert page.locator("[data-testid=to-rate]").count() == 1
     page.click("[data-testid=portal-requests] >> text=申请快速预审主体备案")
     assert "已协助完成预审主体备案" in page.inner_text("main")
     page.check("input[name=rating][value='5']")
