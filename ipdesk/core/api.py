@@ -32,9 +32,14 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         version = self.request.data.get("version") if hasattr(self.request.data, "get") else None
-        if version not in (None, "") and str(version) != str(serializer.instance.version):
-            raise ValidationError({"version": ["该记录已被他人修改（当前版本 %s），请重新读取后再提交。" % serializer.instance.version]})
-        self._save_in_scope(serializer)
+        with transaction.atomic():
+            # lock the row, then compare: two concurrent updates carrying the same version cannot both pass
+            current = type(serializer.instance)._base_manager.select_for_update().filter(
+                pk=serializer.instance.pk).values_list("version", flat=True).first()
+            if version not in (None, "") and str(version) != str(current):
+                raise ValidationError({"version": ["该记录已被他人修改（当前版本 %s），请重新读取后再提交。" % current]})
+            serializer.instance.version = current
+            self._save_in_scope(serializer)
 
 
 class _OutOfScope(ValidationError):
