@@ -237,7 +237,7 @@ class MilestoneCreateView(ObjectCreateView):
 
 
 # ---- Figures -------------------------------------------------------------------------------
-FIGURE_ROWS = [
+FIGURE_ROWS = [  # (provider key, label); the breakdown by district shows BREAKDOWN_KEYS
     ("pledged_patents", _("质押专利（件）")), ("pledge_count", _("质押登记（笔）")),
     ("pledge_amount_10k_yuan", _("质押金额（万元）")), ("pledge_enterprises_over_10m", _("质押超1000万元企业（家）")),
     ("insurance_policies", _("专利保险保单（份）")), ("insurers", _("保险机构（家）")),
@@ -266,20 +266,37 @@ class FiguresView(ScopedMixin, TemplateView):
             raise Http404
         try:
             year = int(self.request.GET.get("year") or actions.today().year - 1)
-            if not 1985 <= year <= 2100:
+            month = int(self.request.GET.get("month") or 12)
+            if not (1985 <= year <= 2100 and 1 <= month <= 12):
                 raise ValueError
         except ValueError:
-            messages.error(self.request, _("年度应为 1985–2100 之间的整数，已显示上一年度。"))
-            year = actions.today().year - 1
-        current = finance_indicators(region, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-        previous = finance_indicators(region, datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31))
+            messages.error(self.request, _("年度应为 1985–2100 之间的整数、截止月份应为 1–12，已显示上一年度全年。"))
+            year, month = actions.today().year - 1, 12
+        current = finance_indicators(region, *period(year, month))
+        previous = finance_indicators(region, *period(year - 1, month))
         rows = [{"key": key, "label": label, "value": current[key], "previous": previous[key],
                  "yoy": rules.percent_change(current[key], previous[key])} for key, label in FIGURE_ROWS]
-        ctx.update(region=region, year=year, rows=rows, regions=regions.order_by("path"),
+        children = [(child, finance_indicators(child, *period(year, month)))
+                    for child in regions.filter(parent=region).order_by("sort_order", "code")]
+        ctx.update(region=region, year=year, month=month, months=range(1, 13), rows=rows,
+                   regions=regions.order_by("path"), breakdown_keys=[(k, label) for k, label in FIGURE_ROWS
+                                                                     if k in BREAKDOWN_KEYS],
+                   breakdown=[{"region": child, "values": [figures[k] for k in BREAKDOWN_KEYS]}
+                              for child, figures in children],
                    chart={"labels": [str(r["label"]) for r in rows[:4]],
                           "current": [float(r["value"]) for r in rows[:4]],
                           "previous": [float(r["previous"]) for r in rows[:4]]})
         return ctx
+
+
+BREAKDOWN_KEYS = ["pledged_patents", "pledge_amount_10k_yuan", "pledge_enterprises_over_10m", "insurance_policies",
+                  "insurance_premium_10k_yuan", "insurance_subsidy_10k_yuan", "projects", "project_funds_10k_yuan"]
+
+
+def period(year, month):
+    """1 January to the end of `month` of `year` (累计 1–N 月)."""
+    end = datetime.date(year + (month == 12), month % 12 + 1, 1) - datetime.timedelta(days=1)
+    return datetime.date(year, 1, 1), end
 
 
 def import_page(kind):

@@ -195,6 +195,11 @@ def test_figures_page(clients, pledges):
     assert district.context["rows"][0]["value"] == 2
     bad = clients["city"].get(reverse("finance:figures"), {"year": "abc"})
     assert bad.status_code == 200 and "年度应为" in bad.content.decode()
+    first_quarter = clients["city"].get(reverse("finance:figures"), {"region": "370400", "year": "2022", "month": "3"})
+    assert first_quarter.context["rows"][0]["value"] == 2      # only the pledge of 1 March is in 1–3月
+    breakdown = {row["region"].code: row["values"] for row in page.context["breakdown"]}
+    assert breakdown["370403"][:2] == [2, Decimal("1200")] and breakdown["370481"][:2] == [2, Decimal("800")]
+    assert "370403" not in {row["region"].code for row in district.context["breakdown"]}
 
 
 def test_export_is_scoped(clients, pledges):
