@@ -919,6 +919,9 @@ def _copy_rows(model, rows, now):
     rest = [f for a, f in fields.items() if a not in given]
     tail = tuple(now if f.attname in ("created_at", "updated_at") else f.get_default() for f in rest)
     json_positions = [i for i, a in enumerate(given) if fields[a].get_internal_type() == "JSONField"]
+    # Fields from outside Django (e.g. core.fields.EncryptedCharField) prepare their own values.
+    prepared = [(i, fields[a]) for i, a in enumerate(given)
+                if not type(fields[a]).__module__.startswith("django.") and i not in json_positions]
     tail = tuple(Jsonb(v) if f.get_internal_type() == "JSONField" else v for f, v in zip(rest, tail))
     columns = ", ".join(connection.ops.quote_name(fields[a].column) for a in given) + \
         "".join(", " + connection.ops.quote_name(f.column) for f in rest)
@@ -931,10 +934,12 @@ def _copy_rows(model, rows, now):
                 row = getter(values)
                 if len(given) == 1:
                     row = (row,)
-                if json_positions:
+                if json_positions or prepared:
                     row = list(row)
                     for i in json_positions:
                         row[i] = Jsonb(row[i])
+                    for i, f in prepared:
+                        row[i] = f.get_db_prep_save(row[i], connection)
                     row = tuple(row)
                 write(row + tail)
 

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.fields import EncryptedCharField
 from ipdesk.core.models import AuditedModel
 from ipdesk.core.scoping import Scope
 
@@ -98,9 +99,9 @@ class Contact(AuditedModel):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("姓名"), max_length=50)
     title = models.CharField(_("职务"), max_length=50, blank=True)
-    phone = models.CharField(_("电话"), max_length=200, blank=True)
+    phone = EncryptedCharField(_("电话"), max_length=50, blank=True)          # encrypted at rest (core.fields)
     email = models.CharField(_("邮箱"), max_length=200, blank=True)
-    id_number = models.CharField(_("身份证号"), max_length=200, blank=True)
+    id_number = EncryptedCharField(_("身份证号"), max_length=30, blank=True)  # encrypted at rest (core.fields)
 
     scope = Scope(region="enterprise__region", enterprise="enterprise", commissioner="enterprise__commissioner")
     audit_secret = ("phone", "id_number")

@@ -163,3 +163,14 @@ def test_import_page_upload_runs_the_job_and_shows_rejected_rows(clients, users,
     bad = clients["district"].post("/registry/patents/import/",
                                    {"file": SimpleUploadedFile("p.pdf", b"%PDF-1.4", "application/pdf")})
     assert bad.status_code == 400 and "只接受 CSV 或 XLSX" in bad.content.decode()
+
+
+def test_contact_numbers_are_encrypted_at_rest(registry):
+    from django.db import connection
+    contact = registry["own_contact"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone, id_number FROM registry_contact WHERE id = %s", [contact.pk])
+        phone, id_number = cursor.fetchone()
+    assert phone.startswith("gAAAA") and "13912345678" not in phone and "1234" not in id_number
+    from ipdesk.registry.models import Contact
+    assert Contact.objects.get(pk=contact.pk).phone == "13912345678"
