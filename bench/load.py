@@ -35,7 +35,7 @@ ROLE = os.environ.get("IPDESK_BENCH_ROLE", "")
 PATHS = {
     "list": "/registry/patents/?patent_type={ptype}&legal_status=valid&page={page}",
     "detail": "/registry/patents/{id}/",
-    "search": "/registry/patents/?q={q}",
+    "search": "/registry/search/?q={q}",
     "api": "/api/patents/?patent_type={ptype}&page={page}",
     "dashboard": "/stats/",
 }
@@ -281,6 +281,9 @@ def sign_in(port):
         if r.status_code != 302 or "sessionid" not in s.cookies:
             raise SystemExit(f"bench sign-in failed for {username}: HTTP {r.status_code}")
         sessions[username] = s.cookies["sessionid"]
+        # warm-up, not measured: the first dashboard view builds the statistics fact table, first pages fill caches
+        for path in ("/stats/", "/registry/patents/", "/api/patents/"):
+            s.get(f"http://127.0.0.1:{port}{path}", timeout=600)
     return json.dumps(sessions)
 
 
