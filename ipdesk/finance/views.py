@@ -32,6 +32,12 @@ from .indicators import finance_indicators
 from .models import FundedProject, InsurancePolicy, InterestSubsidyApplication, Pledge, ProjectMilestone
 
 
+def _shown_fields(model, hidden=("working",)):
+    """Every field of the record page except the working, which has its own table."""
+    from ipdesk.core.views import INTERNAL_FIELDS
+    return [f.name for f in model._meta.concrete_fields if f.name not in INTERNAL_FIELDS and f.name not in hidden]
+
+
 class _WithUser:
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -132,6 +138,7 @@ class ApplicationListView(ObjectListView):
 
 class ApplicationDetailView(ObjectDetailView):
     model = InterestSubsidyApplication
+    detail_fields = _shown_fields(InterestSubsidyApplication)
     template_name = "finance/application_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -197,6 +204,7 @@ class PolicyListView(ObjectListView):
 
 class PolicyDetailView(ObjectDetailView):
     model = InsurancePolicy
+    detail_fields = _shown_fields(InsurancePolicy)
     template_name = "finance/policy_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -283,9 +291,10 @@ class FiguresView(ScopedMixin, TemplateView):
                                                                      if k in BREAKDOWN_KEYS],
                    breakdown=[{"region": child, "values": [figures[k] for k in BREAKDOWN_KEYS]}
                               for child, figures in children],
-                   chart={"labels": [str(r["label"]) for r in rows[:4]],
-                          "current": [float(r["value"]) for r in rows[:4]],
-                          "previous": [float(r["previous"]) for r in rows[:4]]})
+                   chart={"labels": [child.name for child, _ in children] or [region.name],
+                          "amount": [float(f["pledge_amount_10k_yuan"]) for _, f in children]
+                          or [float(current["pledge_amount_10k_yuan"])],
+                          "patents": [f["pledged_patents"] for _, f in children] or [current["pledged_patents"]]})
         return ctx
 
 
