@@ -111,7 +111,7 @@ def generate(n, leaves, batch=500_000):
                 "application_no": "'B' || lpad(s.g::text, 11, '0')",
                 "patent_type": "CASE WHEN s.r1 < 0.35 THEN 'invention' WHEN s.r1 < 0.85 THEN 'utility' ELSE 'design' END",
                 "title": "'专利' || s.g", "holder_name": "'企业' || (s.g % 200000)",
-                "region_id": f"({ids})[1 + (s.g * 7919) % {k}]",
+                "region_id": f"({ids})[1 + ((s.g::bigint * 7919) % {k})::int]",
                 "country_code": "CASE WHEN s.g % 100 = 0 THEN 'US' ELSE '37' END",
                 "is_domestic": "s.g % 100 <> 0",
                 "filing_date": "s.filing",
@@ -140,7 +140,7 @@ def generate(n, leaves, batch=500_000):
         e_given = {"created_at": "now()", "updated_at": "now()", "version": "1", "patent_id": "p.id",
                    "kind": "'transfer'", "date": "p.grant_date + (1 + (p.id * 31) % 700)::int",
                    "owner_before": "'原权利人'", "owner_after": "p.holder_name",
-                   "region_before_id": f"({ids})[1 + (p.id * 13) % {k}]", "region_after_id": "p.region_id",
+                   "region_before_id": f"({ids})[1 + ((p.id::bigint * 13) % {k})::int]", "region_after_id": "p.region_id",
                    "domestic_after": "true", "source": "'bench'"}
         cols, exprs = column_sql(PatentEvent, e_given)
         cur.execute(f"INSERT INTO {PatentEvent._meta.db_table} ({cols}) SELECT {exprs} FROM {Patent._meta.db_table} p "

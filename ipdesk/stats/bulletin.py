@@ -52,7 +52,7 @@ def build(region, year, month):
     as_of = month_end(year, month)
     units = children(region) or [region]
     regions = [region] + [u for u in units if u.pk != region.pk]
-    values = figures_many(regions, as_of)
+    values = figures_many(regions, as_of, keys=set(BULLETIN_KEYS))
     targets = {(t.region_id, t.indicator): float(t.value)
                for t in Target.objects.filter(year=year, region__in=regions)}
     keys = [k for k in BULLETIN_KEYS if any(values[r.pk].get(k) not in (None, 0) for r in regions)]

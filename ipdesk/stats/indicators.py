@@ -244,19 +244,28 @@ def _number(value):
     return value
 
 
-def raw_figures(regions, start, end, tree=None, check_fresh=True):
-    """All providers' figures for each region over [start, end]: {region.pk: {key: value}}."""
+def raw_figures(regions, start, end, tree=None, check_fresh=True, keys=None):
+    """All providers' figures for each region over [start, end]: {region.pk: {key: value}}.
+
+    With `keys` (e.g. the bulletin's figures), a provider is asked for the first region only, and
+    for the others only if it supplies one of those keys: a province bulletin does not run every
+    module's queries for every city.
+    """
     discover()
     out = patent_figures(regions, start, end, tree, check_fresh)
     for provider in providers():
         if provider is patent_indicators:
             continue
-        for r in regions:
+        for i, r in enumerate(regions):
             try:
                 values = provider(r, start, end) or {}
             except Exception:  # one module's broken figure must not take the bulletin down
                 log.exception("indicator provider %s failed", getattr(provider, "__name__", provider))
-                continue
+                break
+            if keys is not None:
+                values = {k: v for k, v in values.items() if k in keys}
+                if i == 0 and not values:
+                    break
             out[r.pk].update({k: _number(v) for k, v in values.items()})
     return out
 
@@ -265,16 +274,17 @@ def is_number(value):
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
-def figures_many(regions, as_of, start=None):
-    """Figures with YoY for each region: {region.pk: {key: value, key_yoy: fraction}}."""
+def figures_many(regions, as_of, start=None, keys=None):
+    """Figures with YoY for each region: {region.pk: {key: value, key_yoy: fraction}}.
+    `keys`: only other modules' figures among these are needed (see raw_figures)."""
     start = rules.period_start(as_of, start)
     if start > as_of:
         raise ValueError("统计起始日期不能晚于截止日期")
     ensure_fresh()
     tree = _Tree()
-    current = raw_figures(regions, start, as_of, tree, check_fresh=False)
+    current = raw_figures(regions, start, as_of, tree, check_fresh=False, keys=keys)
     previous = raw_figures(regions, rules.one_year_earlier(start), rules.one_year_earlier(as_of), tree,
-                           check_fresh=False)
+                           check_fresh=False, keys=keys)
     out = {}
     for r in regions:
         cur, prev = current[r.pk], previous[r.pk]

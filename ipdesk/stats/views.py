@@ -98,7 +98,7 @@ class DashboardView(StaffMixin, TemplateView):
             as_of = ind.latest_data_date()
         start = dt.date(as_of.year, 1, 1)
         units = render_bulletin.children(region)
-        values = ind.figures_many([region] + units, as_of)
+        values = ind.figures_many([region] + units, as_of, keys=set(DASHBOARD_KEYS + RANKING_KEYS))
         mine = values[region.pk]
         cards = [{"key": k, "label": ind.label(k), "unit": ind.unit(k), "value": mine.get(k),
                   "yoy": mine.get(f"{k}_yoy"), "url": drill_url(k, region, start, as_of)}
