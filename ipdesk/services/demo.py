@@ -3,7 +3,6 @@ commissioners with time limits cut by 80%+, and 110 专精特新 enterprises wit
 Idempotent: a second run changes nothing. Bulk writes are audited with record_many()."""
 import datetime
 import random
-from decimal import Decimal
 
 from django.utils import timezone
 
