@@ -8,7 +8,7 @@ Every function runs in one transaction, so a refusal leaves nothing half-saved.
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -153,6 +153,26 @@ def _apply_working(app):
 def _event(app, kind, user, note="", amount=None):
     SubsidyEvent.objects.create(application=app, kind=kind, user=user, note=note,
                                 amount_yuan=app.subsidy_yuan if amount is None else amount)
+    if kind in (SubsidyEventKind.APPROVED, SubsidyEventKind.REJECTED, SubsidyEventKind.PAID):
+        _notify_enterprise(app, kind, note)
+
+
+def _notify_enterprise(app, kind, note):
+    """Tell the enterprise's users how their application was decided (消息提醒)."""
+    from ipdesk.accounts.models import User
+    from ipdesk.core.models import Notification
+    title = f"{app.year}年贴息申请{SubsidyEventKind(kind).label}"
+    body = f"核定贴息 {app.subsidy_yuan} 元" if kind != SubsidyEventKind.REJECTED else f"理由：{note}"
+    for user in User.objects.filter(enterprise=app.enterprise_id, is_active=True):
+        Notification.objects.get_or_create(recipient=user, dedupe_key=f"finance-subsidy-{app.pk}-{kind}",
+                                           defaults={"kind": "finance_subsidy", "title": title, "body": body,
+                                                     "link": app.get_absolute_url()})
+
+
+def _require_officer(user):
+    """Review and payment are the office's: an enterprise may apply, never decide."""
+    if user is not None and not getattr(user, "is_officer", False):
+        raise PermissionDenied("只有市局或区（市）局工作人员可以审核、拨付贴息申请")
 
 
 def _locked(app):
@@ -175,6 +195,7 @@ def submit_application(app, user=None):
 @transaction.atomic
 def approve_application(app, user=None, note=""):
     """审核通过: recomputed at this moment, so the cap counts every approval made before it."""
+    _require_officer(user)
     app = _locked(app)
     if app.status != SubsidyStatus.SUBMITTED:
         raise ValidationError(f"当前状态为“{app.get_status_display()}”，只有“已申报”的申请可以审核")
@@ -189,6 +210,7 @@ def approve_application(app, user=None, note=""):
 
 @transaction.atomic
 def reject_application(app, user=None, note=""):
+    _require_officer(user)
     app = _locked(app)
     if app.status != SubsidyStatus.SUBMITTED:
         raise ValidationError(f"当前状态为“{app.get_status_display()}”，只有“已申报”的申请可以审核")
@@ -202,6 +224,7 @@ def reject_application(app, user=None, note=""):
 
 @transaction.atomic
 def pay_application(app, date, user=None, note=""):
+    _require_officer(user)
     app = _locked(app)
     if app.status != SubsidyStatus.APPROVED:
         raise ValidationError(f"当前状态为“{app.get_status_display()}”，只有“审核通过”的申请可以拨付")

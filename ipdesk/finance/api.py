@@ -7,7 +7,7 @@ Pledges are registered and released through finance.actions (POST /api/pledges/ 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
@@ -183,6 +183,8 @@ class ApplicationViewSet(ScopedViewSet):
 
     def _decide(self, request, func):
         app = self.get_object()
+        if not request.user.is_officer:
+            raise PermissionDenied("只有市局或区（市）局工作人员可以审核、拨付贴息申请")
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ipdesk.core.models import AuditedModel
-from ipdesk.core.scoping import Role, Scope
+from ipdesk.core.scoping import OFFICERS, Role, Scope
 
 from .choices import (AwardGrade, AwardKind, InsuranceType, PledgeEventKind, PledgeStatus, ProjectKind, ProjectLevel,
                       ProjectStatus, StandardKind, SubsidyEventKind, SubsidyStatus)
@@ -161,7 +161,9 @@ class InterestSubsidyApplication(AuditedModel):
     paid_on = models.DateField(_("拨付日"), null=True, blank=True, editable=False)
     note = models.CharField(_("备注"), max_length=300, blank=True)
 
-    scope = Scope(**ENTERPRISE_SCOPE)
+    # Enterprises apply for their own subsidy (and may correct it until it is reviewed); only
+    # officers review and pay (finance.actions checks the role).
+    scope = Scope(**ENTERPRISE_SCOPE, change_roles=OFFICERS | {Role.ENTERPRISE})
 
     class Meta:
         ordering = ["-year", "-id"]

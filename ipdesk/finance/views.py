@@ -146,6 +146,7 @@ class ApplicationDetailView(ObjectDetailView):
         ctx["events"] = self.object.events.select_related("user")
         ctx["decision_form"] = DecisionForm(initial={"date": actions.today()})
         ctx["can_edit"] = ctx["can_edit"] and self.object.status == SubsidyStatus.SUBMITTED
+        ctx["can_decide"] = ctx["can_change"] and self.request.user.is_officer
         return ctx
 
 
@@ -173,7 +174,7 @@ class ApplicationDecisionView(ScopedMixin, View):
 
     def post(self, request, pk, step):
         app = scoped_object_or_404(InterestSubsidyApplication, request.user, pk, CHANGE)
-        if step not in self.steps:
+        if step not in self.steps or not request.user.is_officer:  # enterprises apply, officers decide
             raise Http404
         label, func = self.steps[step]
         form = DecisionForm(request.POST)

@@ -215,3 +215,31 @@ def test_adding_a_milestone_from_its_project_starts_with_the_project(clients, wo
     form = clients["district"].get(reverse("finance:projectmilestone_add"), {"project": project.pk}).context["form"]
     assert str(form["project"].value()) == str(project.pk)
     assert clients["leader"].get(reverse("finance:projectmilestone_add")).status_code == 404
+
+
+def test_an_enterprise_applies_for_its_own_subsidy_and_officers_decide(clients, users, world, pledges):
+    from ipdesk.core.models import Notification
+    SubsidyRule.objects.create(year=2022, name="贴息", interest_share=Decimal("0.5"),
+                               cap_per_enterprise_yuan=Decimal("200000"))
+    add = reverse("finance:interestsubsidyapplication_add")
+    form = clients["enterprise"].get(add).context["form"]
+    assert list(form.fields["enterprise"].queryset) == [world["own"]]
+    assert list(form.fields["pledge"].queryset) == [pledges["mine"]]
+    data = {"enterprise": world["own"].pk, "year": 2022, "pledge": pledges["mine"].pk, "bank": world["bank"].pk,
+            "loan_amount_10k_yuan": "1200", "loan_start": "2022-03-01", "loan_end": "2023-02-28",
+            "interest_paid_yuan": "10000"}
+    assert clients["enterprise"].post(add, {**data, "enterprise": world["other"].pk}).status_code == 200
+    assert clients["enterprise"].post(add, data).status_code == 302
+    app = InterestSubsidyApplication.objects.get()
+    assert app.subsidy_yuan == Decimal("5000.00")
+    assert clients["commissioner"].get(add).status_code == 404
+    approve = reverse("finance:interestsubsidyapplication_decide", args=[app.pk, "approve"])
+    assert clients["enterprise"].post(approve).status_code == 404
+    assert "审核通过" not in clients["enterprise"].get(app.get_absolute_url()).content.decode()
+    assert clients["enterprise"].post(f"/api/interest-subsidies/{app.pk}/approve/").status_code == 403
+    assert InterestSubsidyApplication.objects.get().status == "submitted"
+    clients["district"].post(approve)
+    note = Notification.objects.get(recipient=users["enterprise"])
+    assert note.title == "2022年贴息申请审核通过" and note.link == app.get_absolute_url()
+    assert clients["enterprise"].get(reverse("finance:interestsubsidyapplication_edit", args=[app.pk])).status_code \
+        == 404
