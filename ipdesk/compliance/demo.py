@@ -12,6 +12,8 @@ from .rules import DEFAULT_DEDUCTIONS, DEFAULT_GRADES
 
 BATCH_NAME = "2022年第一批非正常专利申请（省局下发）"
 SEED = 98
+# 200 applications: 190 withdrawn, 6 deemed withdrawn, 2 upheld, 2 cleared → 196 / 198 = 98.99%.
+OUTCOMES = [S.WITHDRAWN] * 190 + [S.DEEMED_WITHDRAWN] * 6 + [S.UPHELD] * 2 + [S.CLEARED] * 2
 
 AGENCIES = [
     # name, uscc body (17 chars; check char computed), region, address
@@ -74,8 +76,7 @@ def load(stdout=None):
     towns = ["市中区文化路", "薛城区临山路", "峄城区坛山街道", "台儿庄区运河大道", "山亭区府前路", "滕州市北辛街道", "高新区互联网小镇"]
     behaviours = [Behaviour.DUPLICATE] * 5 + [Behaviour.FABRICATED, Behaviour.BEYOND_CAPACITY, Behaviour.SCATTERED,
                                                Behaviour.AGENCY_INDUCED, Behaviour.MACHINE_GENERATED]
-    # 200 applications: 190 withdrawn, 6 deemed withdrawn, 2 upheld, 2 cleared → 196 / 198 = 98.99%.
-    outcomes = [S.WITHDRAWN] * 190 + [S.DEEMED_WITHDRAWN] * 6 + [S.UPHELD] * 2 + [S.CLEARED] * 2
+    outcomes = list(OUTCOMES)
     rng.shuffle(outcomes)
     notice = dt.date(2022, 3, 15)
     deadline = dt.date(2022, 4, 15)
