@@ -102,14 +102,41 @@ def _criterion_q(criterion, end):
         # maintained over N years: in force and filed more than N years before the date (the term runs from filing)
         return Q(filing_date__lt=_years_before(end, int(criterion.threshold or 10)))
     if criterion.kind == CriterionKind.PLEDGE:
-        # Any pledge registered by the date; the amount per patent is not a registry field (see README of stats).
-        return Q(first_pledge__lte=end)
+        # Threshold 0: any pledge registered by the date (registry pledge events). Above 0: pledge
+        # contracts of at least `threshold` (10,000 yuan) registered by then, from the finance module.
+        threshold = criterion.threshold or 0
+        Pledge = _optional_model("finance", "Pledge")
+        if threshold <= 0:
+            q = Q(first_pledge__lte=end)
+            if Pledge is not None:
+                ids = _ids(Pledge.patents.through.objects.filter(pledge__registration_date__lte=end), "patent_id")
+                q |= Q(patent_id__in=ids) if ids else NEVER
+            return q
+        if Pledge is None:
+            return NEVER
+        ids = _ids(Pledge.patents.through.objects.filter(pledge__registration_date__lte=end,
+                                                         pledge__amount_10k_yuan__gte=threshold), "patent_id")
+        return Q(patent_id__in=ids) if ids else NEVER
     if criterion.kind == CriterionKind.AWARD:
+        # China Patent Award / national S&T award: the patents listed in the criterion (the finance
+        # module adds each China Patent Award it records there; provincial awards do not count).
         from ipdesk.registry.models import Patent
         numbers = [n.strip() for n in criterion.application_numbers.splitlines() if n.strip()]
-        ids = list(Patent.objects.filter(application_no__in=numbers).values_list("id", flat=True))
+        ids = _ids(Patent.objects.filter(application_no__in=numbers), "id")
         return Q(patent_id__in=ids) if ids else NEVER
     return NEVER
+
+
+def _optional_model(app_label, name):
+    """Another module's model when it is installed (stats must not break without it)."""
+    try:
+        return apps.get_model(app_label, name)
+    except LookupError:
+        return None
+
+
+def _ids(qs, field):
+    return list(qs.values_list(field, flat=True).distinct())
 
 
 # ---- Patent figures (grouped by region, rolled up to any ancestor) ---------------------------------

@@ -161,3 +161,28 @@ def test_indicators_command_prints_one_json_object(regions, make_patent):
         call_command("indicators", "--region", "999999", "--as-of", "2022-12-31", "--json", stdout=StringIO())
     with pytest.raises(CommandError, match="--as-of"):
         call_command("indicators", "--region", "370400", "--as-of", "2022/12/31", stdout=StringIO())
+
+
+def test_pledge_threshold_and_awards_come_from_the_finance_records(regions, make_patent, make_enterprise):
+    from django.apps import apps
+
+    from ipdesk.regions.models import DictionaryEntry
+    from ipdesk.stats.models import HighValueCriterion
+    Pledge, Award = apps.get_model("finance", "Pledge"), apps.get_model("finance", "PatentAward")
+    city = regions["370400"]
+    big, small, awarded = (make_patent(grant=D(2020, 1, 1)) for _ in range(3))
+    firm = make_enterprise()
+    bank = DictionaryEntry.objects.filter(dictionary="bank").first()
+    for no, patent, amount in (("ZL1", big, 1500), ("ZL2", small, 200)):
+        pledge = Pledge.objects.create(registration_no=no, pledgor=firm, pledgee=bank, amount_10k_yuan=amount,
+                                       registration_date=D(2022, 5, 1))
+        pledge.patents.add(patent)
+    grade = Award._meta.get_field("grade").choices[0][0]
+    for kind, patent in (("china", awarded), ("provincial", small)):   # only the China Patent Award counts
+        Award.objects.create(kind=kind, grade=grade, year=2022, enterprise=firm, enterprise_name=firm.name,
+                             region=regions["370403"], patent=patent)
+    f = figs(city, D(2022, 1, 1), D(2022, 12, 31))
+    assert (f["high_value_pledge"], f["high_value_award"]) == (2, 1)
+    HighValueCriterion.objects.filter(kind="pledge").update(threshold=1000)       # "relatively high": ≥ 10 million
+    assert figs(city, D(2022, 1, 1), D(2022, 12, 31))["high_value_pledge"] == 1
+    assert figs(city, D(2022, 1, 1), D(2022, 4, 30))["high_value_pledge"] == 0
