@@ -30,6 +30,12 @@ class _UserForm(forms.ModelForm):
             self.add_error("patent_numbers", exc)
             return None
 
+    @staticmethod
+    def _flat(exc):
+        """An action's refusal at save time (e.g. another officer pledged the patent a moment ago) as
+        form-wide messages: the generic edit view shows them above the form, never a 500."""
+        return ValidationError(exc.messages)
+
     def _add_action_errors(self, exc):
         """Errors the actions keyed by model field: patents go on the application-number box."""
         if hasattr(exc, "error_dict"):
@@ -65,11 +71,14 @@ class PledgeForm(_UserForm):
 
     def save(self, commit=True):
         data = self.cleaned_data
-        self.instance = actions.register_pledge(
-            registration_no=data["registration_no"], pledgor=data["pledgor"], pledgee=data["pledgee"],
-            patents=self.cleaned_patents, amount_10k_yuan=data["amount_10k_yuan"],
-            registration_date=data["registration_date"], start_date=data.get("start_date"),
-            end_date=data.get("end_date"), note=data.get("note", ""), user=self.user)
+        try:
+            self.instance = actions.register_pledge(
+                registration_no=data["registration_no"], pledgor=data["pledgor"], pledgee=data["pledgee"],
+                patents=self.cleaned_patents, amount_10k_yuan=data["amount_10k_yuan"],
+                registration_date=data["registration_date"], start_date=data.get("start_date"),
+                end_date=data.get("end_date"), note=data.get("note", ""), user=self.user)
+        except ValidationError as exc:
+            raise self._flat(exc)
         return self.instance
 
 
@@ -123,7 +132,10 @@ class InterestSubsidyApplicationForm(_UserForm):
         return data
 
     def save(self, commit=True):
-        return actions.submit_application(self.instance, user=self.user)
+        try:
+            return actions.submit_application(self.instance, user=self.user)
+        except ValidationError as exc:
+            raise self._flat(exc)
 
 
 class DecisionForm(forms.Form):
@@ -162,7 +174,10 @@ class InsurancePolicyForm(_UserForm):
         return data
 
     def save(self, commit=True):
-        return actions.save_policy(self.instance, self.cleaned_patents, user=self.user, previous=self._previous)
+        try:
+            return actions.save_policy(self.instance, self.cleaned_patents, user=self.user, previous=self._previous)
+        except ValidationError as exc:
+            raise self._flat(exc)
 
 
 class FundedProjectForm(forms.ModelForm):

@@ -243,3 +243,25 @@ def test_an_enterprise_applies_for_its_own_subsidy_and_officers_decide(clients, 
     assert note.title == "2022年贴息申请审核通过" and note.link == app.get_absolute_url()
     assert clients["enterprise"].get(reverse("finance:interestsubsidyapplication_edit", args=[app.pk])).status_code \
         == 404
+
+
+def test_a_pledge_registered_in_between_is_explained_not_a_500(clients, world, bank, monkeypatch):
+    """Another officer pledges the same patent between the form check and the save."""
+    from django import forms as django_forms
+
+    from ipdesk.finance import actions, forms
+    patent = world["own_patents"][0]
+
+    def clean_that_saw_it_free(self):  # the form's own check ran before the other pledge was saved
+        data = django_forms.ModelForm.clean(self)
+        self.cleaned_patents = self._patents()
+        return data
+    monkeypatch.setattr(forms.PledgeForm, "clean", clean_that_saw_it_free)
+    actions.register_pledge(registration_no="Y0", pledgor=world["own"], pledgee=bank, patents=[patent],
+                            amount_10k_yuan=1, registration_date=D(2022, 1, 1))
+    response = clients["district"].post(reverse("finance:pledge_add"), {
+        "registration_no": "Y1", "pledgor": world["own"].pk, "pledgee": bank.pk, "amount_10k_yuan": "1",
+        "registration_date": "2022-07-01", "patent_numbers": patent.application_no})
+    assert response.status_code == 200
+    assert "已在质押中（登记号 Y0）" in response.content.decode()
+    assert list(Pledge.objects.values_list("registration_no", flat=True)) == ["Y0"]
