@@ -14,6 +14,8 @@ is added when the demo cases are already there.
 import datetime as dt
 import random
 
+from django.utils import timezone
+
 from ipdesk.core.scoping import Role
 
 from . import actions, rules, setup
@@ -148,7 +150,7 @@ def _adjudications(rng, enterprises, panel, cal):
     actions.register(case, None)
     _step(case, "rejected", date=D(2022, 6, 13), note="涉案专利已因未缴年费终止，不符合受理条件。")
     # Open cases of this year: one awaiting a filing decision, one filed, one answered with a hearing ahead.
-    today = dt.date.today()
+    today = timezone.localdate()
     for k, state in enumerate(["requested", "filed", "answered"]):
         req = enterprises[(10 + k) % len(enterprises)]
         received = today - dt.timedelta(days=[2, 30, 60][k])
@@ -215,7 +217,7 @@ def _assistance(rng, enterprises, lawyer):
     # This year's application from the demo enterprise, awaiting acceptance.
     case = AssistanceCase.objects.create(title="产品外观被仿冒，请求维权援助", source=AssistanceSource.APPLICATION,
                                          right_type=RightType.PATENT, enterprise=featured, region=featured.region,
-                                         other_party="某网店", status="applied", received_on=dt.date.today(),
+                                         other_party="某网店", status="applied", received_on=timezone.localdate(),
                                          description="在电商平台发现仿冒产品。")
     actions.register(case, None)
 

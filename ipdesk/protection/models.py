@@ -82,12 +82,6 @@ class TimeLimitRule(AuditedModel):
     def __str__(self):
         return f"{self.name}（{self.amount}{self.get_unit_display()}）"
 
-    @classmethod
-    def ensure_defaults(cls):
-        for data in rules.DEFAULT_RULES:
-            if not cls.objects.filter(code=data["code"]).exists():
-                cls.objects.create(**data)
-
 
 class DocumentTemplate(AuditedModel):
     """A DOCX template (docxtpl / Jinja tags such as {{ case.number }}) the office edits in Word and

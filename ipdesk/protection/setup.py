@@ -1,7 +1,5 @@
 """Reference data of the module: the office calendar (seeded from chinese-calendar), the default
 time-limit rules and the default document templates. Idempotent; run by migration 0002 and demo."""
-import datetime
-
 SEED_YEARS = (2020, 2026)
 
 

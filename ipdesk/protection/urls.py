@@ -2,8 +2,8 @@ from django.urls import path
 
 from ipdesk.core.crud import crud_urls
 from ipdesk.core.exports import Column, mask_phone
-from ipdesk.core.scoping import OFFICERS, Role
-from ipdesk.core.views import ObjectCreateView, ObjectListView, ObjectUpdateView
+from ipdesk.core.scoping import OFFICERS
+from ipdesk.core.views import ObjectCreateView, ObjectUpdateView
 
 from . import filters, forms, tables, views
 from .models import (AdjudicationCase, AssistanceCase, CalendarDay, CooperationCase, DocumentTemplate, ServiceStation,

@@ -24,7 +24,7 @@ from ipdesk.core.views import ObjectCreateView, ObjectDetailView, ObjectListView
 from . import actions, documents, limits
 from .choices import (AssistanceOutcome, AssistanceServiceKind, CooperationResult, ExcludedPeriodKind)
 from .forms import AssistanceApplicationForm
-from .models import AdjudicationCase, AssistanceCase, CooperationCase, DocumentTemplate, TimeLimitRule
+from .models import AdjudicationCase, AssistanceCase, CooperationCase, DocumentTemplate
 
 CASE_MODELS = {"assistance": AssistanceCase, "adjudication": AdjudicationCase, "cooperation": CooperationCase}
 
@@ -141,9 +141,6 @@ class CaseListView(ObjectListView):
         ctx = super().get_context_data(**kwargs)
         if not self.request.user.has_role(*OFFICERS):
             ctx["create_url"] = None
-        if self.model is AssistanceCase and self.request.user.has_role(Role.ENTERPRISE) and \
-                not self.request.user.is_superuser:
-            ctx["apply_url"] = "protection:assistance_apply"
         return ctx
 
 
@@ -342,7 +339,3 @@ class FiguresView(LoginRequiredMixin, TemplateView):
             start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         ctx.update(year=year, years=range(timezone.localdate().year, 2019, -1), **breakdown(self.request.user, start, end))
         return ctx
-
-
-def officer_only(user):
-    return user.has_role(*OFFICERS)
