@@ -15,3 +15,6 @@ class StatsConfig(AppConfig):
         {"label": _("考核目标"), "url": "stats:target_list", "roles": STAFF},
         {"label": _("高价值专利口径"), "url": "stats:highvaluecriterion_list", "roles": STAFF},
     )
+
+    def ready(self):
+        from . import facts  # noqa: F401  (registers the "stats.rebuild_facts" job handler)

@@ -13,6 +13,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from ipdesk.core.jobs import job_handler
+
 from . import rules
 from .models import FactState, PatentFact, PatentInterval
 
@@ -28,10 +30,17 @@ def signature():
 
 
 def ensure_fresh():
+    """Rebuild the facts when the registry changed since they were built. Concurrent callers queue
+    on the state row and check again, so only one of them rebuilds."""
     state = FactState.objects.first()
     sig = signature()
-    if state is None or state.signature != sig:
-        rebuild(sig)
+    if state is not None and state.signature == sig:
+        return
+    with transaction.atomic():
+        state = FactState.objects.select_for_update().first() or FactState.objects.create()
+        sig = signature()
+        if state.signature != sig:
+            rebuild(sig)
 
 
 def _t(model):
@@ -113,10 +122,19 @@ def rebuild(sig=None, progress=None):
         n_intervals += len(intervals)
         if progress:
             progress(offset + len(chunk), len(ids))
-    FactState.objects.all().delete()
-    FactState.objects.create(signature=sig or signature(), rebuilt_at=timezone.now(), patents=n_patents,
-                             intervals=n_intervals)
+    state = FactState.objects.select_for_update().first() or FactState()
+    state.signature, state.rebuilt_at, state.patents, state.intervals = sig or signature(), timezone.now(), \
+        n_patents, n_intervals
+    state.save()
+    FactState.objects.exclude(pk=state.pk).delete()
     return n_patents, n_intervals
+
+
+@job_handler("stats.rebuild_facts")
+def rebuild_job(job):
+    """After a large import: rebuild the facts in the background with progress (后台任务)."""
+    n_patents, n_intervals = rebuild(progress=lambda done, total: job.report(done, total))
+    return {"patents": n_patents, "intervals": n_intervals}
 
 
 def today():
