@@ -186,3 +186,15 @@ def test_pledge_threshold_and_awards_come_from_the_finance_records(regions, make
     HighValueCriterion.objects.filter(kind="pledge").update(threshold=1000)       # "relatively high": ≥ 10 million
     assert figs(city, D(2022, 1, 1), D(2022, 12, 31))["high_value_pledge"] == 1
     assert figs(city, D(2022, 1, 1), D(2022, 4, 30))["high_value_pledge"] == 0
+
+
+def test_rebuild_job_reports_progress(regions, make_patent, event, users):
+    from ipdesk.core.jobs import execute, start
+    from ipdesk.stats.models import FactState, PatentInterval
+    p = make_patent(grant=D(2019, 1, 1))
+    event(p, "transfer", D(2020, 1, 1), before="370402", after="370403", domestic_after=True)
+    job = start("stats.rebuild_facts", "重建指标事实表", users["city"])
+    result = execute(job)
+    job.refresh_from_db()
+    assert result == {"patents": 1, "intervals": 2} and job.status == "done" and job.progress == job.total == 1
+    assert PatentInterval.objects.count() == 2 and FactState.objects.count() == 1
