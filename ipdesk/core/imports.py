@@ -122,9 +122,8 @@ def _cell_text(value):
     return str(value).strip()
 
 
-def text(value):
-    """Text, trimmed; full-width letters and digits folded (NFKC) so the same name matches."""
-    return _cell_text(value)
+text = _cell_text  # the default parser; also documented for specs:
+text.__doc__ = "Text, trimmed; full-width letters and digits folded (NFKC) so the same name matches."
 
 
 def raw_text(value):
@@ -215,13 +214,21 @@ def _from_serial(number):
 def choice_parser(mapping, label="值"):
     """A parser for a fixed list: `mapping` from every accepted spelling (Chinese, English, code) to the value."""
     folded = {_fold(k): v for k, v in mapping.items()}
+    seen = {}  # raw cell → value: a column holds few distinct spellings
 
     def parse(value):
+        try:
+            return seen[value]
+        except (KeyError, TypeError):
+            pass
         s = _cell_text(value)
         if s == "":
             return None
         try:
-            return folded[_fold(s)]
+            found = folded[_fold(s)]
+            if len(seen) < 10000 and isinstance(value, str):
+                seen[value] = found
+            return found
         except KeyError:
             accepted = "、".join(dict.fromkeys(k for k in mapping if re.search(r"[\u4e00-\u9fff]", k))) or \
                 "、".join(mapping)
@@ -663,7 +670,8 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
     ignored = [h for i, h in enumerate(headers) if i not in known and str(h or "").strip()]
     if ignored:
         result.warnings.append("以下列未识别，已忽略：" + "、".join(str(h) for h in ignored))
-    limits = _length_limits(spec)
+    limits = sorted(_length_limits(spec), key=lambda item: item[1])
+    all_text = table.kind == "csv"
     # One plan entry per field: its columns in file order (two columns may feed one field, e.g.
     # 授权公告日 and 授权日: the first non-empty wins); fields without a column are None.
     plan = []
@@ -708,7 +716,12 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
                     raise RowError(header, "必填，不能为空")
                 values[name] = value
             record = clean(values, ctx)
+            # Lengths: limits run shortest first, and no value is longer than the longest cell it came
+            # from, so the checks stop at the first limit the row cannot exceed.
+            longest = max(map(len, cells)) if all_text else max(len(str(c)) for c in cells)
             for attname, limit, header in limits:
+                if limit >= longest:
+                    break
                 value = record.get(attname)
                 if value.__class__ is str and len(value) > limit:
                     raise RowError(header, f"超过最大长度 {limit} 个字符（实际 {len(value)} 个）")

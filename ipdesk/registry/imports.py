@@ -70,6 +70,23 @@ def match_enterprise(ctx, uscc="", name=""):
     return None, None
 
 
+_MEMO_LIMIT = 200_000  # memo entries per file: bounded, so memory does not grow with the file
+
+
+def address_region(ctx, address):
+    """rules.region_from_address, remembered per file (the same addresses come back row after row)."""
+    if not address:
+        return None
+    memo = ctx.cache.setdefault("address_memo", {})
+    try:
+        return memo[address]
+    except KeyError:
+        found = rules.region_from_address(address, ctx.cache["address_keywords"])
+        if len(memo) < _MEMO_LIMIT:
+            memo[address] = found
+        return found
+
+
 def parse_uscc(value):
     s = text(value)
     if not s:
@@ -109,9 +126,12 @@ def parse_family(value):
         raise ValueError(f"海外同族应为 是/否 或同族国家代码：{s}")
 
 
+_IPC_SPLIT = re.compile(r"[\s;；,，]+")
+
+
 def parse_ipc(value):
     s = text(value).upper()
-    return re.split(r"[\s;；,，]+", s)[0] if s else ""
+    return _IPC_SPLIT.split(s)[0] if s else ""
 
 
 def _labels(choices):
@@ -166,8 +186,7 @@ class EnterpriseImport(ImportSpec):
 
     def clean(self, values, ctx):
         cache = ctx.cache
-        region_id = region_code_id(values, ctx) or rules.region_from_address(values["address"],
-                                                                            cache["address_keywords"])
+        region_id = region_code_id(values, ctx) or address_region(ctx, values["address"])
         if region_id is None:
             raise RowError("行政区划代码", "无法确定所属区划：请填写行政区划代码，或在地址中写明区（市）")
         chain_id = None
@@ -278,7 +297,7 @@ class PatentImport(ImportSpec):
             raise RowError("申请人", "申请人与当前权利人不能都为空")
         enterprise_id, enterprise_region = match_enterprise(ctx, values["uscc"], holder_name)
         region_id = region_code_id(values, ctx) or enterprise_region or \
-            rules.region_from_address(values["address"], ctx.cache["address_keywords"])
+            address_region(ctx, values["address"])
         status = values["legal_status"] or (LegalStatus.LAPSED if values["lapse_date"] else
                                             LegalStatus.VALID if values["grant_date"] else LegalStatus.PENDING)
         record = {
@@ -347,7 +366,7 @@ class TrademarkImport(ImportSpec):
     def clean(self, values, ctx):
         enterprise_id, enterprise_region = match_enterprise(ctx, values["uscc"], values["owner_name"])
         region_id = region_code_id(values, ctx) or enterprise_region or \
-            rules.region_from_address(values["address"], ctx.cache["address_keywords"])
+            address_region(ctx, values["address"])
         record = {
             "registration_no": values["registration_no"], "name": values["name"], "nice_class": values["nice_class"],
             "owner_name": values["owner_name"], "owner_id": enterprise_id, "address": values["address"] or "",
@@ -404,7 +423,7 @@ class PatentEventImport(ImportSpec):
                 raise RowError("变更后权利人", "转让事件须填写变更后权利人")
             enterprise_id, enterprise_region = match_enterprise(ctx, "", rules.first_name(values["owner_after"]))
             region_after = region_code_id(values, ctx, "变更后行政区划代码") or enterprise_region or \
-                rules.region_from_address(values["address_after"], ctx.cache["address_keywords"])
+                address_region(ctx, values["address_after"])
             domestic_after = rules.is_domestic("", values["address_after"], "x" if enterprise_id else "")
             if region_after is not None and not ctx.region_allowed(region_after):
                 raise RowError("变更后行政区划代码", "超出您的数据权限范围")

@@ -10,6 +10,20 @@ from ipdesk.core.scoping import Scope
 from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
 
 
+_TAG_CACHE = {"at": -1e9, "labels": {}}
+
+
+def _tag_labels(max_age=30):
+    """The enterprise_tag dictionary, read at most every `max_age` seconds (lists and exports call it per row)."""
+    import time
+
+    from ipdesk.regions.models import dictionary
+    now = time.monotonic()
+    if now - _TAG_CACHE["at"] > max_age:
+        _TAG_CACHE.update(at=now, labels=dict(dictionary("enterprise_tag")))
+    return _TAG_CACHE["labels"]
+
+
 class Enterprise(AuditedModel):
     """An enterprise keyed by its unified social credit code (统一社会信用代码, GB 32100-2015)."""
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
@@ -47,8 +61,7 @@ class Enterprise(AuditedModel):
 
     def tag_labels(self):
         """The tags as their dictionary labels (专精特新, 高新技术企业 …)."""
-        from ipdesk.regions.models import dictionary
-        labels = dict(dictionary("enterprise_tag"))
+        labels = _tag_labels()
         return [labels.get(code, code) for code in self.tags or []]
 
 
@@ -126,14 +139,14 @@ class Patent(AuditedModel):
     that holder is now. Where a holder was at an earlier date comes from the transfer events.
     """
     application_no = models.CharField(_("申请号"), max_length=20, unique=True)
-    patent_type = models.CharField(_("专利类型"), max_length=10, choices=PatentType.choices, db_index=True)
+    patent_type = models.CharField(_("专利类型"), max_length=10, choices=PatentType.choices)
     is_pct = models.BooleanField(_("PCT进入国家阶段"), default=False)
     title = models.CharField(_("名称"), max_length=500)
     applicants = models.CharField(_("申请人"), max_length=1000, blank=True)
     current_owner = models.CharField(_("当前权利人"), max_length=1000, blank=True)
     holder = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.SET_NULL, related_name="patents",
                                verbose_name=_("权利人企业"))
-    holder_name = models.CharField(_("第一权利人"), max_length=200, db_index=True)
+    holder_name = models.CharField(_("第一权利人"), max_length=200)
     address = models.CharField(_("地址"), max_length=300, blank=True)
     region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="patents", verbose_name=_("所属区划"))
@@ -145,7 +158,7 @@ class Patent(AuditedModel):
     grant_date = models.DateField(_("授权公告日"), null=True, blank=True, db_index=True)
     lapse_date = models.DateField(_("失效日"), null=True, blank=True)
     legal_status = models.CharField(_("法律状态"), max_length=10, choices=LegalStatus.choices,
-                                    default=LegalStatus.PENDING, db_index=True)
+                                    default=LegalStatus.PENDING)
     pct_application_no = models.CharField(_("PCT申请号"), max_length=40, blank=True)
     overseas_family = models.BooleanField(_("海外同族"), default=False)
     strategic_class = models.CharField(_("战略性新兴产业分类"), max_length=100, blank=True)
@@ -161,7 +174,10 @@ class Patent(AuditedModel):
         ordering = ["-filing_date", "application_no"]
         verbose_name = _("专利")
         verbose_name_plural = _("专利")
-        indexes = [models.Index(fields=["patent_type", "grant_date"]), models.Index(fields=["region", "patent_type"])]
+        # Plain indexes (no PostgreSQL "_like" twins): every index costs each of a million imported rows.
+        indexes = [models.Index(fields=["patent_type", "grant_date"]), models.Index(fields=["region", "patent_type"]),
+                   models.Index(fields=["legal_status"], name="registry_patent_status_idx"),
+                   models.Index(fields=["holder_name"], name="registry_patent_holder_idx")]
 
     def __str__(self):
         return f"{self.application_no} {self.title}"

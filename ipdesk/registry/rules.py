@@ -77,14 +77,17 @@ def normalize_uscc(raw):
 
 
 # ---- Names ---------------------------------------------------------------------------------
+_SPACES = re.compile(r"\s+")
 _SUFFIXES = [("有限责任公司", "有限公司"), ("股份有限公司", "股份有限公司")]
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "[": "(", "]": ")"})
 
 
 def normalize_name(name):
     """A matching key for an organisation name: NFKC (full/half width), brackets, spaces, 有限责任公司→有限公司."""
-    text = unicodedata.normalize("NFKC", name or "").translate(_BRACKETS)
-    text = re.sub(r"\s+", "", text).upper()
+    text = unicodedata.normalize("NFKC", name or "")
+    if "【" in text or "】" in text or "[" in text or "]" in text:  # （） are folded by NFKC already
+        text = text.translate(_BRACKETS)
+    text = _SPACES.sub("", text).upper()
     for long, short in _SUFFIXES:
         if text.endswith(long):
             text = text[: -len(long)] + short

@@ -30,8 +30,9 @@ def reveals_personal_data(user):
 
 
 # ---- Export columns: the import headers, so an exported file imports back unchanged ---------------
-def _d(attr):
-    return lambda obj: getattr(obj, attr) or ""
+def _display(method):
+    """A choice's label as plain text (a lazy translation would be re-evaluated on every cell access)."""
+    return lambda obj: str(getattr(obj, method)())
 
 
 ENTERPRISE_COLUMNS = [
@@ -53,13 +54,13 @@ def _latest_cultivation(enterprise, what):
 
 
 PATENT_COLUMNS = [
-    Column("申请号", "application_no"), Column("专利类型", "get_patent_type_display"), Column("名称", "title"),
+    Column("申请号", "application_no"), Column("专利类型", _display("get_patent_type_display")), Column("名称", "title"),
     Column("申请人", "applicants"), Column("当前权利人", "current_owner"),
     Column("统一社会信用代码", lambda p: p.holder.uscc if p.holder_id else ""),
     Column("申请人地址", "address"), Column("行政区划代码", lambda p: p.region.code if p.region_id else ""),
     Column("国省代码", "country_code"), Column("主分类号", "ipc_main"), Column("申请日", "filing_date"),
     Column("公开日", "publication_date"), Column("授权公告日", "grant_date"), Column("失效日", "lapse_date"),
-    Column("法律状态", "get_legal_status_display"), Column("PCT申请号", "pct_application_no"),
+    Column("法律状态", _display("get_legal_status_display")), Column("PCT申请号", "pct_application_no"),
     Column("海外同族", "overseas_family"), Column("战略性新兴产业分类", "strategic_class"),
     Column("代理机构", "agency"), Column("摘要", "abstract"), Column("主权项", "claim1"),
     Column("年费缴至", "fee_paid_until"),
@@ -70,11 +71,11 @@ TRADEMARK_COLUMNS = [
     Column("注册人", "owner_name"), Column("统一社会信用代码", lambda t: t.owner.uscc if t.owner_id else ""),
     Column("注册人地址", "address"), Column("行政区划代码", lambda t: t.region.code if t.region_id else ""),
     Column("申请日", "filing_date"), Column("注册日", "registration_date"), Column("专用权期限至", "expiry_date"),
-    Column("状态", "get_status_display"), Column("地理标志证明/集体商标", "is_geographic_indication"),
+    Column("状态", _display("get_status_display")), Column("地理标志证明/集体商标", "is_geographic_indication"),
 ]
 
 EVENT_COLUMNS = [
-    Column("申请号", "patent.application_no"), Column("事件类型", "get_kind_display"), Column("日期", "date"),
+    Column("申请号", "patent.application_no"), Column("事件类型", _display("get_kind_display")), Column("日期", "date"),
     Column("变更前权利人", "owner_before"), Column("变更后权利人", "owner_after"),
     Column("变更后行政区划代码", lambda e: e.region_after.code if e.region_after_id else ""), Column("说明", "note"),
 ]
