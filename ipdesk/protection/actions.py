@@ -432,6 +432,30 @@ def add_note(case, user, note="", date=None, **_):
                  note=_text(note, "备注内容", required=True, limit=2000))
 
 
+def _case_of_attachment(attachment):
+    model = attachment.content_type.model_class()
+    if model not in FLOWS:
+        return None
+    return model._base_manager.filter(pk=attachment.object_id).first()
+
+
+def attachment_added(sender, instance, created, **kwargs):
+    """Signal receiver (core.Attachment post_save): a file attached to a case joins its timeline."""
+    case = _case_of_attachment(instance) if created else None
+    if case is not None:
+        event(case, EventKind.ATTACHMENT, instance.uploaded_by, code="attachment", note=instance.filename,
+              data={"attachment": instance.pk, "sha256": instance.sha256, "size": instance.size})
+
+
+def attachment_removed(sender, instance, **kwargs):
+    """Signal receiver (core.Attachment post_delete): the removal is kept on the timeline."""
+    from ipdesk.core import context
+    case = _case_of_attachment(instance)
+    if case is not None:
+        event(case, EventKind.ATTACHMENT_REMOVED, context.current().user, code="attachment_removed",
+              note=instance.filename, data={"attachment": instance.pk, "sha256": instance.sha256})
+
+
 # target state -> (states it may be reached from, function, button label)
 FLOWS = {
     AssistanceCase: {

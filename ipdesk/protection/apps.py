@@ -22,3 +22,12 @@ class ProtectionConfig(AppConfig):
         {"label": _("节假日与调休"), "url": "protection:calendarday_list", "roles": STAFF},
         {"label": _("文书模板"), "url": "protection:documenttemplate_list", "roles": STAFF},
     )
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from ipdesk.core.models import Attachment
+
+        from . import actions
+        post_save.connect(actions.attachment_added, sender=Attachment, dispatch_uid="protection_attachment_added")
+        post_delete.connect(actions.attachment_removed, sender=Attachment, dispatch_uid="protection_attachment_removed")

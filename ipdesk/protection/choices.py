@@ -129,4 +129,6 @@ class EventKind(models.TextChoices):
     EXTENDED = "extended", _("延长期限")
     REPLY = "reply", _("对方回复")
     DOCUMENT = "document", _("生成文书")
+    ATTACHMENT = "attachment", _("上传附件")
+    ATTACHMENT_REMOVED = "attachment_removed", _("删除附件")
     NOTE = "note", _("备注")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ipdesk.core.models import AuditedModel
-from ipdesk.core.scoping import Role, Scope
+from ipdesk.core.scoping import VIEW, Role, Scope
 
 from . import rules
 from .choices import (AdjudicationStatus, AssistanceOutcome, AssistanceServiceKind, AssistanceSource,
@@ -204,6 +204,8 @@ class AssistanceCase(CaseMixin, AuditedModel):
     visit_note = models.TextField(_("回访情况"), blank=True)
 
     scope = Scope(region="region", enterprise="enterprise", lawyer="handler", change_roles=OFFICERS_AND_LAWYERS)
+    # The requesting enterprise may add evidence to its own case (core.uploads reads this).
+    attachment_upload_action = VIEW
 
     class Meta:
         ordering = ["-received_on", "-id"]

@@ -201,3 +201,13 @@ def test_demo_reproduces_the_calibration_table(regions, users, make_enterprise):
     assert figures["guidance_stations"] == 33 and figures["protection_workstations"] == 12
     demo.load()  # idempotent
     assert protection_indicators(regions["370400"], D(2022, 1, 1), D(2022, 12, 31)) == figures
+
+
+def test_warnings_command(adjudication, capsys):
+    from django.core.management import CommandError, call_command
+    call_command("protection_warnings", "--date", "2024-05-27")  # filing review overdue: city/district officers told
+    assert "sent" in capsys.readouterr().out
+    from ipdesk.core.models import Notification
+    assert Notification.objects.filter(kind="protection_limit_overdue").exists()
+    with pytest.raises(CommandError, match="日期「2024-13-01」无效"):
+        call_command("protection_warnings", "--date", "2024-13-01")

@@ -214,3 +214,23 @@ def test_station_phone_is_masked_for_non_officers(clients, regions):
     assert "薛城工作站" in page and "13800001234" not in page
     assert clients["other_district"].get(f"/protection/stations/{station.pk}/edit/").status_code == 404
     assert clients["district"].get(f"/protection/stations/{station.pk}/edit/").status_code == 200
+
+
+def test_attachments_join_the_timeline(clients, users, assistance, adjudication, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    settings.MEDIA_ROOT = tmp_path
+    upload = f"/attachments/protection/assistancecase/{assistance.pk}/upload/"
+    # The requesting enterprise adds evidence to its own case; the leader may not.
+    response = clients["enterprise"].post(upload, {"file": SimpleUploadedFile("证据.txt", "侵权商品照片说明".encode())})
+    assert response.status_code == 302
+    assert clients["leader"].post(upload, {"file": SimpleUploadedFile("x.txt", b"x")}).status_code == 404
+    assert clients["other_district"].post(upload, {"file": SimpleUploadedFile("x.txt", b"x")}).status_code == 404
+    event = assistance.timeline()[-1]
+    assert (event.kind, event.note, event.actor) == ("attachment", "证据.txt", users["enterprise"])
+    # On an adjudication case only officers in scope attach files.
+    url = f"/attachments/protection/adjudicationcase/{adjudication.pk}/upload/"
+    assert clients["enterprise"].post(url, {"file": SimpleUploadedFile("x.txt", b"x")}).status_code == 404
+    assert clients["district"].post(url, {"file": SimpleUploadedFile("答辩书.txt", b"answer")}).status_code == 302
+    assert [e.code for e in adjudication.timeline()][-1] == "attachment"
+    page = clients["district"].get(adjudication.get_absolute_url()).content.decode()
+    assert "答辩书.txt" in page and 'data-testid="attachments"' in page
