@@ -205,19 +205,19 @@ class RecordsView(StaffMixin, TemplateView):
 
 
 def registry_params(figure, region, start, end):
-    """The same selection as query parameters of the registry's patent list (its FilterSet)."""
-    params = {"region": region.code}
+    """About the same selection as query parameters of the registry's patent list (registry.filters.
+    PatentFilter). Its `region` is the holder's region today, so after transfers the exact list is
+    this app's records page; the registry list is offered for browsing and editing."""
+    params = {"region": region.code, "is_domestic": "true"}
     kind = figure.split("_")[0]
     if kind in ("invention", "utility", "design"):
         params["patent_type"] = kind
     if figure.endswith("_grants"):
-        params.update(grant_from=start.isoformat(), grant_to=end.isoformat())
+        params.update(granted_from=start.isoformat(), granted_to=end.isoformat())
     elif figure.endswith("_applications"):
-        params.update(filing_from=start.isoformat(), filing_to=end.isoformat())
-        if figure == "pct_applications":
-            params["pct"] = "1"
+        params.update(filed_from=start.isoformat(), filed_to=end.isoformat())
     else:
-        params.update(patent_type="invention", valid_on=end.isoformat())
+        params.update(patent_type="invention", legal_status="valid", granted_to=end.isoformat())
     return params
 
 
