@@ -163,6 +163,38 @@ def test_print_summary_and_pdf(clients, adjudication):
     assert html.status_code == 200 and adjudication.number in html.content.decode()
     pdf = clients["district"].get(f"/protection/adjudications/{adjudication.pk}/print/?format=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    import io
+
+    from pypdf import PdfReader
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert adjudication.number in text and "摘要" in text and "办理时间线" in text
+    assert clients["other_district"].get(f"/protection/adjudications/{adjudication.pk}/print/?format=pdf").status_code == 404
+
+
+def test_cooperation_pages_and_reply(clients, users, regions):
+    from ipdesk.protection.models import CooperationCase
+    case = CooperationCase.objects.create(kind="police", title="涉嫌假冒注册商标", receiving_body="枣庄市公安局",
+                                          region=regions["370403"], received_on=D(2024, 4, 1))
+    actions.register(case, users["district"])
+    url = case.get_absolute_url()
+    expected = {"city": 200, "district": 200, "other_district": 404, "commissioner": 404, "enterprise": 404,
+                "lawyer": 404, "leader": 200}
+    for role, code in expected.items():
+        assert clients[role].get(url).status_code == code, role
+    assert clients["leader"].post(url + "act/accepted/", {"reply": "受理"}).status_code == 404
+    response = clients["district"].post(url + "act/accepted/", {"reply": "已立案侦查", "date": "2024-04-08"}, follow=True)
+    assert "已完成" in response.content.decode()
+    response = clients["district"].post(url + "act/note/", {"note": "电话催办"}, follow=True)
+    case.refresh_from_db()
+    assert case.status == "accepted" and case.reply == "已立案侦查" and case.replied_on == D(2024, 4, 8)
+    assert [e.code for e in case.timeline()] == ["sent", "accepted", "note"]
+
+
+def test_assistance_page_scope(clients, users, assistance):
+    expected = {"city": 200, "district": 200, "other_district": 404, "commissioner": 404, "enterprise": 200,
+                "lawyer": 404, "leader": 200}
+    for role, code in expected.items():
+        assert clients[role].get(assistance.get_absolute_url()).status_code == code, role
 
 
 def test_figures_page_within_scope(clients, adjudication, other_adjudication, panel, users):
