@@ -70,7 +70,7 @@ def match_enterprise(ctx, uscc="", name=""):
     return None, None
 
 
-_MEMO_LIMIT = 200_000  # memo entries per file: bounded, so memory does not grow with the file
+_MEMO_LIMIT = 50_000  # memo entries per file: bounded, so memory does not grow with the file
 
 
 def address_region(ctx, address):

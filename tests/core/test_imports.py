@@ -255,3 +255,37 @@ def test_import_job_reports_progress_and_result(tmp_path, users):
     assert json.loads(imports.progress_path(job.pk).read_text())["percent"] == 100
     assert not path.exists()  # the upload is removed once imported
     assert Job.objects.get(pk=job.pk).result["summary"].startswith("导入完成")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_file_is_still_all_or_nothing(tmp_path, regions):
+    """On PostgreSQL this is the two-thread path (reader + writer on its own connection)."""
+    path = write_csv(tmp_path, ROWS * 2 + BAD[:1])
+    imports.get_spec("patents").batch_size = 2   # several batches before the bad row
+    try:
+        result = run_import("patents", path)
+        assert (result.rejected, result.committed, Patent.objects.count()) == (1, False, 0)
+        result = run_import("patents", path, keep_good=True)
+        assert (result.created, result.updated, result.rejected, Patent.objects.count()) == (3, 0, 1, 3)
+        assert (result.unchanged) == 3   # the second copy of each row, in later batches
+    finally:
+        imports.get_spec("patents").batch_size = 5000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_while_writing_rolls_the_whole_file_back(tmp_path, regions, monkeypatch):
+    spec = imports.get_spec("patents")
+    calls = {"n": 0}
+    original = imports.upsert
+
+    def failing(spec_, records, ctx, outcome):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        return original(spec_, records, ctx, outcome)
+
+    monkeypatch.setattr(spec, "batch_size", 1)
+    monkeypatch.setattr(imports, "upsert", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_import("patents", write_csv(tmp_path, ROWS))
+    assert Patent.objects.count() == 0
