@@ -77,7 +77,21 @@ class _BadParam(Exception):
     pass
 
 
+# Figures whose records are those of another figure (a ratio over the same patents).
+DRILL_AS = {"valid_invention_per_10k": "valid_invention_patents", "high_value_per_10k": "high_value_invention_patents"}
+# Other modules' figures: their own list pages, filtered by region and year.
+DRILL_ELSEWHERE = {"pledged_patents": "finance:pledge_list", "pledge_amount_10k_yuan": "finance:pledge_list",
+                   "pledge_enterprises_over_10m": "finance:pledge_list"}
+
+
 def drill_url(figure, region, start, end):
+    """Where the records behind a figure are listed, or None."""
+    figure = DRILL_AS.get(figure, figure)
+    if figure in DRILL_ELSEWHERE:
+        try:
+            return reverse(DRILL_ELSEWHERE[figure]) + "?" + urlencode({"region": region.code, "year": end.year})
+        except NoReverseMatch:
+            return None
     if figure not in ind.DRILLABLE:
         return None
     return reverse("stats:records") + "?" + urlencode({"figure": figure, "region": region.code,

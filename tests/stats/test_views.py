@@ -62,6 +62,7 @@ def test_dashboard_cards_ranking_and_drill_down(clients, data):
     assert r.context["trend_year"]["grants"][-2:] == [1, 2]
     drill = clients["leader"].get(cards["invention_grants"]["url"])
     assert drill.context["total"] == 2
+    assert "figure=valid_invention_patents" in cards["valid_invention_per_10k"]["url"]
     registry = drill.context["registry_url"]
     assert registry.startswith("/registry/patents/?") and "granted_from=2022-01-01" in registry
     assert "patent_type=invention" in registry and "region=370400" in registry
