@@ -165,9 +165,14 @@ class ShingledCorpus:
         sig = np.full((self.n, len(cols)), np.uint32(0xFFFFFFFF), dtype=np.uint32)
         nonempty = self.sizes > 0
         starts = self.offsets[:-1][nonempty]
+        # Hash of every (document, shingle) once, then per permutation a streaming multiply-add
+        # (uint32 wraps: the affine32 scheme) and a segmented minimum — no random access per permutation.
+        hvt = hv[self.tokens]
+        tmp = np.empty_like(hvt)
         for out, c in enumerate(cols):
-            ph = hv * a[c] + b[c]
-            sig[nonempty, out] = np.minimum.reduceat(ph[self.tokens], starts)
+            np.multiply(hvt, a[c], out=tmp)
+            np.add(tmp, b[c], out=tmp)
+            sig[nonempty, out] = np.minimum.reduceat(tmp, starts)
         return sig
 
 
