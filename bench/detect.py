@@ -124,7 +124,9 @@ def generate(n, seed, planted_fraction=0.02):
 
 
 def detect(texts, num_perm, workers):
+    t0 = time.perf_counter()
     corpus = detection.ShingledCorpus(texts)
+    t1 = time.perf_counter()
     if workers > 1:
         global _CORPUS
         step = -(-num_perm // workers)
@@ -136,7 +138,11 @@ def detect(texts, num_perm, workers):
             sig = np.hstack(list(pool.map(_sig_forked, [(num_perm, lo, hi) for lo, hi in parts])))
     else:
         sig = corpus.signatures(num_perm)
+    t2 = time.perf_counter()
     pairs, n_candidates = detection.near_duplicate_pairs(corpus, detection.THRESHOLD, num_perm, sig=sig)
+    t3 = time.perf_counter()
+    print(f"  normalise + shingle {t1 - t0:.1f}s, MinHash {t2 - t1:.1f}s, LSH + exact verification {t3 - t2:.1f}s "
+          f"({corpus.tokens.size} document-shingles, {corpus.codes.size} distinct shingles)")
     return corpus, pairs, n_candidates
 
 
