@@ -4,6 +4,7 @@ for steps that are not state changes (`{"step": "suspend", ...}`); refusals are 
 list the allowed next steps. Status and workflow fields are read-only in the plain CRUD."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -30,13 +31,57 @@ class EventSerializer(serializers.Serializer):
     actor = serializers.CharField(source="actor.username", default=None)
 
 
+class AllowedTransitionSerializer(serializers.Serializer):
+    to = serializers.CharField()
+    label = serializers.CharField()
+
+
+class LimitSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    start = serializers.DateField()
+    due = serializers.DateField(allow_null=True, help_text="null while the clock is stopped (suspension)")
+    done_on = serializers.DateField(allow_null=True)
+    extension = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=["met", "late", "ok", "warning", "overdue", "paused"])
+    label = serializers.CharField()
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    """The target state and the step's parameters (which ones a step needs: see protection.actions)."""
+    to = serializers.CharField(help_text="target state, e.g. filed, answered, heard, decided, served")
+    date = serializers.DateField(required=False, help_text="the step's date; default today")
+    note = serializers.CharField(required=False)
+    handlers = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                     help_text="filed: user ids of the panel (odd, at least 3 officers)")
+    handler = serializers.IntegerField(required=False, help_text="assistance handling: officer or public lawyer")
+    result = serializers.CharField(required=False)
+    infringement_found = serializers.BooleanField(required=False)
+    outcome = serializers.CharField(required=False)
+    reply = serializers.CharField(required=False)
+
+
+class StepRequestSerializer(serializers.Serializer):
+    step = serializers.CharField(help_text="note, service, copy_served, hearing_scheduled, suspend, resume, extend")
+    date = serializers.DateField(required=False)
+    note = serializers.CharField(required=False)
+    kind = serializers.CharField(required=False)
+    reason = serializers.CharField(required=False)
+    amount = serializers.IntegerField(required=False)
+    approved_by = serializers.CharField(required=False)
+    hearing_on = serializers.DateField(required=False)
+    description = serializers.CharField(required=False)
+
+
 class _CaseSerializer(serializers.ModelSerializer):
     allowed_transitions = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
 
+    @extend_schema_field(AllowedTransitionSerializer(many=True))
     def get_allowed_transitions(self, obj):
         return [{"to": t, "label": label} for t, label in actions.next_steps(obj)]
 
+    @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, obj):
         return EventSerializer(obj.timeline(), many=True).data
 
@@ -89,6 +134,7 @@ class AdjudicationCaseSerializer(_CaseSerializer):
         read_only_fields = ["number", "status", "handlers", "filed_on", "hearing_on", "concluded_on", "served_on",
                             "infringement_found", "result", "is_suspended", "version"]
 
+    @extend_schema_field(LimitSerializer(many=True))
     def get_limits(self, obj):
         return [limit.as_dict() for limit in limits.case_limits(obj)]
 
@@ -132,6 +178,7 @@ class _CaseViewSet(ScopedViewSet):
         case.refresh_from_db()
         return Response(self.get_serializer(case).data)
 
+    @extend_schema(request=TransitionRequestSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Move the case to the state `to`; other fields are the step's parameters."""
@@ -147,6 +194,7 @@ class _CaseViewSet(ScopedViewSet):
             params["handlers"] = request.data.getlist("handlers")
         return self._act(request, target, params)
 
+    @extend_schema(request=StepRequestSerializer)
     @action(detail=True, methods=["post"])
     def step(self, request, pk=None):
         """A step that is not a state change: note, service, copy_served, hearing_scheduled, suspend, resume, extend."""
