@@ -16,11 +16,29 @@ class AssistanceCaseTable(tables.Table):
 
 class AdjudicationCaseTable(tables.Table):
     number = tables.Column(linkify=True)
+    closure = tables.Column(verbose_name=_("结案期限"), empty_values=(), orderable=False)
 
     class Meta:
         model = AdjudicationCase
         fields = ("number", "title", "requester_name", "respondent_name", "patent_no", "region", "status",
-                  "received_on", "filed_on", "concluded_on")
+                  "received_on", "filed_on", "closure", "concluded_on")
+
+    def render_closure(self, record):
+        """The closure limit's due date and state (按期 / 即将到期 / 超期), from the office's rules."""
+        from django.utils.html import format_html
+
+        from .limits import case_limits
+        from .models import CalendarDay, TimeLimitRule
+        if not hasattr(self, "_limit_inputs"):
+            self._limit_inputs = (CalendarDay.work_calendar(),
+                                  list(TimeLimitRule.objects.filter(code="closure", is_active=True)))
+        calendar, rule_rows = self._limit_inputs
+        found = case_limits(record, calendar=calendar, rule_rows=rule_rows)
+        if not found:
+            return "—"
+        limit = found[0]
+        due = f"{limit.due:%Y-%m-%d}" if limit.due else _("中止计算")
+        return format_html('{} <span class="badge text-bg-{}">{}</span>', due, limit.css, limit.label)
 
 
 class CooperationCaseTable(tables.Table):

@@ -43,6 +43,12 @@ def test_adjudication_page_scope(clients, adjudication, other_adjudication):
     assert clients["enterprise"].get(other).status_code == 404
 
 
+def test_list_shows_the_closure_limit(clients, adjudication, users, panel):
+    actions.transition(adjudication, "filed", users["district"], date=D(2024, 5, 21), handlers=[p.pk for p in panel[:3]])
+    page = clients["district"].get("/protection/adjudications/").content.decode()
+    assert "2024-08-21" in page and "已超期" in page  # filed 2024-05-21, never closed
+
+
 def test_lists_show_only_cases_in_scope(clients, adjudication, other_adjudication):
     page = clients["district"].get("/protection/adjudications/").content.decode()
     assert adjudication.number in page and other_adjudication.number not in page
