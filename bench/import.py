@@ -129,10 +129,12 @@ def main():
         generate(path, args.rows)
         print(f"generated {args.rows} rows ({os.path.getsize(path) / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")
 
+    cpu0 = os.times()
     with PeakMemory() as memory:
         t0 = time.perf_counter()
         result = run_import("patents", path)
         ipdesk_seconds = time.perf_counter() - t0
+    cpu1 = os.times()
     if result.rejected:
         print(f"warning: {result.rejected} rows rejected, e.g. {result.errors[:3]}")
     with connection.cursor() as cur:
@@ -142,6 +144,8 @@ def main():
     print(f"ipdesk import: {result.rows} rows ({result.created} created, {result.updated} updated, "
           f"{result.unchanged} unchanged, {result.rejected} rejected; {stored} in the table) in "
           f"{ipdesk_seconds:.1f} s = {ipdesk_rate:,.0f} rows/s")
+    print(f"ipdesk process CPU: {cpu1.user - cpu0.user + cpu1.system - cpu0.system:.1f} s "
+          f"(wall {ipdesk_seconds:.1f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(f"peak memory: {memory.peak / 2**20:.0f} MiB resident "
           f"(+{(memory.peak - memory.start_rss) / 2**20:.0f} MiB over the {memory.start_rss / 2**20:.0f} MiB at start)")
 

@@ -26,7 +26,8 @@ What the pipeline guarantees:
   sheet). Both are streamed: memory does not grow with the file. The header row may sit below a
   few title rows; headers are matched to fields through their aliases after folding width, case,
   spaces and punctuation, so "申请(专利权)人", "申请（专利权）人" and "Applicants" all work.
-- Every cell goes through its field's parser; a parser raises `RowError` (or ValueError) with a
+- Every cell goes through its field's parser (an empty cell gets what the parser makes of "",
+  worked out once per file; a column missing from the file gives None); a parser raises `RowError` (or ValueError) with a
   Chinese reason. Every rejected row is reported with its line, field and reason, on screen
   (`ImportResult.errors`, the first ERROR_SAMPLE of them) and in full as a CSV file of the rejected
   rows with their reasons (`ImportResult.rejected_path`), which can be corrected and imported again.
@@ -175,8 +176,23 @@ _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SERIAL = re.compile(r"^\d{1,6}(?:\.0+)?$")
 
 
+_DATE_MEMO = {}  # raw text → date: a file holds a few thousand distinct dates in a million rows
+
+
 def parse_date(value):
     """2022-01-05, 2022/1/5, 2022.1.5, 20220105, 2022年1月5日, Excel date cells and serial numbers."""
+    if value.__class__ is str:
+        try:
+            return _DATE_MEMO[value]
+        except KeyError:
+            found = _parse_date(value)
+            if len(_DATE_MEMO) < 50000:
+                _DATE_MEMO[value] = found
+            return found
+    return _parse_date(value)
+
+
+def _parse_date(value):
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -678,7 +694,11 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
     for f in spec.fields:
         indexes = [i for i, g in columns if g is f]
         if indexes:
-            plan.append((f.name, indexes, f.parse, f.required, f.header))
+            try:
+                empty = f.parse("")   # what an empty cell means, once, instead of a million calls
+            except Exception:  # noqa: BLE001 - a parser that refuses "" is asked cell by cell
+                empty = _ASK
+            plan.append((f.name, indexes, f.parse, f.required, f.header, empty))
     absent = {f.name: None for f in spec.fields if f.name not in present}
     # Errors name the column as the file calls it (专利名称), not only by the spec's header (名称).
     shown = {}
@@ -701,11 +721,15 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
         result.rows += 1
         try:
             values = dict(absent)
-            for name, indexes, parse, required, header in plan:
+            for name, indexes, parse, required, header, empty in plan:
                 value = None
                 for index in indexes:
+                    cell = cells[index]
+                    if (cell is None or cell == "") and empty is not _ASK:
+                        value = empty
+                        continue
                     try:
-                        value = parse(cells[index])
+                        value = parse(cell)
                     except RowError:
                         raise
                     except (ValueError, ArithmeticError) as exc:
@@ -743,6 +767,9 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
                 last_report = time.monotonic()
     if batch:
         flush(batch)
+
+
+_ASK = object()
 
 
 def _length_limits(spec):
