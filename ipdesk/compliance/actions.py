@@ -38,24 +38,28 @@ def match_agency(name):
 
 
 def address_keywords():
-    from ipdesk.regions.models import Region
-    return [(r.code, [w for w in r.address_keywords.replace("，", ",").split(",") if w.strip()])
-            for r in Region.objects.exclude(address_keywords="")]
+    """[(keyword, region id, depth)] of the city's regions: the registry import's own table, so an
+    application is placed by its address exactly as a patent or an enterprise would be."""
+    from types import SimpleNamespace
+
+    from ipdesk.registry.imports import load_lookups
+    return load_lookups(SimpleNamespace(cache={}))["address_keywords"]
 
 
 def assign(application, default_region=None, keywords=None):
     """Region and enterprise of an application: the matched enterprise's region, else the address
     keywords of the regions, else the batch's default region (SPEC section 4 order)."""
     from ipdesk.regions.models import Region
+    from ipdesk.registry.rules import region_from_address
     enterprise = match_enterprise(application.applicant)
     application.enterprise = enterprise
     application.agency = match_agency(application.agency_name)
     if enterprise is not None:
         application.region, application.region_basis = enterprise.region, "enterprise"
         return application
-    code = rules.region_by_address(application.address, address_keywords() if keywords is None else keywords)
-    if code:
-        application.region, application.region_basis = Region.objects.get(code=code), "address"
+    region_id = region_from_address(application.address, address_keywords() if keywords is None else keywords)
+    if region_id:
+        application.region, application.region_basis = Region.objects.get(pk=region_id), "address"
         return application
     if default_region is None:
         raise ValidationError({"region": f"申请号 {application.application_no}：无法确定所属区划（申请人未匹配企业、"

@@ -89,7 +89,7 @@ def load(stdout=None):
             applicant, address = f"枣庄市{rng.choice('鑫恒瑞泰隆昌盛华')}{rng.choice('源达通远丰')}{n}号机械厂", \
                 f"山东省枣庄市{rng.choice(towns)}{rng.randint(1, 300)}号"
             if n % 25 == 0:
-                address = "山东省枣庄市"  # no keyword: falls back to the batch default
+                address = "山东省"  # no keyword: falls back to the batch default
         agency = agencies[n % len(agencies)] if n % 5 else agencies[3]
         app = actions.register_application(batch, None, keywords, application_no=body + "." + _app_check(body),
                                            title=f"一种{rng.choice(['智能', '便携式', '高效', '新型'])}{rng.choice(['夹具', '输送装置', '烘干机', '灌溉设备'])}",

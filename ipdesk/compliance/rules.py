@@ -104,18 +104,6 @@ def reminder_due(deadline, today, days=REMINDER_DAYS):
     return left if left in days or left == 0 else None
 
 
-def region_by_address(address, keywords):
-    """The region code whose address keyword appears in the address; the longest keyword wins, so
-    "滕州市" beats "滕州" and a town beats its county. `keywords`: [(code, [keyword, …])]."""
-    best = None
-    for code, words in keywords:
-        for word in words:
-            word = word.strip()
-            if word and word in (address or "") and (best is None or len(word) > best[0]):
-                best = (len(word), code)
-    return best[1] if best else None
-
-
 def parse_date(value):
     if isinstance(value, datetime.date):
         return value

@@ -50,10 +50,3 @@ def test_reminders_seven_three_one_days_before_and_on_the_day():
     due = {d: rules.reminder_due(deadline, deadline - dt.timedelta(days=d)) for d in range(0, 10)}
     assert [d for d, v in due.items() if v is not None] == [0, 1, 3, 7]
     assert rules.reminder_due(None, deadline) is None
-
-
-def test_region_by_address_prefers_the_longest_keyword():
-    keywords = [("370481", ["滕州"]), ("370400-GX", ["高新区", "互联网小镇"]), ("370403", ["薛城区", "薛城"])]
-    assert rules.region_by_address("山东省滕州市北辛街道", keywords) == "370481"
-    assert rules.region_by_address("枣庄市薛城区高新区互联网小镇", keywords) == "370400-GX"
-    assert rules.region_by_address("山东省枣庄市", keywords) is None
