@@ -150,7 +150,7 @@ def test_detect_command_prints_candidates_with_evidence(regions):
     assert burst["subject"] == "戊公司" and burst["evidence"]["window_filings"] == 12
     assert "history" in burst["evidence"]["reasons"]
     assert Candidate.objects.filter(run_id=result["run"]).count() == len(result["candidates"])
-    assert Candidate.objects.get(run_id=result["run"], kind="near_duplicate").region.code == "370403"
+    assert Candidate.objects.get(run_id=result["run"], kind="near_duplicate").region.code == dup["region"] == "370403"
 
 
 def test_detect_command_says_what_is_wrong_with_the_date(db):

@@ -33,6 +33,10 @@ class Command(BaseCommand):
             run, found = screening.run(since, None, until, opts["threshold"])
             counts, run_id = run.summary, run.pk
         if opts["json"]:
+            from ipdesk.regions.models import Region
+            codes = dict(Region.objects.values_list("pk", "code"))
+            for c in found:
+                c["region"] = codes.get(c["region_id"])
             out = {"since": str(since), "until": str(until) if until else None, "threshold": opts["threshold"],
                    "run": run_id, "applications": counts.get("applications"),
                    "candidates": [{**c, "kind": str(c["kind"])} for c in found]}
