@@ -65,6 +65,7 @@ def rebuild(sig=None, progress=None):
     with connection.cursor() as cur:
         # Patents without events: the current holder held it all along; in force from the grant to
         # the lapse date (a dead status without a date: no known period in force, not counted).
+        # Intervals are kept for invention patents only: no figure counts a utility-model or design stock.
         cur.execute(f"""
             INSERT INTO {F} (patent_id, patent_type, filing_date, filing_region_id, filing_domestic, grant_date,
                              grant_region_id, grant_domestic, pct, strategic, overseas_family, first_pledge)
@@ -77,7 +78,7 @@ def rebuild(sig=None, progress=None):
             SELECT p.id, p.patent_type, p.region_id, p.is_domestic, p.grant_date,
                    CASE WHEN {dead} THEN p.lapse_date ELSE NULL END, p.filing_date, {strategic}, p.overseas_family, NULL
             FROM {P} p {joins}
-            WHERE {no_events} AND p.grant_date IS NOT NULL
+            WHERE {no_events} AND p.grant_date IS NOT NULL AND p.patent_type = 'invention'
               AND (NOT {dead} OR (p.lapse_date IS NOT NULL AND p.lapse_date > p.grant_date))""")
     n_patents = PatentFact.objects.count()
     n_intervals = PatentInterval.objects.count()
@@ -110,6 +111,8 @@ def rebuild(sig=None, progress=None):
                 filing_domestic=f_dom, grant_date=p["grant_date"], grant_region_id=g_region, grant_domestic=g_dom,
                 pct=bool(p["pct_application_no"]), strategic=strategic_flag, overseas_family=p["overseas_family"],
                 first_pledge=pledges[0] if pledges else None))
+            if p["patent_type"] != "invention":
+                continue   # stock figures exist for invention patents only (有效发明专利); keep the table small
             for iv in rules.validity_intervals(p["grant_date"], [(e["date"], e["kind"]) for e in evs], transfers,
                                                p["region_id"], p["is_domestic"], p["legal_status"], p["lapse_date"]):
                 intervals.append(PatentInterval(

@@ -174,12 +174,15 @@ class _Tree:
         return out
 
 
-def patent_figures(regions, start, end, tree=None, check_fresh=True):
+def patent_figures(regions, start, end, tree=None, check_fresh=True, keys=None):
     """Patent figures for each region (children included): {region.pk: {key: number}}.
 
     Domestic only (mainland holders; SPEC section 3). Grants and applications count in the region of
     the holder at the grant / filing date; the valid stock counts in the region of the holder at `end`.
+    `keys`: compute only what these figures need (a bulletin does not need applications by type).
     """
+    def need(*names):
+        return keys is None or any(n in keys for n in names)
     if check_fresh:
         ensure_fresh()
     tree = tree or _Tree()
@@ -187,23 +190,38 @@ def patent_figures(regions, start, end, tree=None, check_fresh=True):
     types = ("invention", "utility", "design")
     out = {r.pk: {} for r in regions}
 
-    grants = PatentFact.objects.filter(grant_date__gte=start, grant_date__lte=end, grant_domestic=True,
-                                       grant_region_id__in=ids).values("grant_region_id", "patent_type") \
-        .annotate(n=Count("id")).order_by()
-    rows = [{"grant_region_id": g["grant_region_id"], f"{g['patent_type']}_grants": g["n"]} for g in grants]
-    for rid, vals in tree.rollup(regions, rows, "grant_region_id").items():
-        out[rid].update({f"{t}_grants": vals.get(f"{t}_grants", 0) for t in types})
-        out[rid]["patent_grants"] = sum(vals.values())
+    grant_types = types if need("utility_grants", "design_grants", "patent_grants") else \
+        ("invention",) if need("invention_grants") else ()
+    if grant_types:
+        grants = PatentFact.objects.filter(patent_type__in=grant_types, grant_date__gte=start, grant_date__lte=end,
+                                           grant_domestic=True, grant_region_id__in=ids) \
+            .values("grant_region_id", "patent_type").annotate(n=Count("id")).order_by()
+        rows = [{"grant_region_id": g["grant_region_id"], f"{g['patent_type']}_grants": g["n"]} for g in grants]
+        for rid, vals in tree.rollup(regions, rows, "grant_region_id").items():
+            out[rid].update({f"{t}_grants": vals.get(f"{t}_grants", 0) for t in grant_types})
+            if grant_types == types:
+                out[rid]["patent_grants"] = sum(vals.values())
 
-    filings = PatentFact.objects.filter(filing_date__gte=start, filing_date__lte=end, filing_domestic=True,
-                                        filing_region_id__in=ids).values("filing_region_id", "patent_type") \
-        .annotate(n=Count("id"), pct=Count("id", filter=Q(pct=True))).order_by()
-    rows = [{"filing_region_id": f["filing_region_id"], f"{f['patent_type']}_applications": f["n"],
-             "pct_applications": f["pct"]} for f in filings]
-    for rid, vals in tree.rollup(regions, rows, "filing_region_id").items():
-        out[rid].update({f"{t}_applications": vals.get(f"{t}_applications", 0) for t in types})
-        out[rid]["patent_applications"] = sum(vals.get(f"{t}_applications", 0) for t in types)
-        out[rid]["pct_applications"] = vals.get("pct_applications", 0)
+    filing_keys = [f"{t}_applications" for t in types] + ["patent_applications"]
+    if need(*filing_keys):
+        filings = PatentFact.objects.filter(filing_date__gte=start, filing_date__lte=end, filing_domestic=True,
+                                            filing_region_id__in=ids).values("filing_region_id", "patent_type") \
+            .annotate(n=Count("id"), pct=Count("id", filter=Q(pct=True))).order_by()
+        rows = [{"filing_region_id": f["filing_region_id"], f"{f['patent_type']}_applications": f["n"],
+                 "pct_applications": f["pct"]} for f in filings]
+    elif need("pct_applications"):   # PCT alone: a partial index (stats_fact_pct_filing) makes it a small read
+        filings = PatentFact.objects.filter(pct=True, filing_date__gte=start, filing_date__lte=end, filing_domestic=True,
+                                            filing_region_id__in=ids).values("filing_region_id") \
+            .annotate(n=Count("id")).order_by()
+        rows = [{"filing_region_id": f["filing_region_id"], "pct_applications": f["n"]} for f in filings]
+    else:
+        rows = None
+    if rows is not None:
+        for rid, vals in tree.rollup(regions, rows, "filing_region_id").items():
+            if need(*filing_keys):
+                out[rid].update({f"{t}_applications": vals.get(f"{t}_applications", 0) for t in types})
+                out[rid]["patent_applications"] = sum(vals.get(f"{t}_applications", 0) for t in types)
+            out[rid]["pct_applications"] = vals.get("pct_applications", 0)
 
     active = criteria()
     qs = {c.kind: _criterion_q(c, end) for c in active}
@@ -227,6 +245,8 @@ def patent_figures(regions, start, end, tree=None, check_fresh=True):
         o["valid_invention_per_10k"] = rules.per_10k(o["valid_invention_patents"], population)
         o["high_value_per_10k"] = rules.per_10k(o["high_value_invention_patents"], population)
 
+    if not need("trademark_registrations", "valid_trademarks"):
+        return out
     from ipdesk.registry.models import Trademark
     marks = Trademark.objects.filter(region_id__in=ids).values("region_id").annotate(
         registered=Count("id", filter=Q(registration_date__gte=start, registration_date__lte=end)),
@@ -279,7 +299,7 @@ def raw_figures(regions, start, end, tree=None, check_fresh=True, keys=None):
     module's queries for every city.
     """
     discover()
-    out = patent_figures(regions, start, end, tree, check_fresh)
+    out = patent_figures(regions, start, end, tree, check_fresh, keys)
     for provider in providers():
         if provider is patent_indicators:
             continue

@@ -43,11 +43,13 @@ class PatentFact(models.Model):
     scope = Scope(region="grant_region", change_roles=frozenset())
 
     class Meta:
-        indexes = [models.Index(fields=["patent_type", "grant_date"]), models.Index(fields=["patent_type", "filing_date"])]
+        indexes = [models.Index(fields=["patent_type", "grant_date"]), models.Index(fields=["patent_type", "filing_date"]),
+                   models.Index(fields=["filing_date"], condition=models.Q(pct=True), name="stats_fact_pct_filing")]
 
 
 class PatentInterval(models.Model):
-    """A patent in force and held in `region` (domestic or not) over [start, end) — end NULL: still."""
+    """An invention patent in force and held in `region` (domestic or not) over [start, end) — end NULL:
+    still. Only inventions: the stock figures (有效发明专利拥有量, 高价值发明专利) are about them alone."""
     patent = models.ForeignKey("registry.Patent", on_delete=models.CASCADE, related_name="+", db_constraint=False)
     patent_type = models.CharField(max_length=10)
     region = models.ForeignKey("regions.Region", null=True, on_delete=models.DO_NOTHING, related_name="+",
