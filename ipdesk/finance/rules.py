@@ -10,7 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 CENT = Decimal("0.01")
 # Statuses after which a patent no longer exists on the register. An invalidation (无效宣告) is
 # deemed void from the start (专利法 第47条), so it disqualifies whatever the date; a lapse or
-# expiry only from its lapse date.
+# expiry only from its lapse date. A patent whose status is valid again after a lapse was restored
+# (恢复权利, 专利法实施细则 第6条), which restores it as if it had not lapsed: its old lapse date
+# does not count.
 _NEVER_GRANTED = {"pending", "rejected", "withdrawn"}
 _ENDED = {"lapsed", "expired"}
 
@@ -60,8 +62,6 @@ def pledge_patent_problems(facts, pledgor_id, registration_date):
             reasons.append("专利权已失效（失效日未知）")
         elif facts.lapse_date <= registration_date:
             reasons.append(f"专利权已于 {facts.lapse_date:%Y-%m-%d} 失效")
-    elif facts.lapse_date is not None and facts.lapse_date <= registration_date:
-        reasons.append(f"专利权已于 {facts.lapse_date:%Y-%m-%d} 失效")
     if facts.pledged_in:
         reasons.append(f"已在质押中（登记号 {'、'.join(facts.pledged_in)}）")
     return reasons

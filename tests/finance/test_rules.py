@@ -45,6 +45,10 @@ def test_a_patent_that_lapsed_after_the_registration_was_valid_on_it():
     assert rules.pledge_patent_problems(facts(legal_status="lapsed", lapse_date=D(2022, 6, 2)), 7, REG) == []
 
 
+def test_a_restored_patent_counts_as_never_lapsed():
+    assert rules.pledge_patent_problems(facts(legal_status="valid", lapse_date=D(2021, 3, 1)), 7, REG) == []
+
+
 def test_all_reasons_are_listed_per_patent():
     bad = facts(application_no="201310699744.2", holder_id=8, holder_name="乙公司", legal_status="lapsed",
                 lapse_date=D(2021, 1, 1))
