@@ -142,7 +142,7 @@ def detect(texts, num_perm, workers):
     pairs, n_candidates = detection.near_duplicate_pairs(corpus, detection.THRESHOLD, num_perm, sig=sig)
     t3 = time.perf_counter()
     print(f"  normalise + shingle {t1 - t0:.1f}s, MinHash {t2 - t1:.1f}s, LSH + exact verification {t3 - t2:.1f}s "
-          f"({corpus.tokens.size} document-shingles, {corpus.codes.size} distinct shingles)")
+          f"({corpus.stream.size} shingles in the texts)")
     return corpus, pairs, n_candidates
 
 

@@ -109,42 +109,49 @@ def _sorted_unique(values):
 
 # ---- A corpus as arrays ----------------------------------------------------------------------
 class ShingledCorpus:
-    """Texts as per-document sorted arrays of global shingle ids (CSR layout: `offsets`, `tokens`).
+    """Texts as one stream of packed k-gram codes (`stream`, with `stream_offsets` per document).
 
-    `codes[t]` is the packed k-gram of token id t. Empty texts have no shingles and never match.
+    MinHash needs only that stream (a repeated shingle cannot change a minimum), so building it is a
+    few vectorised passes. Exact Jaccard uses the set of shingles of the two texts at hand; the
+    global index of distinct shingle ids (`index()`, CSR `offsets`/`tokens`) is built only for
+    `exact_similar_pairs`. Empty texts have no shingles and never match.
     """
 
     def __init__(self, texts, k=SHINGLE_SIZE, normalized=False):
         self.k = k
         norm = list(texts) if normalized else [normalize_text(t) for t in texts]
+        # A text shorter than k is one shingle, padded with NUL (as `shingles` does).
+        self.norm = norm = [t + "\0" * (k - len(t)) if 0 < len(t) < k else t for t in norm]
         self.n = n = len(norm)
-        padded = [t + "\0" * (k - len(t)) if 0 < len(t) < k else t for t in norm]
-        lengths = np.fromiter((len(t) for t in padded), dtype=np.int64, count=n)
-        cps = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        starts = np.zeros(n, dtype=np.int64)
-        np.cumsum(lengths[:-1], out=starts[1:]) if n > 1 else None
-        nsh = np.maximum(lengths - k + 1, 0)
-        doc = np.repeat(np.arange(n, dtype=np.int64), nsh)
-        first = np.repeat(starts, nsh)
-        pos = first + (np.arange(doc.size, dtype=np.int64) - np.repeat(np.cumsum(nsh) - nsh, nsh))
-        codes = np.zeros(doc.size, dtype=np.uint64)
-        for j in range(k):
-            codes = (codes << np.uint64(_CP_BITS)) | cps[pos + j]
-        del cps, pos, first
-        self.codes, inv = np.unique(codes, return_inverse=True)
-        del codes
-        key = _sorted_unique((doc << np.int64(32)) | inv.astype(np.int64))
-        self.tokens = (key & np.int64(0xFFFFFFFF)).astype(np.int32)
-        counts = np.bincount(key >> np.int64(32), minlength=n)
-        self.sizes = counts.astype(np.int64)
-        self.offsets = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(counts, out=self.offsets[1:])
+        lengths = np.fromiter((len(t) for t in norm), dtype=np.int64, count=n)
+        cps = np.frombuffer("".join(norm).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        total = cps.size
+        self.counts = np.maximum(lengths - k + 1, 0)
+        self.nonempty = self.counts > 0
+        self.stream_offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(self.counts, out=self.stream_offsets[1:])
+        if total < k:
+            self.stream = np.zeros(0, dtype=np.uint64)
+        else:
+            codes = cps[:total - k + 1].copy()
+            for j in range(1, k):
+                codes <<= np.uint64(_CP_BITS)
+                codes |= cps[j:total - k + 1 + j]
+            # Drop the k−1 windows that start in one text and end in the next.
+            keep = np.ones(total - k + 1, dtype=bool)
+            ends = np.cumsum(lengths)[self.nonempty]
+            for j in range(1, k):
+                pos = ends - j
+                keep[pos[pos < keep.size]] = False
+            self.stream = codes[keep]
         self._sets = {}
+        self._index = None
 
     def token_set(self, i):
         s = self._sets.get(i)
         if s is None:
-            s = self._sets[i] = frozenset(self.tokens[self.offsets[i]:self.offsets[i + 1]].tolist())
+            t = self.norm[i]
+            s = self._sets[i] = frozenset(t[p:p + self.k] for p in range(len(t) - self.k + 1))
         return s
 
     def jaccard(self, i, j):
@@ -154,25 +161,36 @@ class ShingledCorpus:
         inter = len(a & b)
         return inter / (len(a) + len(b) - inter)
 
+    def index(self):
+        """(codes, tokens, offsets, sizes): distinct shingle ids per document, sorted (CSR)."""
+        if self._index is None:
+            codes, inv = np.unique(self.stream, return_inverse=True)
+            doc = np.repeat(np.arange(self.n, dtype=np.int64), self.counts)
+            key = _sorted_unique((doc << np.int64(32)) | inv.astype(np.int64))
+            tokens = (key & np.int64(0xFFFFFFFF)).astype(np.int32)
+            sizes = np.bincount(key >> np.int64(32), minlength=self.n).astype(np.int64)
+            offsets = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(sizes, out=offsets[1:])
+            self._index = (codes, tokens, offsets, sizes)
+        return self._index
+
     def signatures(self, num_perm=NUM_PERM, seed=SEED, perm_slice=None):
         """MinHash signatures (n × num_perm, uint32), equal to datasketch's affine32 MinHash with
         `hashfunc=shingle_hash32`. Empty documents keep the all-ones sentinel."""
-        from datasketch.minhash import _fmix
         from datasketch import MinHash
+        from datasketch.minhash import _fmix
         a, b = MinHash(num_perm=num_perm, seed=seed).permutations
         cols = range(num_perm) if perm_slice is None else range(*perm_slice.indices(num_perm))
-        hv = _fmix(_hash32_array(self.codes), 32)
         sig = np.full((self.n, len(cols)), np.uint32(0xFFFFFFFF), dtype=np.uint32)
-        nonempty = self.sizes > 0
-        starts = self.offsets[:-1][nonempty]
-        # Hash of every (document, shingle) once, then per permutation a streaming multiply-add
-        # (uint32 wraps: the affine32 scheme) and a segmented minimum — no random access per permutation.
-        hvt = hv[self.tokens]
+        starts = self.stream_offsets[:-1][self.nonempty]
+        # Hash every shingle occurrence once, then per permutation a streaming multiply-add (uint32
+        # wraps: the affine32 scheme) and a segmented minimum — no random access per permutation.
+        hvt = _fmix(_hash32_array(self.stream), 32)
         tmp = np.empty_like(hvt)
         for out, c in enumerate(cols):
             np.multiply(hvt, a[c], out=tmp)
             np.add(tmp, b[c], out=tmp)
-            sig[nonempty, out] = np.minimum.reduceat(tmp, starts)
+            sig[self.nonempty, out] = np.minimum.reduceat(tmp, starts)
         return sig
 
 
@@ -255,7 +273,7 @@ def near_duplicate_pairs(corpus, threshold=THRESHOLD, num_perm=NUM_PERM, engine=
     bands, rows = lsh_params(threshold, num_perm)
     if sig is None:
         sig = corpus.signatures(num_perm)
-    candidates = lsh_candidate_pairs(sig, bands, rows, engine=engine, valid=corpus.sizes > 0)
+    candidates = lsh_candidate_pairs(sig, bands, rows, engine=engine, valid=corpus.nonempty)
     return verify_pairs(corpus, candidates, threshold), int(candidates.size)
 
 
@@ -265,14 +283,14 @@ def exact_similar_pairs(corpus, threshold=THRESHOLD):
     the first |x| − ⌈t·|x|⌉ + 1 of each; candidates also pass the length filter, then are verified."""
     n = corpus.n
     t = Fraction(threshold).limit_denominator(10000)
-    df = np.bincount(corpus.tokens, minlength=corpus.codes.size)
+    codes, tokens, offsets, sizes = corpus.index()
+    df = np.bincount(tokens, minlength=codes.size)
     rank = np.empty(df.size, dtype=np.int64)
     rank[np.lexsort((np.arange(df.size), df))] = np.arange(df.size)
-    doc = np.repeat(np.arange(n, dtype=np.int64), corpus.sizes)
-    key = np.sort((doc << np.int64(32)) | rank[corpus.tokens])
-    sizes = corpus.sizes
+    doc = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    key = np.sort((doc << np.int64(32)) | rank[tokens])
     prefix = sizes - (t.numerator * sizes + t.denominator - 1) // t.denominator + 1
-    within = np.arange(key.size, dtype=np.int64) - np.repeat(corpus.offsets[:-1], sizes)
+    within = np.arange(key.size, dtype=np.int64) - np.repeat(offsets[:-1], sizes)
     take = within < np.repeat(prefix, sizes)
     pdoc = doc[take]
     ptok = key[take] & np.int64(0xFFFFFFFF)

@@ -73,8 +73,8 @@ def test_lsh_engines_agree_and_find_every_planted_pair():
     corpus = d.ShingledCorpus(_corpus(80, 2))
     sig = corpus.signatures()
     bands, rows = d.lsh_params()
-    a = d.lsh_candidate_pairs(sig, bands, rows, engine="numpy", valid=corpus.sizes > 0)
-    b = d.lsh_candidate_pairs(sig, bands, rows, engine="datasketch", valid=corpus.sizes > 0)
+    a = d.lsh_candidate_pairs(sig, bands, rows, engine="numpy", valid=corpus.nonempty)
+    b = d.lsh_candidate_pairs(sig, bands, rows, engine="datasketch", valid=corpus.nonempty)
     assert set(a.tolist()) == set(b.tolist())
     truth = {(i, j) for i, j, _ in d.exact_similar_pairs(corpus)}
     found = {(i, j) for i, j, _ in d.near_duplicate_pairs(corpus, sig=sig)[0]}
