@@ -142,7 +142,7 @@ class InsuranceSubsidyRuleViewSet(ScopedViewSet):
     filterset_class = InsuranceSubsidyRuleFilter
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class InterestSubsidyApplicationSerializer(serializers.ModelSerializer):
     enterprise = ScopedRelatedField(queryset=Enterprise.objects.all())
     pledge = ScopedRelatedField(queryset=Pledge.objects.all(), required=False, allow_null=True)
     bank = _dictionary_field("bank")
@@ -176,9 +176,9 @@ class DecisionSerializer(serializers.Serializer):
     date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ApplicationViewSet(ScopedViewSet):
+class InterestSubsidyApplicationViewSet(ScopedViewSet):
     queryset = InterestSubsidyApplication.objects.select_related("enterprise", "bank", "pledge")
-    serializer_class = ApplicationSerializer
+    serializer_class = InterestSubsidyApplicationSerializer
     filterset_class = InterestSubsidyApplicationFilter
 
     def _decide(self, request, func):
@@ -191,7 +191,7 @@ class ApplicationViewSet(ScopedViewSet):
             app = func(app, request.user, data.validated_data)
         except DjangoValidationError as exc:
             raise _drf_error(exc)
-        return Response(ApplicationSerializer(app, context={"request": request}).data)
+        return Response(InterestSubsidyApplicationSerializer(app, context={"request": request}).data)
 
     @action(detail=True, methods=["post"], serializer_class=DecisionSerializer)
     def approve(self, request, pk=None):
@@ -341,7 +341,7 @@ router.register("pledges", PledgeViewSet)
 router.register("matchmaking-events", MatchmakingEventViewSet)
 router.register("subsidy-rules", SubsidyRuleViewSet)
 router.register("insurance-subsidy-rules", InsuranceSubsidyRuleViewSet)
-router.register("interest-subsidies", ApplicationViewSet)
+router.register("interest-subsidies", InterestSubsidyApplicationViewSet)
 router.register("insurance-policies", PolicyViewSet)
 router.register("funded-projects", ProjectViewSet)
 router.register("project-milestones", MilestoneViewSet)
