@@ -32,7 +32,8 @@ FIRST_PLEDGE = "Y2021370000001"
 # 2022: 40 pledgors. Six stay at or below 1000 万元 (1000 itself is not "above"); three of the 34
 # above it get there only through two pledges each, each below 1000 万元.
 SMALL_2022 = [Decimal(v) for v in ("300", "450", "500", "600", "800", "1000")]
-TWO_PLEDGES_2022 = [(Decimal("600"), Decimal("650")), (Decimal("700"), Decimal("520")), (Decimal("900"), Decimal("400"))]
+TWO_PLEDGES_2022 = [(Decimal("600"), Decimal("650")), (Decimal("700"), Decimal("520")),
+                    (Decimal("900"), Decimal("400"))]
 TOTAL_2022 = Decimal("107900")
 TOTAL_2021 = Decimal("44587")
 PLEDGORS_2022, PLEDGORS_2021 = 40, 18
@@ -97,7 +98,8 @@ def _take(enterprise, on, used, k, numbers):
 def _holders(min_patents, on, skip, count, serial_base):
     """`count` enterprises holding at least `min_patents` valid patents on `on`, most first; topped up
     with created enterprises when the registry has too few (their patents come from _take)."""
-    rows = (Patent.objects.filter(holder__isnull=False, legal_status="valid", grant_date__lte=on, lapse_date__isnull=True)
+    rows = (Patent.objects.filter(holder__isnull=False, legal_status="valid", grant_date__lte=on,
+                                  lapse_date__isnull=True)
             .exclude(holder__in=skip).values("holder").annotate(n=Count("id")).filter(n__gte=min_patents)
             .order_by("-n", "holder"))
     chosen = list(Enterprise.objects.in_bulk([r["holder"] for r in rows[:count]]).values())

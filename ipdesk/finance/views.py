@@ -14,27 +14,23 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from ipdesk.core.exports import Column
 from ipdesk.core.scoping import CHANGE, VIEW
-from ipdesk.core.views import (ObjectCreateView, ObjectDetailView, ObjectUpdateView, ScopedMixin,
-                               scoped_object_or_404)
+from ipdesk.core.views import (INTERNAL_FIELDS, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView,
+                               ScopedMixin, scoped_object_or_404)
 from ipdesk.regions.models import Region
 
 from . import actions, rules
 from .choices import SubsidyStatus
-from ipdesk.core.exports import Column
-from ipdesk.core.views import ObjectListView
-
 from .filters import InsurancePolicyFilter, InterestSubsidyApplicationFilter, PledgeFilter
-from .tables import InsurancePolicyTable, InterestSubsidyApplicationTable, PledgeTable
 from .forms import (DecisionForm, InsurancePolicyForm, InterestSubsidyApplicationForm, PledgeEditForm, PledgeForm,
                     ProjectMilestoneForm, ReleaseForm)
 from .indicators import finance_indicators
 from .models import FundedProject, InsurancePolicy, InterestSubsidyApplication, Pledge, ProjectMilestone
-
+from .tables import InsurancePolicyTable, InterestSubsidyApplicationTable, PledgeTable
 
 def _shown_fields(model, hidden=("working",)):
     """Every field of the record page except the working, which has its own table."""
-    from ipdesk.core.views import INTERNAL_FIELDS
     return [f.name for f in model._meta.concrete_fields if f.name not in INTERNAL_FIELDS and f.name not in hidden]
 
 
