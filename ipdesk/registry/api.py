@@ -3,7 +3,9 @@
 /api/enterprises/, /api/patents/, /api/patent-events/, /api/trademarks/, /api/gi-products/,
 /api/cultivation/, /api/contacts/ — scoped, filtered by the same FilterSets as the pages.
 POST /api/imports/<kind>/ (multipart: file, keep_good, dry_run) runs a file through the pipeline
-and answers its counts and rejected rows; GET /api/search/?q= searches enterprises and patents.
+and answers its counts and rejected rows (or, with background=true, starts a job and answers 202
+with its id: GET /api/jobs/<id>/ gives progress and the same result); GET /api/search/?q= searches
+enterprises and patents.
 """
 import uuid
 from pathlib import Path
@@ -212,6 +214,12 @@ class ImportAPIView(APIView):
         with open(target, "wb") as fh:
             for chunk in upload.chunks():
                 fh.write(chunk)
+        if flag("background"):  # large files: run as a job, poll /api/jobs/<id>/ for progress and the result
+            from ipdesk.core import jobs
+            job = jobs.start("import", f"{spec.label}导入：{upload.name}"[:200], request.user, record_type=spec.name,
+                             path=str(target), filename=upload.name, keep_good=flag("keep_good"),
+                             dry_run=flag("dry_run"))
+            return Response({"job": job.pk, "status_url": f"/api/jobs/{job.pk}/"}, status=status.HTTP_202_ACCEPTED)
         try:
             result = run_import(spec, target, filename=upload.name, user=request.user, keep_good=flag("keep_good"),
                                 dry_run=flag("dry_run"))

@@ -79,3 +79,14 @@ def test_search_endpoint_is_scoped(clients, registry):
     data = clients["city"].get("/api/search/", {"q": "201310699744"}).json()
     assert data["patents"]["count"] == 1
     assert clients["city"].get("/api/search/").status_code == 400
+
+
+def test_import_endpoint_in_the_background(clients, regions, django_capture_on_commit_callbacks):
+    content = "申请号,名称,申请人\n201710601862.3,甲,甲公司\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clients["city"].post("/api/imports/patents/", {
+            "file": SimpleUploadedFile("p.csv", content.encode(), "text/csv"), "background": "true"})
+    assert response.status_code == 202
+    job = clients["city"].get(response.json()["status_url"]).json()
+    assert job["status"] == "done" and job["result"]["created"] == 1 and job["percent"] == 100
+    assert Patent.objects.count() == 1
