@@ -36,11 +36,11 @@ def monthly_trend(region, year, month, tree=None):
     ids = tree.subtree_ids([region])
     out = {"months": [f"{m}月" for m in range(1, month + 1)], "years": [year, year - 1]}
     ends = {y: [month_end(y, m) for m in range(1, month + 1)] for y in (year, year - 1)}
-    stock = stock_at(ids, ends[year] + ends[year - 1])
+    stock = stock_at(ids, ends[year] + ends[year - 1], tree)
     for k, y in enumerate((year, year - 1)):
         per_month = dict(PatentFact.objects.filter(patent_type="invention", grant_domestic=True, grant_region_id__in=ids,
                                                    grant_date__gte=dt.date(y, 1, 1), grant_date__lte=month_end(y, month))
-                         .annotate(m=ExtractMonth("grant_date")).values("m").annotate(n=Count("id"))
+                         .annotate(m=ExtractMonth("grant_date")).values("m").annotate(n=Count("*"))
                          .values_list("m", "n").order_by())
         out[f"grants_{y}"] = [per_month.get(m, 0) for m in range(1, month + 1)]
         out[f"valid_{y}"] = stock[k * month:(k + 1) * month]
@@ -52,7 +52,9 @@ def build(region, year, month):
     as_of = month_end(year, month)
     units = children(region) or [region]
     regions = [region] + [u for u in units if u.pk != region.pk]
-    values = figures_many(regions, as_of, keys=set(BULLETIN_KEYS))
+    tree = _Tree()
+    month_ends = [month_end(y, m) for y in (year, year - 1) for m in range(1, month + 1)]
+    values = figures_many(regions, as_of, keys=set(BULLETIN_KEYS), tree=tree, stock_dates=month_ends)
     targets = {(t.region_id, t.indicator): float(t.value)
                for t in Target.objects.filter(year=year, region__in=regions)}
     keys = [k for k in BULLETIN_KEYS if any(values[r.pk].get(k) not in (None, 0) for r in regions)]
@@ -69,7 +71,7 @@ def build(region, year, month):
                          "rows": [line(u) for u in units]})
     data = {"region": region.code, "region_name": region.name, "year": year, "month": month,
             "from": dt.date(year, 1, 1).isoformat(), "as_of": as_of.isoformat(), "sections": sections,
-            "trend": monthly_trend(region, year, month),
+            "trend": monthly_trend(region, year, month, tree),
             "high_value": {k[len("high_value_"):]: v for k, v in values[region.pk].items()
                            if k.startswith("high_value_") and not k.endswith("_yoy") and k != "high_value_per_10k"}}
     data["summary"] = rules.bulletin_summary(region.name, year, month, sections)

@@ -146,6 +146,7 @@ class _Tree:
     def __init__(self):
         from ipdesk.regions.models import Population, Region
         self.paths = dict(Region.objects.values_list("id", "path"))
+        self.stock = {}   # date -> (region ids covered, with criteria?, {region_id: counts}) — see prefetch_stock
         self.pop = {}
         for region_id, year, population in Population.objects.values_list("region_id", "year", "population"):
             self.pop.setdefault(region_id, []).append((year, population))
@@ -195,7 +196,7 @@ def patent_figures(regions, start, end, tree=None, check_fresh=True, keys=None):
     if grant_types:
         grants = PatentFact.objects.filter(patent_type__in=grant_types, grant_date__gte=start, grant_date__lte=end,
                                            grant_domestic=True, grant_region_id__in=ids) \
-            .values("grant_region_id", "patent_type").annotate(n=Count("id")).order_by()
+            .values("grant_region_id", "patent_type").annotate(n=Count("*")).order_by()
         rows = [{"grant_region_id": g["grant_region_id"], f"{g['patent_type']}_grants": g["n"]} for g in grants]
         for rid, vals in tree.rollup(regions, rows, "grant_region_id").items():
             out[rid].update({f"{t}_grants": vals.get(f"{t}_grants", 0) for t in grant_types})
@@ -212,7 +213,7 @@ def patent_figures(regions, start, end, tree=None, check_fresh=True, keys=None):
     elif need("pct_applications"):   # PCT alone: a partial index (stats_fact_pct_filing) makes it a small read
         filings = PatentFact.objects.filter(pct=True, filing_date__gte=start, filing_date__lte=end, filing_domestic=True,
                                             filing_region_id__in=ids).values("filing_region_id") \
-            .annotate(n=Count("id")).order_by()
+            .annotate(n=Count("*")).order_by()
         rows = [{"filing_region_id": f["filing_region_id"], "pct_applications": f["n"]} for f in filings]
     else:
         rows = None
@@ -224,14 +225,19 @@ def patent_figures(regions, start, end, tree=None, check_fresh=True, keys=None):
             out[rid]["pct_applications"] = vals.get("pct_applications", 0)
 
     active = criteria()
-    qs = {c.kind: _criterion_q(c, end) for c in active}
-    any_q = NEVER
-    for q in qs.values():
-        any_q |= q
-    stock = PatentInterval.objects.filter(patent_type="invention", domestic=True, start__lte=end, region_id__in=ids) \
-        .filter(Q(end__isnull=True) | Q(end__gt=end)).values("region_id") \
-        .annotate(valid=Count("id"), high_value=Count("id", filter=any_q),
-                  **{f"hv_{kind}": Count("id", filter=q) for kind, q in qs.items()}).order_by()
+    cached = tree.stock.get(end)
+    if cached is not None and cached[1] and set(ids) <= cached[0]:
+        wanted = set(ids)
+        stock = [{"region_id": rid, **vals} for rid, vals in cached[2].items() if rid in wanted]
+    else:
+        qs = {c.kind: _criterion_q(c, end) for c in active}
+        any_q = NEVER
+        for q in qs.values():
+            any_q |= q
+        stock = PatentInterval.objects.filter(patent_type="invention", domestic=True, start__lte=end, region_id__in=ids) \
+            .filter(Q(end__isnull=True) | Q(end__gt=end)).values("region_id") \
+            .annotate(valid=Count("id"), high_value=Count("id", filter=any_q),
+                      **{f"hv_{kind}": Count("id", filter=q) for kind, q in qs.items()}).order_by()
     rolled = tree.rollup(regions, [dict(s) for s in stock], "region_id")
     for r in regions:
         vals = rolled[r.pk]
@@ -321,14 +327,51 @@ def is_number(value):
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
-def figures_many(regions, as_of, start=None, keys=None):
+def prefetch_stock(tree, ids, dates, criteria_dates=()):
+    """The valid stock per region at every date in `dates` (and the high-value counts at
+    `criteria_dates`) in one scan of the intervals, kept on `tree` for patent_figures and stock_at.
+    A bulletin needs the stock at its date, a year before and at 24 month ends: one scan, not 26."""
+    dates = sorted(set(dates))
+    if not dates:
+        return
+    active = criteria()
+    aggs = {}
+    for i, d in enumerate(dates):
+        alive = Q(start__lte=d) & (Q(end__isnull=True) | Q(end__gt=d))
+        aggs[f"v{i}"] = Count("id", filter=alive)
+        if d in criteria_dates:
+            qs = {c.kind: _criterion_q(c, d) for c in active}
+            any_q = NEVER
+            for q in qs.values():
+                any_q |= q
+            aggs[f"h{i}"] = Count("id", filter=alive & any_q)
+            aggs.update({f"h{i}_{kind}": Count("id", filter=alive & q) for kind, q in qs.items()})
+    rows = list(PatentInterval.objects.filter(patent_type="invention", domestic=True, region_id__in=ids,
+                                              start__lte=dates[-1]).values("region_id").annotate(**aggs).order_by())
+    covered = set(ids)
+    for i, d in enumerate(dates):
+        with_criteria = d in criteria_dates
+        per = {}
+        for row in rows:
+            vals = {"valid": row[f"v{i}"]}
+            if with_criteria:
+                vals["high_value"] = row[f"h{i}"]
+                vals.update({f"hv_{c.kind}": row[f"h{i}_{c.kind}"] for c in active})
+            per[row["region_id"]] = vals
+        tree.stock[d] = (covered, with_criteria, per)
+
+
+def figures_many(regions, as_of, start=None, keys=None, tree=None, stock_dates=()):
     """Figures with YoY for each region: {region.pk: {key: value, key_yoy: fraction}}.
-    `keys`: only other modules' figures among these are needed (see raw_figures)."""
+    `keys`: only other modules' figures among these are needed (see raw_figures); `stock_dates`: more
+    dates whose stock the caller will ask `tree` for (prefetched in the same scan)."""
     start = rules.period_start(as_of, start)
     if start > as_of:
         raise ValueError("统计起始日期不能晚于截止日期")
     ensure_fresh()
-    tree = _Tree()
+    tree = tree or _Tree()
+    prev_as_of = rules.one_year_earlier(as_of)
+    prefetch_stock(tree, tree.subtree_ids(regions), [as_of, prev_as_of, *stock_dates], {as_of, prev_as_of})
     current = raw_figures(regions, start, as_of, tree, check_fresh=False, keys=keys)
     previous = raw_figures(regions, rules.one_year_earlier(start), rules.one_year_earlier(as_of), tree,
                            check_fresh=False, keys=keys)
@@ -422,10 +465,14 @@ def latest_data_date():
     return dt.date(last.year, last.month, calendar.monthrange(last.year, last.month)[1])
 
 
-def stock_at(region_ids, dates):
-    """Valid domestic invention patents in the given regions at each date — one scan, one filter per date."""
+def stock_at(region_ids, dates, tree=None):
+    """Valid domestic invention patents in the given regions at each date — one scan, one filter per date
+    (or none, when `tree` holds them from prefetch_stock)."""
     if not dates:
         return []
+    if tree is not None and all(d in tree.stock and set(region_ids) <= tree.stock[d][0] for d in dates):
+        wanted = set(region_ids)
+        return [sum(v["valid"] for rid, v in tree.stock[d][2].items() if rid in wanted) for d in dates]
     row = PatentInterval.objects.filter(patent_type="invention", domestic=True, region_id__in=region_ids,
                                         start__lte=max(dates)).aggregate(**{
         f"d{i}": Count("id", filter=Q(start__lte=d) & (Q(end__isnull=True) | Q(end__gt=d)))

@@ -136,7 +136,7 @@ def yearly_trend(region, as_of, years=10):
     first = as_of.year - years + 1
     grants = dict(PatentFact.objects.filter(patent_type="invention", grant_domestic=True, grant_region_id__in=ids,
                                             grant_date__gte=dt.date(first, 1, 1), grant_date__lte=as_of)
-                  .annotate(y=ExtractYear("grant_date")).values("y").annotate(n=Count("id")).values_list("y", "n")
+                  .annotate(y=ExtractYear("grant_date")).values("y").annotate(n=Count("*")).values_list("y", "n")
                   .order_by())
     years = list(range(first, as_of.year + 1))
     return {"years": [str(y) for y in years], "grants": [grants.get(y, 0) for y in years],
