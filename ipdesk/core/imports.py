@@ -21,6 +21,16 @@ and registers it; the pipeline does the rest — the same for the UI upload, the
         def clean(self, values, ctx):        # parsed cells (field name → value) → model values
             return {"registration_no": values["registration_no"], ...}   # raise RowError(field, reason)
 
+Parsers here: text, raw_text, parse_int, parse_decimal, parse_bool, parse_date, choice_parser(mapping).
+Other hooks of ImportSpec (all optional): begin(ctx) loads lookups once per file into ctx.cache;
+check_scope(record, existing, ctx) refuses rows outside the user's scope (default: `region_field`);
+write(records, ctx, outcome) replaces the upsert (call `upsert` for the common part);
+after_write(written, ctx) reacts to created/changed records; finish(ctx) runs before the commit.
+Attributes: batch_size, create_only (attnames never overwritten on update), threaded (PostgreSQL:
+parse and write in two threads — only when clean() reads no database). Entry points:
+run_import(spec_or_name, path, user=, keep_good=, dry_run=) → ImportResult; specs(); get_spec(name);
+the "import" job (core.jobs) and the page /import/<name>/ (core.import_views).
+
 What the pipeline guarantees:
 - Reading: CSV in UTF-8 (with or without BOM) or GB18030, detected from the bytes; XLSX (first
   sheet). Both are streamed: memory does not grow with the file. The header row may sit below a
