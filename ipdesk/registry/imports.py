@@ -11,7 +11,8 @@ from ipdesk.core.imports import Field, ImportSpec, RowError, choice_parser, pars
 
 from . import rules
 from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
-from .models import CultivationMembership, Enterprise, EnterpriseNameHistory, Patent, PatentEvent, Trademark
+from .models import CultivationMembership, Enterprise, EnterpriseNameHistory, GIProduct, Patent, PatentEvent, \
+    Trademark
 
 
 # ---- Lookups shared by the specs (loaded once per file) -------------------------------------------
@@ -441,3 +442,32 @@ class PatentEventImport(ImportSpec):
         apply_imported_events(created, ctx)
         for w in created:  # the patent may have moved: do not reuse its cached region
             ctx.cache["patents"] = {k: v for k, v in ctx.cache["patents"].items() if v["pk"] != w["patent_id"]}
+
+
+# ---- Geographic-indication products ---------------------------------------------------------------
+@register
+class GIProductImport(ImportSpec):
+    name = "gi_products"
+    label = "地理标志产品"
+    model = GIProduct
+    key = ("name",)
+    fields = [
+        Field("name", ("产品名称", "地理标志产品", "名称", "name"), required=True),
+        Field("region_code", ("行政区划代码", "区划代码", "region_code")),
+        Field("address", ("产地", "产地范围", "地址", "address")),
+        Field("protection_type", ("保护方式", "类型", "protection_type")),
+        Field("approved_on", ("批准日期", "批准公告日", "approved_on"), parse_date),
+        Field("holder", ("申请/管理单位", "管理单位", "申请单位", "holder")),
+        Field("description", ("说明", "备注", "description"), raw_text),
+    ]
+
+    def begin(self, ctx):
+        load_lookups(ctx)
+
+    def clean(self, values, ctx):
+        region_id = region_code_id(values, ctx) or address_region(ctx, values["address"])
+        if region_id is None:
+            raise RowError("行政区划代码", "无法确定所属区划：请填写行政区划代码，或在产地中写明区（市）")
+        return {"name": values["name"], "region_id": region_id, "protection_type": values["protection_type"] or "",
+                "approved_on": values["approved_on"], "holder": values["holder"] or "",
+                "description": values["description"] or ""}

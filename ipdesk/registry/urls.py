@@ -4,10 +4,10 @@ from ipdesk.core.crud import crud_urls
 from ipdesk.core.import_views import ImportView
 
 from . import views
-from .filters import CultivationFilter, GIProductFilter
+from .filters import CultivationFilter
 from .forms import ContactForm, CultivationForm, EnterpriseForm, GIProductForm, PatentForm, TrademarkForm
 from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, Trademark
-from .tables import CultivationTable, GIProductTable
+from .tables import CultivationTable
 
 app_name = "registry"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("patents/import/", ImportView.as_view(kind="patents"), name="patent_import"),
     path("trademarks/import/", ImportView.as_view(kind="trademarks"), name="trademark_import"),
     path("events/import/", ImportView.as_view(kind="events"), name="patentevent_import"),
+    path("gi-products/import/", ImportView.as_view(kind="gi_products"), name="giproduct_import"),
     *crud_urls(Enterprise, table=None, filterset=None, form=EnterpriseForm, list_view=views.EnterpriseListView,
                detail_view=views.EnterpriseDetailView, deletable=False),
     *crud_urls(Patent, table=None, filterset=None, form=PatentForm, list_view=views.PatentListView,
@@ -25,7 +26,8 @@ urlpatterns = [
     *crud_urls(PatentEvent, table=None, filterset=None, list_view=views.PatentEventListView,
                detail_view=views.PatentEventDetailView, prefix="events/"),
     *crud_urls(Trademark, table=None, filterset=None, form=TrademarkForm, list_view=views.TrademarkListView),
-    *crud_urls(GIProduct, table=GIProductTable, filterset=GIProductFilter, form=GIProductForm, prefix="gi-products/"),
+    *crud_urls(GIProduct, table=None, filterset=None, form=GIProductForm, list_view=views.GIProductListView,
+               prefix="gi-products/"),
     *crud_urls(CultivationMembership, table=CultivationTable, filterset=CultivationFilter, form=CultivationForm,
                prefix="cultivation/"),
     *crud_urls(Contact, table=None, filterset=None, form=ContactForm, list_view=views.ContactListView,

@@ -16,12 +16,12 @@ from ipdesk.core.views import ObjectDetailView, ObjectListView, scoped_object_or
 
 from . import actions, fees
 from .choices import LegalStatus, PatentType, TrademarkStatus
-from .filters import (ContactFilter, EnterpriseFilter, PatentEventFilter, PatentFilter, TrademarkFilter,
-                      search_enterprises, search_patents)
+from .filters import (ContactFilter, EnterpriseFilter, GIProductFilter, PatentEventFilter, PatentFilter,
+                      TrademarkFilter, search_enterprises, search_patents)
 from .forms import PatentEventForm, ResolveOwnerForm
 from .imports import EnterpriseImport, PatentEventImport, PatentImport, TrademarkImport
-from .models import Contact, Enterprise, Patent, PatentEvent, Trademark
-from .tables import ContactTable, EnterpriseTable, PatentEventTable, PatentTable, TrademarkTable
+from .models import Contact, Enterprise, GIProduct, Patent, PatentEvent, Trademark
+from .tables import ContactTable, EnterpriseTable, GIProductTable, PatentEventTable, PatentTable, TrademarkTable
 
 
 def reveals_personal_data(user):
@@ -80,6 +80,11 @@ EVENT_COLUMNS = [
     Column("变更后行政区划代码", lambda e: e.region_after.code if e.region_after_id else ""), Column("说明", "note"),
 ]
 
+GI_COLUMNS = [
+    Column("产品名称", "name"), Column("行政区划代码", "region.code"), Column("保护方式", "protection_type"),
+    Column("批准日期", "approved_on"), Column("申请/管理单位", "holder"), Column("说明", "description"),
+]
+
 CONTACT_COLUMNS = [
     Column("企业名称", "enterprise.name"), Column("统一社会信用代码", "enterprise.uscc"), Column("姓名", "name"),
     Column("职务", "title"), Column("电话", "phone", mask=mask_phone, reveal=reveals_personal_data),
@@ -134,6 +139,18 @@ class TrademarkListView(ObjectListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("region", "owner")
+
+
+class GIProductListView(ObjectListView):
+    model = GIProduct
+    table_class = GIProductTable
+    filterset_class = GIProductFilter
+    export_columns = GI_COLUMNS
+    create_url = "registry:giproduct_add"
+    import_url = "registry:giproduct_import"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region")
 
 
 class ContactListView(ObjectListView):

@@ -152,3 +152,19 @@ def test_export_round_trips_through_the_import(tmp_path, clients, users, make_en
         path.write_bytes(b"".join(response.streaming_content) if response.streaming else response.content)
         result = run_import("enterprises", path)
         assert result.rejected == 0 and result.unchanged == Enterprise.objects.count(), result.errors
+
+
+def test_gi_products_import_and_round_trip(tmp_path, clients, regions):
+    header = ["产品名称", "行政区划代码", "产地", "保护方式", "批准日期", "申请/管理单位"]
+    rows = [["店子长红枣", "", "山东省枣庄市山亭区店子镇", "地理标志产品保护", "2009年12月30日", "山亭区店子镇人民政府"],
+            ["伏里土陶", "370404", "", "地理标志证明商标", "2016/5/1", ""],
+            ["无处产品", "", "北京", "", "", ""]]
+    result = run_import("gi_products", csv_file(tmp_path, header, rows), keep_good=True)
+    assert (result.created, result.rejected) == (2, 1) and result.errors[0].field == "行政区划代码"
+    from ipdesk.registry.models import GIProduct
+    assert GIProduct.objects.get(name="店子长红枣").region.code == "370406"
+    body = b"".join(clients["city"].get("/registry/gi-products/?export=csv").streaming_content)
+    path = tmp_path / "gi.csv"
+    path.write_bytes(body)
+    again = run_import("gi_products", path)
+    assert (again.unchanged, again.rejected, again.created) == (2, 0, 0)
