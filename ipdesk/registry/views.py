@@ -189,6 +189,9 @@ class EnterpriseDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user, enterprise = self.request.user, self.object
+        tags_label = Enterprise._meta.get_field("tags").verbose_name
+        ctx["fields"] = [(label, "、".join(enterprise.tag_labels()) or None) if label == tags_label else (label, value)
+                         for label, value in ctx["fields"]]
         patents = Patent.objects.restrict(user).filter(holder=enterprise)
         counts = {(r["patent_type"], r["legal_status"]): r["n"]
                   for r in patents.values("patent_type", "legal_status").annotate(n=Count("id"))}

@@ -174,3 +174,11 @@ def test_contact_numbers_are_encrypted_at_rest(registry):
     assert phone.startswith("gAAAA") and "13912345678" not in phone and "1234" not in id_number
     from ipdesk.registry.models import Contact
     assert Contact.objects.get(pk=contact.pk).phone == "13912345678"
+
+
+def test_enterprise_page_shows_tag_labels(clients, registry):
+    own = registry["own"]
+    own.tags = ["zjtx", "nat_demo"]
+    own.save()
+    page = clients["city"].get(own.get_absolute_url()).content.decode()
+    assert "专精特新、国家知识产权示范企业" in page and "[&#x27;zjtx&#x27;" not in page
