@@ -19,7 +19,7 @@ def _tag_labels(max_age=30):
 
     from ipdesk.regions.models import dictionary
     now = time.monotonic()
-    if now - _TAG_CACHE["at"] > max_age:
+    if now - _TAG_CACHE["at"] > max_age or not _TAG_CACHE["labels"]:
         _TAG_CACHE.update(at=now, labels=dict(dictionary("enterprise_tag")))
     return _TAG_CACHE["labels"]
 
