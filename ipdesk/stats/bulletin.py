@@ -109,7 +109,6 @@ def to_xlsx(bulletin_title, data):
     ws = wb.active
     ws.title = "专利通报"
     bold = Font(name=FONT, bold=True, size=14)
-    normal = Font(name=FONT, size=11)
     ws.append([bulletin_title])
     ws["A1"].font = bold
     ws.append([f"统计期间：{data['from']} 至 {data['as_of']}"])
@@ -151,7 +150,6 @@ def to_xlsx(bulletin_title, data):
         sheet.column_dimensions["A"].width = 22
         for col in "BCDEF":
             sheet.column_dimensions[col].width = 14
-    _ = normal
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -167,10 +167,8 @@ class IndicatorsView(StaffMixin, TemplateView):
 
     def regions(self):
         from ipdesk.regions.models import Region
-        user = self.request.user
-        qs = Region.objects.filter(path__startswith=region_for(user).path) if user.role == Role.DISTRICT_OFFICER \
-            and not user.is_superuser else Region.objects.filter(path__startswith=region_for(user).path)
-        return qs.order_by("path")
+        # the user's own region (the city, or a district officer's district) and everything below it
+        return Region.objects.filter(path__startswith=region_for(self.request.user).path).order_by("path")
 
 
 class RecordsView(StaffMixin, TemplateView):
