@@ -201,3 +201,21 @@ def test_concurrent_api_updates_with_the_same_version_do_not_both_win(regions, u
     assert sorted(results) == [200, 400]
     chain.refresh_from_db()
     assert chain.version == 2
+
+
+# ---- Bad input is the caller's mistake: 4xx with a message, never a 500 ----------------------------
+def test_out_of_range_numbers_and_years_answer_400(clients):
+    client = clients["city"]
+    client.raise_request_exception = False
+    r = client.get("/api/patents/", {"holder": "9" * 30})
+    assert r.status_code == 400 and "超出允许范围" in r.json()["detail"]
+    r = client.get("/registry/patents/", {"holder": "9" * 30})
+    assert r.status_code in (200, 400) and r.status_code != 500
+
+
+def test_deleting_a_referenced_record_answers_409(clients, make_enterprise, regions):
+    make_enterprise("引用企业有限公司", "370403")
+    client = clients["city"]
+    client.raise_request_exception = False
+    r = client.delete(f"/api/regions/{regions['370403'].pk}/")
+    assert r.status_code == 409 and "引用" in r.json()["detail"]
