@@ -67,7 +67,14 @@ def match_enterprise(ctx, uscc="", name=""):
     if uscc and uscc in ctx.cache["enterprise_by_uscc"]:
         return ctx.cache["enterprise_by_uscc"][uscc]
     if name:
-        return ctx.cache["enterprise_by_name"].get(rules.normalize_name(name), (None, None))
+        memo = ctx.cache.setdefault("name_memo", {})
+        try:
+            return memo[name]
+        except KeyError:
+            found = ctx.cache["enterprise_by_name"].get(rules.normalize_name(name), (None, None))
+            if len(memo) < _MEMO_LIMIT:
+                memo[name] = found
+            return found
     return None, None
 
 

@@ -6,6 +6,7 @@ import unicodedata
 # ---- Patent application number (ZC 0006-2003 专利申请号标准) ----------------------------------
 _APP_NO_NEW = re.compile(r"^(\d{4})([12389])(\d{7})([0-9X])$")
 _APP_NO_OLD = re.compile(r"^(\d{2})([123])(\d{5})([0-9X])$")
+_APP_NO_CANONICAL = re.compile(r"\d{4}[12389]\d{7}\.[0-9X]|\d{2}[123]\d{5}\.[0-9X]")
 _APP_TYPES = {"1": "invention", "2": "utility", "3": "design", "8": "invention", "9": "utility"}
 
 
@@ -30,6 +31,9 @@ def normalize_application_no(raw):
     """
     if raw is None:
         raise InvalidIdentifier("申请号为空")
+    if raw.__class__ is str and _APP_NO_CANONICAL.fullmatch(raw):  # already canonical: check the digit only
+        if raw[-1] == _app_check(raw[:-2]):
+            return raw
     text = unicodedata.normalize("NFKC", str(raw)).upper().strip()
     text = re.sub(r"^(CN|ZL)", "", text)
     text = re.sub(r"[\s.\-·]", "", text)
