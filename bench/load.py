@@ -142,7 +142,7 @@ def ensure_database(db_url):
             print(f"created database {name}", flush=True)
 
 
-def generate(n_patents, n_enterprises=20000):
+def generate(n_patents, n_enterprises=20000, regenerate=False):
     """Seed regions, users, enterprises and patents (COPY); idempotent for the same N."""
     import django
     django.setup()
@@ -164,7 +164,7 @@ def generate(n_patents, n_enterprises=20000):
         user.set_password(PASSWORD)
         user.save()
     existing = Patent._base_manager.count()
-    if existing == n_patents:
+    if existing == n_patents and not regenerate:
         print(f"database already holds {n_patents} patents", flush=True)
         return
     t0 = time.time()
@@ -193,7 +193,7 @@ def generate(n_patents, n_enterprises=20000):
         serial = f"{year}{digit}{i:07d}"
         holder_id, holder = rnd.choice(enterprises[district]) if rnd.random() < 0.8 else (None, f"个人申请人{i % 997}")
         filing = datetime.date(year, 1 + i % 12, 1 + i % 28)
-        status = statuses[i % len(statuses)]
+        status = statuses[(i // len(DISTRICTS)) % len(statuses)]  # independent of the district spread
         values = {
             "created_at": now, "updated_at": now, "version": 1, "application_no": f"{serial}.{_app_check(serial)}",
             "patent_type": ptype, "title": f"一种{rnd.choice(WORDS)}{rnd.choice(WORDS)}及其制备方法{i}",
@@ -313,6 +313,7 @@ def summary(label, table):
 
 
 def main():
+    signal.signal(signal.SIGTERM, lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/ipdesk_load")
     parser.add_argument("--patents", type=int, default=1_000_000)
@@ -322,6 +323,7 @@ def main():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8191)
     parser.add_argument("--skip-ceiling", action="store_true")
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the patents even if N are there")
     parser.add_argument("--prepare-only", action="store_true", help="build the database, run no load")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
@@ -333,7 +335,7 @@ def main():
     subprocess.run([str(Path(sys.executable).with_name("ipdesk")), "migrate", "-v0"], env=env, check=True)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
-    generate(args.patents)
+    generate(args.patents, regenerate=args.regenerate)
     if args.prepare_only:
         return
 
