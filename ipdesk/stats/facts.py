@@ -7,8 +7,6 @@ Python, in batches. `ensure_fresh()` compares a cheap signature of the registry 
 the facts were built from and rebuilds when they differ, so a figure never comes from stale facts
 (after an import, a manual edit, or a test creating records).
 """
-import datetime as dt
-
 from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -139,6 +137,3 @@ def rebuild_job(job):
     n_patents, n_intervals = rebuild(progress=lambda done, total: job.report(done, total))
     return {"patents": n_patents, "intervals": n_intervals}
 
-
-def today():
-    return dt.date.today()
