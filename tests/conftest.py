@@ -142,3 +142,23 @@ def login(page, user, password=PASSWORD):
         page.fill("#id_token", pyotp.TOTP(secret.strip()).now())
         page.click("form button.btn-primary")
     page.wait_for_load_state()
+
+
+# ---- Reference rows seeded by data migrations ----------------------------------------------------
+# A transactional test (every browser test) ends with a flush that also empties the rows data
+# migrations seeded (the office calendar, time-limit rules, high-value criteria). Seed them again for
+# such tests, with the migrations' own idempotent functions, so no test depends on running first.
+SEED_MIGRATIONS = [("stats", "0002_default_criteria"), ("protection", "0002_seed_reference_data")]
+
+
+@pytest.fixture(autouse=True)
+def _reseed_reference_rows(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+    for app, name in SEED_MIGRATIONS:
+        import_module(f"ipdesk.{app}.migrations.{name}").seed(django_apps, None)
