@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 DEBIAN_PACKAGES := fonts-noto-cjk chromium libpango-1.0-0 libpangoft2-1.0-0 poppler-utils gettext
 DEV_ENV := DEBUG=1 IPDESK_VAR_DIR=$(CURDIR)/var SECURE_COOKIES=0
 TEST_ENV := IPDESK_VAR_DIR=$(CURDIR)/var/test
-PYTEST_ARGS ?= -q
+PYTEST_ARGS ?= -q -n 2
 
 .PHONY: help setup system-deps venv assets messages run test db demo migrate clean
 

@@ -34,7 +34,7 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if not self.request.user.has_role("city_officer", "district_officer"):
-            return User.objects.filter(pk=self.request.user.pk)
+            return User.objects.filter(pk=self.request.user.pk).order_by("pk")
         return User.objects.restrict(self.request.user).order_by("username")
 
 
