@@ -12,17 +12,18 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 VIEW, CHANGE = "view", "change"
 
 
 class Role(models.TextChoices):
-    CITY_OFFICER = "city_officer", "市局工作人员"
-    DISTRICT_OFFICER = "district_officer", "区（市）局工作人员"
-    COMMISSIONER = "commissioner", "服务专员"
-    ENTERPRISE = "enterprise", "企业用户"
-    LAWYER = "lawyer", "公职律师/援助承办人"
-    LEADER = "leader", "领导（只读）"
+    CITY_OFFICER = "city_officer", _("市局工作人员")
+    DISTRICT_OFFICER = "district_officer", _("区（市）局工作人员")
+    COMMISSIONER = "commissioner", _("服务专员")
+    ENTERPRISE = "enterprise", _("企业用户")
+    LAWYER = "lawyer", _("公职律师/援助承办人")
+    LEADER = "leader", _("领导（只读）")
 
 
 OFFICERS = frozenset({Role.CITY_OFFICER, Role.DISTRICT_OFFICER})
