@@ -125,13 +125,12 @@ def test_attachment_type_checked_by_content_and_size(users, make_request, settin
     assert req.events.filter(kind=EventKind.ATTACHED).count() == 1
 
 
-def test_fallback_check_refuses_wrong_type_and_mismatched_content():
-    from ipdesk.services.uploads import check
-    assert check(SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n....")) == "image/png"
+def test_attachment_of_a_type_a_request_may_not_carry_is_refused(users, make_request, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    req = make_request(users["enterprise"])
     with pytest.raises(ValidationError):
-        check(SimpleUploadedFile("a.exe", b"MZ...."))
-    with pytest.raises(ValidationError):
-        check(SimpleUploadedFile("a.png", b"%PDF-1.4"))
+        actions.attach_file(req, users["enterprise"], SimpleUploadedFile("程序.exe", b"MZ\x90\x00" + b"\x00" * 64))
+    assert Attachment.objects.count() == 0
 
 
 def test_assignment_keeps_history_and_sets_the_commissioner(users, make_user, make_enterprise):
