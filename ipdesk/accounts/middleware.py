@@ -35,3 +35,30 @@ def password_expired(user):
     max_age = settings.PASSWORD_MAX_AGE_DAYS
     changed = getattr(user, "password_changed_at", None)
     return bool(max_age and changed and changed < timezone.now() - timedelta(days=max_age))
+
+
+class SessionRenewalMiddleware:
+    """The idle timeout (SESSION_COOKIE_AGE) without a database write on every request.
+
+    Django's SESSION_SAVE_EVERY_REQUEST rewrites the session row on each page, list and API call: a
+    commit, and a disk flush, per request. Here the session is renewed when SESSION_RENEW_SECONDS
+    have passed since its last renewal, so an idle session still ends SESSION_COOKIE_AGE after the
+    last activity, give or take that interval. Placed after SessionMiddleware, so that the session
+    it marks as modified is saved on the way out.
+    """
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and SESSION_AUTH_KEY in session:
+            now = int(timezone.now().timestamp())
+            if now - int(session.get(self.KEY, 0)) >= settings.SESSION_RENEW_SECONDS:
+                session[self.KEY] = now
+        return response
+
+
+SESSION_AUTH_KEY = "_auth_user_id"

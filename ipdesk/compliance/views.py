@@ -159,14 +159,14 @@ class CandidateListView(ScopedMixin, TemplateView):
     paginate_by = 30
 
     def get_context_data(self, **kwargs):
-        from django.core.paginator import Paginator
+        from ipdesk.core.pagination import DeferredJoinPaginator
         ctx = super().get_context_data(**kwargs)
         request = self.request
         filterset = CandidateFilter(request.GET or None,
                                     queryset=self.get_queryset().select_related("region", "run", "batch"))
         qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-        page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
-        ctx.update(filter=filterset, page_obj=page, candidates=page.object_list, total=qs.count(),
+        page = DeferredJoinPaginator(qs, self.paginate_by).get_page(request.GET.get("page"))
+        ctx.update(filter=filterset, page_obj=page, candidates=page.object_list, total=page.paginator.count,
                    batch_form=CreateBatchForm(user=request.user), run_form=RunDetectionForm(),
                    runs=DetectionRun.objects.restrict(request.user)[:10])
         return ctx

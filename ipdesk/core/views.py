@@ -16,6 +16,7 @@ from django_tables2 import SingleTableMixin
 
 from . import audit
 from .exports import export_response
+from .pagination import DeferredJoinPaginator
 from .scoping import CHANGE, VIEW, Role, can
 
 
@@ -67,12 +68,21 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         return super().get(request, *args, **kwargs)
 
     def get_table_pagination(self, table):
-        return {"per_page": self.paginate_by}
+        return {"per_page": self.paginate_by, "paginator_class": DeferredJoinPaginator}
+
+    def get_paginate_by(self, queryset):
+        """The table paginates; the ListView underneath must not page (and count) the same rows again."""
+        return None
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        table = ctx.get("table")
+        paginator = getattr(table, "paginator", None)
+        # one COUNT per page view: the table's paginator has already counted the filtered rows
+        total = paginator.count if paginator is not None else (
+            ctx["filter"].qs.count() if ctx.get("filter") is not None else None)
         ctx.update(can_export=bool(self.export_columns), create_url=self.create_url, import_url=self.import_url,
-                   total=ctx["filter"].qs.count() if ctx.get("filter") is not None else None)
+                   total=total)
         return ctx
 
 

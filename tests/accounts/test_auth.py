@@ -123,7 +123,7 @@ def test_api_token_endpoint_counts_towards_lockout(users, settings):
 
 # ---- Session timeout ---------------------------------------------------------------------------
 def test_idle_session_ends(users, client_for, settings):
-    assert settings.SESSION_COOKIE_AGE <= 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE <= 30 * 60 and not settings.SESSION_SAVE_EVERY_REQUEST
     client = client_for(users["district"])
     assert client.get("/").status_code == 200
     Session.objects.filter(session_key=client.session.session_key).update(
@@ -135,6 +135,23 @@ def test_idle_session_ends(users, client_for, settings):
 def test_each_request_extends_the_session(users, client_for):
     client = client_for(users["district"])
     key = client.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(seconds=60))
+    client.get("/")
+    assert Session.objects.get(session_key=key).expire_date > timezone.now() + timedelta(minutes=5)
+
+
+
+def test_the_session_is_renewed_once_a_minute_not_on_every_request(users, client_for, settings):
+    from django.contrib.sessions.backends.db import SessionStore
+    client = client_for(users["district"])
+    key = client.session.session_key
+    client.get("/")                                   # renews (first activity after sign-in)
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(seconds=60))
+    client.get("/")                                   # within the minute: no write
+    assert Session.objects.get(session_key=key).expire_date < timezone.now() + timedelta(seconds=61)
+    store = SessionStore(session_key=key)             # a minute later (as if): renewed again
+    store["_renewed_at"] -= settings.SESSION_RENEW_SECONDS
+    store.save()
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(seconds=60))
     client.get("/")
     assert Session.objects.get(session_key=key).expire_date > timezone.now() + timedelta(minutes=5)
