@@ -25,7 +25,7 @@ from ipdesk.regions.models import Region
 
 from . import rules
 from .filters import (ContactFilter, CultivationFilter, EnterpriseFilter, GIProductFilter, PatentEventFilter,
-                      PatentFilter, TrademarkFilter, search_enterprises, search_patents)
+                      PatentFilter, TrademarkFilter, capped_count, search_enterprises, search_patents)
 from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, Trademark
 
 
@@ -242,11 +242,13 @@ class SearchAPIView(APIView):
             return Response({"q": ["请输入检索词"]}, status=status.HTTP_400_BAD_REQUEST)
         enterprises = search_enterprises(Enterprise.objects.restrict(request.user), q).order_by("name")
         patents = search_patents(Patent.objects.restrict(request.user), q).order_by("-filing_date", "application_no")
+        n_enterprises, more_enterprises = capped_count(enterprises)
+        n_patents, more_patents = capped_count(patents)
         return Response({
             "q": q,
-            "enterprises": {"count": enterprises.count(),
+            "enterprises": {"count": n_enterprises, "more": more_enterprises,
                             "results": [{"id": e.pk, "uscc": e.uscc, "name": e.name} for e in enterprises[:50]]},
-            "patents": {"count": patents.count(),
+            "patents": {"count": n_patents, "more": more_patents,
                         "results": [{"id": p.pk, "application_no": p.application_no, "title": p.title,
                                      "holder_name": p.holder_name, "legal_status": p.legal_status}
                                     for p in patents[:100]]},

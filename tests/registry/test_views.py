@@ -83,6 +83,22 @@ def test_search_finds_chinese_substrings_and_numbers_in_scope(clients, registry)
     assert registry["own_patent"].application_no not in page
 
 
+def test_search_by_number_without_check_digit_and_capped_counts(clients, registry, monkeypatch):
+    # a whole number typed without its check digit is looked up exactly, in scope
+    r = clients["city"].get("/registry/search/", {"q": "ZL 201310699744"})
+    assert [p.pk for p in r.context["patents"]["items"]] == [registry["other_patent"].pk]
+    r = clients["district"].get("/registry/search/", {"q": "201310699744"})
+    assert r.context["patents"]["count"] == 0
+    # a keyword matching more than the cap is answered "cap+" (the list page counts them all)
+    monkeypatch.setattr("ipdesk.registry.filters.SEARCH_COUNT_CAP", 1)
+    r = clients["city"].get("/registry/search/", {"q": "锂电池"})
+    assert r.context["patents"]["count"] == 1 and r.context["patents"]["more"]
+    assert len(r.context["patents"]["items"]) == 2
+    assert 'data-testid="patent-count">1+</small>' in r.content.decode()
+    api = clients["city"].get("/api/search/", {"q": "锂电池"}).json()["patents"]
+    assert api["count"] == 1 and api["more"] is True and len(api["results"]) == 2
+
+
 def test_list_filters_and_export_follow_the_filter(clients, registry):
     page = clients["city"].get("/registry/patents/", {"region": "370481"}).content.decode()
     assert registry["other_patent"].application_no in page and registry["own_patent"].application_no not in page
