@@ -162,3 +162,13 @@ def _reseed_reference_rows(request):
     from django.apps import apps as django_apps
     for app, name in SEED_MIGRATIONS:
         import_module(f"ipdesk.{app}.migrations.{name}").seed(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached figures are keyed on audit ids, which a rolled-back
+    test hands out again on SQLite."""
+    from django.core.cache import cache
+    cache.clear()
+    yield
+    cache.clear()

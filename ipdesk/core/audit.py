@@ -118,3 +118,14 @@ def verify(batch=5000):
     if head is not None and head.last_hash != prev:
         problems.append("the chain ends before its recorded head (entries at the end were removed)")
     return checked, problems
+
+
+DATA_ACTIONS = ("create", "update", "delete", "import", "action")
+
+
+def data_generation():
+    """A number that grows with every change of domain data made through the application: the id of
+    the last audit entry that records one (every ORM save and delete, import and state transition
+    writes one). Caches of derived figures are keyed on it, so any edit, in any process, retires them.
+    Reading it is one step back along the primary key."""
+    return AuditEntry.objects.filter(action__in=DATA_ACTIONS).order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -458,7 +458,10 @@ def latest_data_date():
     """The end of the last month that has grants in the records (the dashboard's default date)."""
     import calendar
     ensure_fresh()
-    last = PatentFact.objects.filter(grant_date__isnull=False).order_by("-grant_date").values_list("grant_date", flat=True).first()
+    # per type, so that each answer is one step into the (patent_type, grant_date) index
+    from ipdesk.registry.choices import PatentType
+    last = max(filter(None, (PatentFact.objects.filter(patent_type=t, grant_date__isnull=False).order_by("-grant_date")
+                             .values_list("grant_date", flat=True).first() for t in PatentType.values)), default=None)
     today = dt.date.today()
     if last is None or last > today:
         last = today

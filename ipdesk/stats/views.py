@@ -5,10 +5,12 @@ are checked against the user's data scope (a district officer reaches only its o
 below; anything else is 404), and every list of records starts from `restrict(user)`.
 """
 import datetime as dt
+import hashlib
 import io
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -27,6 +29,7 @@ from ipdesk.core.scoping import CHANGE, Role, STAFF_ROLES
 from ipdesk.core.views import ObjectDetailView, ObjectListView, scoped_object_or_404
 
 from . import bulletin as render_bulletin
+from . import facts
 from . import indicators as ind
 from . import rules
 from .actions import prepare_bulletin, publish_bulletin
@@ -112,7 +115,8 @@ class DashboardView(StaffMixin, TemplateView):
             as_of = ind.latest_data_date()
         start = dt.date(as_of.year, 1, 1)
         units = render_bulletin.children(region)
-        values = ind.figures_many([region] + units, as_of, keys=set(DASHBOARD_KEYS + RANKING_KEYS))
+        data = dashboard_data(region, units, as_of)
+        values = data["values"]
         mine = values[region.pk]
         cards = [{"key": k, "label": ind.label(k), "unit": ind.unit(k), "value": mine.get(k),
                   "yoy": mine.get(f"{k}_yoy"), "url": drill_url(k, region, start, as_of)}
@@ -124,9 +128,27 @@ class DashboardView(StaffMixin, TemplateView):
                 {"name": u.name, "code": u.code, "value": values[u.pk].get(key), "yoy": values[u.pk].get(f"{key}_yoy"),
                  "rank": ranks[u.pk], "url": drill_url(key, u, start, as_of)} for u in units]})
         ctx.update(region=region, as_of=as_of, start=start, cards=cards, ranking=ranking,
-                   trend_month=render_bulletin.monthly_trend(region, as_of.year, as_of.month),
-                   trend_year=yearly_trend(region, as_of), units=units)
+                   trend_month=data["trend_month"], trend_year=data["trend_year"], units=units)
         return ctx
+
+
+DASHBOARD_TTL = 600
+
+
+def dashboard_data(region, units, as_of):
+    """The dashboard's numbers, computed once per state of the data: the cache key carries the registry
+    signature and the last change of any record (core.audit.data_generation), so a new pledge, policy or
+    patent retires it at once, in every process; the leaders who open the page in between share one
+    computation instead of each running some 120 aggregates."""
+    state = f"{audit.data_generation()}|{facts.current_signature()}|{region.pk}|{as_of.isoformat()}"
+    key = "stats:dashboard:" + hashlib.sha256(state.encode()).hexdigest()
+    data = cache.get(key)
+    if data is None:
+        data = {"values": ind.figures_many([region] + units, as_of, keys=set(DASHBOARD_KEYS + RANKING_KEYS)),
+                "trend_month": render_bulletin.monthly_trend(region, as_of.year, as_of.month),
+                "trend_year": yearly_trend(region, as_of)}
+        cache.set(key, data, DASHBOARD_TTL)
+    return data
 
 
 def yearly_trend(region, as_of, years=10):

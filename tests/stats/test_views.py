@@ -163,3 +163,25 @@ def test_high_value_criteria_edited_by_city_officers(clients, data):
     assert clients["city"].post(f"/stats/high-value-criteria/{crit.pk}/edit/", form).status_code == 302
     crit.refresh_from_db()
     assert crit.threshold == 12
+
+
+def test_dashboard_numbers_follow_every_change_at_once(clients, data, make_patent, regions):
+    """The dashboard's numbers are cached per state of the data; a new record, a changed one and a
+    pledge (no patent touched) each show on the next view, with no waiting for the cache."""
+    leader = clients["leader"]
+
+    def grants():
+        r = leader.get("/stats/?as_of=2022-06-30")
+        return {c["key"]: c["value"] for c in r.context["cards"]}
+
+    assert grants()["invention_grants"] == 2
+    assert grants()["invention_grants"] == 2            # served from the cache, same figure
+    patent = make_patent(region="370481", grant=D(2022, 5, 1))
+    assert grants()["invention_grants"] == 3
+    patent.grant_date = D(2021, 5, 1)
+    patent.save()
+    assert grants()["invention_grants"] == 2
+    from ipdesk.core.audit import data_generation
+    before = data_generation()
+    Target.objects.create(region=regions["370481"], year=2022, indicator="invention_grants", value=5)
+    assert data_generation() > before                   # any domain record retires the cached numbers
