@@ -2,13 +2,15 @@
 
     .venv/bin/python bench/load.py                      # 64 users, 2 minutes per run, 1,000,000 patents
     .venv/bin/python bench/load.py --duration 20 --users 16 --patents 100000   # a quick look
+    .venv/bin/python bench/load.py --think 0.05-0.15     # hammer: the machine's capacity, not a working office
 
 Steps: (1) a PostgreSQL database of its own (default ipdesk_load) is migrated and filled with
 the Zaozhuang regions, users, 20,000 enterprises and N patents through COPY (skipped when it
 already holds N patents); (2) ipdesk runs under gunicorn on 127.0.0.1 only; (3) locust, headless
 and bounded by --duration, runs U users on the mix below, signed in as the leader (whole city) or
 a district officer (own district); (4) the same load runs against a bare Django JSON view under
-the same gunicorn settings: the ceiling of this machine. It prints p50/p95/p99 and errors of each,
+the same gunicorn settings: the ceiling of this machine. Each user waits --think seconds (default
+1-3, the time an officer looks at a page) between requests, in both runs. It prints p50/p95/p99 and errors of each,
 and as its last line: `p95_ms <x> errors <n> ratio <throughput ÷ ceiling>`.
 
 The mix (weights): filtered patent lists 4, patent details 4, search 2, API lists 2, dashboard 1.
@@ -67,12 +69,13 @@ if ROLE in ("locust-app", "locust-ceiling"):
 
     import json as _json
     N_PATENTS = int(os.environ.get("IPDESK_BENCH_PATENTS", "1000000"))
+    THINK = [float(x) for x in os.environ.get("IPDESK_BENCH_THINK", "1-3").split("-")]
     SESSIONS = _json.loads(os.environ.get("IPDESK_BENCH_SESSIONS", "{}"))
     MAX_PAGE = min(20, max(1, N_PATENTS // 20000))
 
     if ROLE == "locust-ceiling":
         class CeilingUser(HttpUser):
-            wait_time = between(0.05, 0.15)
+            wait_time = between(*THINK)
 
             @task
             def bare(self):
@@ -80,7 +83,7 @@ if ROLE in ("locust-app", "locust-ceiling"):
     else:
         class OfficeUser(HttpUser):
             """A leader (whole city) or a district officer (own district) working through the office's pages."""
-            wait_time = between(0.05, 0.15)
+            wait_time = between(*THINK)
 
             def on_start(self):
                 # Sessions come signed in from the orchestrator: password hashing (deliberately slow)
@@ -166,6 +169,7 @@ def generate(n_patents, n_enterprises=20000, regenerate=False):
     existing = Patent._base_manager.count()
     if existing == n_patents and not regenerate:
         print(f"database already holds {n_patents} patents", flush=True)
+        vacuum(connection, Patent._meta.db_table)
         return
     t0 = time.time()
     with connection.cursor() as cursor:
@@ -189,7 +193,7 @@ def generate(n_patents, n_enterprises=20000, regenerate=False):
     def row(i):
         district = DISTRICTS[i % len(DISTRICTS)]     # the locust users rely on this spread
         ptype, digit = types[rnd.randrange(3) if i % 5 else 0]
-        year = 2003 + i % 21
+        year = 2003 + (i // len(DISTRICTS)) % 21    # independent of the district: each files every year
         serial = f"{year}{digit}{i:07d}"
         holder_id, holder = rnd.choice(enterprises[district]) if rnd.random() < 0.8 else (None, f"个人申请人{i % 997}")
         filing = datetime.date(year, 1 + i % 12, 1 + i % 28)
@@ -232,9 +236,16 @@ def generate(n_patents, n_enterprises=20000, regenerate=False):
         if lo != 1:
             cur.execute(f"UPDATE {table} SET id = id - %s + 1", [lo])
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [n_patents])
-        cur.execute(f"ANALYZE {table}")
     raw.commit()
+    vacuum(connection, table)
     print(f"generated {n_patents} patents in {time.time() - t0:.0f} s", flush=True)
+
+
+def vacuum(connection, table):
+    """What autovacuum does some minutes after a bulk load, done now: statistics for the planner and the
+    visibility map that lets list pages and counts read from an index alone."""
+    with connection.cursor() as cur:
+        cur.execute(f"VACUUM ANALYZE {table}")
 
 
 # ---- (2) the servers and (3) the load -------------------------------------------------------------
@@ -287,10 +298,10 @@ def sign_in(port):
     return json.dumps(sessions)
 
 
-def run_locust(role, port, users, duration, n_patents, out_dir, sessions="{}"):
+def run_locust(role, port, users, duration, n_patents, out_dir, think, sessions="{}"):
     prefix = out_dir / role
     env = {**os.environ, "IPDESK_BENCH_ROLE": role, "IPDESK_BENCH_PATENTS": str(n_patents),
-           "IPDESK_BENCH_SESSIONS": sessions}
+           "IPDESK_BENCH_SESSIONS": sessions, "IPDESK_BENCH_THINK": think}
     cmd = [str(Path(sys.executable).with_name("locust")), "-f", __file__, "--headless", "-u", str(users),
            "-r", str(max(1, users // 2)), "-t", f"{duration}s", "--host", f"http://127.0.0.1:{port}",
            "--csv", str(prefix), "--only-summary", "--stop-timeout", "10", "--loglevel", "ERROR"]
@@ -322,6 +333,9 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8191)
+    parser.add_argument("--think", default="1-3",
+                        help="seconds each user waits between requests, MIN-MAX (default 1-3: an officer reads the "
+                             "page before the next click); 0.05-0.15 hammers the server to find its capacity")
     parser.add_argument("--skip-ceiling", action="store_true")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the patents even if N are there")
     parser.add_argument("--prepare-only", action="store_true", help="build the database, run no load")
@@ -341,10 +355,11 @@ def main():
 
     app = serve("ipdesk.wsgi:application", args.port, env, args.workers, args.threads)
     try:
-        print(f"load: {args.users} users for {args.duration} s against ipdesk ({args.patents} patents)", flush=True)
+        print(f"load: {args.users} users for {args.duration} s against ipdesk ({args.patents} patents), "
+              f"{args.think} s between requests", flush=True)
         sessions = sign_in(args.port)
         app_stats = summary("ipdesk", run_locust("locust-app", args.port, args.users, args.duration, args.patents,
-                                                 var_dir, sessions))
+                                                 var_dir, args.think, sessions))
     finally:
         stop(app)
     ratio = float("nan")
@@ -352,9 +367,10 @@ def main():
         ceiling = serve("bench.load:ceiling_app", args.port + 1, {**env, "IPDESK_BENCH_ROLE": "ceiling"},
                         args.workers, args.threads)
         try:
-            print(f"load: {args.users} users for {args.duration} s against a bare Django JSON view", flush=True)
+            print(f"load: the same {args.users} users for {args.duration} s against a bare Django JSON view",
+                  flush=True)
             ceil_stats = summary("ceiling", run_locust("locust-ceiling", args.port + 1, args.users, args.duration,
-                                                       args.patents, var_dir))
+                                                       args.patents, var_dir, args.think))
         finally:
             stop(ceiling)
         ceiling_rps = float(ceil_stats["Requests/s"])
