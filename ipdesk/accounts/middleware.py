@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -54,11 +55,9 @@ class SessionRenewalMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and session.session_key and SESSION_AUTH_KEY in session:
+        if session is not None and session.session_key and SESSION_KEY in session:
             now = int(timezone.now().timestamp())
             if now - int(session.get(self.KEY, 0)) >= settings.SESSION_RENEW_SECONDS:
                 session[self.KEY] = now
         return response
 
-
-SESSION_AUTH_KEY = "_auth_user_id"
