@@ -34,7 +34,11 @@ class DeferredJoinPaginator(Paginator):
         rows = self.object_list
         if isinstance(rows, QuerySet):
             return rows, list
-        if isinstance(rows, BoundRows) and isinstance(rows.data, TableQuerysetData) and not rows.pinned_data:
+        # django-tables2 keeps pinned rows as {"top": …, "bottom": …}: pages are keys only when both are empty
+        pinned = rows.pinned_data if isinstance(rows, BoundRows) else None
+        if isinstance(pinned, dict):
+            pinned = any(pinned.values())
+        if isinstance(rows, BoundRows) and isinstance(rows.data, TableQuerysetData) and not pinned:
             return rows.data.data, lambda objs: BoundRows(data=objs, table=rows.table)
         return None, None
 

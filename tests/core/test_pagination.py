@@ -44,6 +44,10 @@ def test_list_page_counts_once_and_shows_the_same_rows(clients, patents):
     assert r.status_code == 200 and r.context["total"] == 52
     counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"] and "registry_patent" in q["sql"]]
     assert len(counts) == 1, counts
+    # the page's keys are read first, and the rows are then fetched by key, not by OFFSET
+    reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "registry_patent"."id"')]
+    assert len(reads) == 2 and "OFFSET 25" in reads[0] and "FROM" in reads[0], reads
+    assert reads[0].split("FROM")[0].count(",") == 0 and "OFFSET" not in reads[1] and " IN (" in reads[1]
     shown = [row.record.pk for row in r.context["table"].page.object_list]
     expected = list(Patent.objects.filter(patent_type="invention").values_list("pk", flat=True)[25:50])
     assert shown == expected and len(shown) == 25
