@@ -235,7 +235,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "core/table.html"  # bootstrap5-responsive, rows rendered in one tag
 
 # Background jobs (huey): an SQLite file on a single desk, Redis in a real deployment.
 HUEY_REDIS_URL = os.environ.get("HUEY_REDIS_URL", "")

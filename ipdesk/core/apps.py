@@ -16,7 +16,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from . import signals  # noqa: F401  (audit hooks)
+        from . import columns, signals  # noqa: F401  (signals: audit hooks)
+        columns.install()   # before any table class is built: cheap date cells for every table
         # Job handlers and periodic tasks live in each app's tasks.py; every process (web, worker,
         # commands) must know them, not only the huey consumer.
         autodiscover_modules("tasks")
