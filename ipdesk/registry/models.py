@@ -179,13 +179,16 @@ class Patent(AuditedModel):
         # (bench/import.py). The number is unique through a constraint, which has no "_like" twin.
         # - list: the list order, carrying the columns that scope and filter lists, so that a page's keys
         #   come from the index alone (core.pagination) on page 1 as on page 20 of a million rows;
-        # - the two counts of a filtered list (the city's, a district's) are answered from an index.
+        # - the two counts of a filtered list (the city's, a district's) are answered from an index;
+        # - a district's list order: its pages and its keyword searches read the district's rows only.
         indexes = [
             models.Index(fields=["-filing_date", "application_no"], include=["id", "region", "patent_type",
                                                                             "legal_status", "holder"],
                          name="registry_patent_list_idx"),
             models.Index(fields=["patent_type", "legal_status"], name="registry_patent_tystat_idx"),
             models.Index(fields=["region", "patent_type", "legal_status"], name="registry_patent_rgtyst_idx"),
+            models.Index(fields=["region", "-filing_date", "application_no"],
+                         include=["id", "patent_type", "legal_status"], name="registry_patent_rglist_idx"),
             models.Index(fields=["patent_type", "grant_date"]),
         ]
         constraints = [models.UniqueConstraint(fields=["application_no"], name="registry_patent_application_no_uniq")]

@@ -40,6 +40,9 @@ def test_children_of_a_district_are_in_its_scope(users, regions, make_enterprise
     zone = make_enterprise("高新区软件有限公司", "370400-GX")
     assert zone.pk in visible(Enterprise, users["district"])
     assert zone.pk not in visible(Enterprise, users["other_district"])
+    # the scope compares region ids (the district's and those under it), without joining the regions
+    sql = str(Patent.objects.restrict(users["district"]).query)
+    assert "regions_region" not in sql and str(regions["370400-GX"].pk) in sql and str(regions["370403"].pk) in sql
 
 
 def test_moving_the_zone_moves_its_records(users, regions, make_enterprise):
