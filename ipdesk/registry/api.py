@@ -25,7 +25,7 @@ from ipdesk.regions.models import Region
 
 from . import rules
 from .filters import (ContactFilter, CultivationFilter, EnterpriseFilter, GIProductFilter, PatentEventFilter,
-                      PatentFilter, TrademarkFilter, capped_count, search_enterprises, search_patents)
+                      PatentFilter, TrademarkFilter, first_matches, search_enterprises, search_patents)
 from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, Trademark
 
 
@@ -242,16 +242,15 @@ class SearchAPIView(APIView):
             return Response({"q": ["请输入检索词"]}, status=status.HTTP_400_BAD_REQUEST)
         enterprises = search_enterprises(Enterprise.objects.restrict(request.user), q).order_by("name")
         patents = search_patents(Patent.objects.restrict(request.user), q).order_by("-filing_date", "application_no")
-        n_enterprises, more_enterprises = capped_count(enterprises)
-        n_patents, more_patents = capped_count(patents)
+        enterprises, patents = first_matches(enterprises, 50), first_matches(patents, 100)
         return Response({
             "q": q,
-            "enterprises": {"count": n_enterprises, "more": more_enterprises,
-                            "results": [{"id": e.pk, "uscc": e.uscc, "name": e.name} for e in enterprises[:50]]},
-            "patents": {"count": n_patents, "more": more_patents,
+            "enterprises": {"count": enterprises["count"], "more": enterprises["more"],
+                            "results": [{"id": e.pk, "uscc": e.uscc, "name": e.name} for e in enterprises["items"]]},
+            "patents": {"count": patents["count"], "more": patents["more"],
                         "results": [{"id": p.pk, "application_no": p.application_no, "title": p.title,
                                      "holder_name": p.holder_name, "legal_status": p.legal_status}
-                                    for p in patents[:100]]},
+                                    for p in patents["items"]]},
         })
 
 

@@ -20,12 +20,17 @@ def _region_subtree(queryset, field, value):
 SEARCH_COUNT_CAP = 1000
 
 
-def capped_count(queryset, cap=None):
-    """(count, more): matches counted up to `cap`. A keyword matching a fifth of a million patents is
-    answered "1000+" at once instead of reading every match to count it; the list page counts them all."""
+def first_matches(queryset, shown, cap=None):
+    """{"count", "more", "items"} of an ordered search, read in one pass: the keys of the first cap+1
+    matches in order (count and "more" come from them), then the rows of the first `shown`. Counting
+    and listing separately would read the first matches twice. A keyword matching a fifth of a million
+    patents is answered "1000+" at once instead of reading every match to count it; the list page
+    counts them all."""
     cap = cap or SEARCH_COUNT_CAP
-    n = queryset.order_by()[:cap + 1].count()
-    return min(n, cap), n > cap
+    keys = list(queryset.values_list("pk", flat=True)[:max(cap, shown) + 1])
+    first = keys[:shown]
+    rows = {obj.pk: obj for obj in queryset.order_by().filter(pk__in=first)} if first else {}
+    return {"count": min(len(keys), cap), "more": len(keys) > cap, "items": [rows[k] for k in first if k in rows]}
 
 
 def search_enterprises(queryset, value):

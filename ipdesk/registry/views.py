@@ -17,7 +17,7 @@ from ipdesk.core.views import ObjectDetailView, ObjectListView, scoped_object_or
 from . import actions, fees
 from .choices import LegalStatus, PatentType, TrademarkStatus
 from .filters import (ContactFilter, EnterpriseFilter, GIProductFilter, PatentEventFilter, PatentFilter,
-                      TrademarkFilter, capped_count, search_enterprises, search_patents)
+                      TrademarkFilter, first_matches, search_enterprises, search_patents)
 from .forms import PatentEventForm, ResolveOwnerForm
 from .imports import EnterpriseImport, PatentEventImport, PatentImport, TrademarkImport
 from .models import Contact, Enterprise, GIProduct, Patent, PatentEvent, Trademark
@@ -297,9 +297,8 @@ class SearchView(LoginRequiredMixin, View):
         if q:
             enterprises = search_enterprises(Enterprise.objects.restrict(request.user), q).select_related("region")
             patents = search_patents(Patent.objects.restrict(request.user), q).select_related("region")
-            enterprises = dict(zip(("count", "more"), capped_count(enterprises)), items=enterprises.order_by("name")[:20])
-            patents = dict(zip(("count", "more"), capped_count(patents)),
-                           items=patents.order_by("-filing_date", "application_no")[:50])
+            enterprises = first_matches(enterprises.order_by("name"), 20)
+            patents = first_matches(patents.order_by("-filing_date", "application_no"), 50)
         return render(request, "registry/search.html", {"q": q, "enterprises": enterprises, "patents": patents})
 
 

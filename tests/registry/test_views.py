@@ -1,7 +1,10 @@
 """Every registry page for every role: in scope 200, out of scope 404, leaders and others cannot write."""
+import datetime as dt
+
 import pytest
 
 from ipdesk.registry.models import Enterprise, EnterpriseNameHistory, Patent
+from ipdesk.registry.rules import _app_check
 
 ROLES = ["city", "district", "other_district", "commissioner", "enterprise", "lawyer", "leader"]
 # Who reaches the records of 薛城区's own enterprise (own) and of 滕州市's (other).
@@ -198,3 +201,20 @@ def test_enterprise_page_shows_tag_labels(clients, registry):
     own.save()
     page = clients["city"].get(own.get_absolute_url()).content.decode()
     assert "<td>专精特新、国家知识产权示范企业</td>" in page
+
+
+def test_first_matches_are_the_list_order_counted_in_the_same_pass(registry, regions):
+    from ipdesk.registry.filters import first_matches
+    for i in range(12):
+        body = f"2019{1 + i % 3}{i:07d}"
+        Patent.objects.create(application_no=f"{body}.{_app_check(body)}", patent_type="utility",
+                              title=f"锂电池外壳{i}", holder_name="某公司", region=regions["370403"],
+                              filing_date=dt.date(2019, 1 + i % 4, 1))   # ties on the date: the number decides
+    qs = Patent.objects.filter(title__contains="锂电池").order_by("-filing_date", "application_no")
+    expected = list(qs.values_list("pk", flat=True))
+    assert len(expected) == 14
+    for shown, cap, count, more in ((5, 100, 14, False), (5, 14, 14, False), (5, 13, 13, True), (20, 3, 3, True)):
+        found = first_matches(qs, shown, cap=cap)
+        assert [p.pk for p in found["items"]] == expected[:shown]
+        assert (found["count"], found["more"]) == (count, more)
+    assert first_matches(qs.filter(title="无此专利"), 5) == {"count": 0, "more": False, "items": []}
