@@ -6,7 +6,7 @@
 
 Steps: (1) a PostgreSQL database of its own (default ipdesk_load) is migrated and filled with
 the Zaozhuang regions, users, 20,000 enterprises and N patents through COPY (skipped when it
-already holds N patents); (2) ipdesk runs under gunicorn on 127.0.0.1 only; (3) locust, headless
+already holds N patents); (2) ipdesk runs under gunicorn on 127.0.0.1 only, with the shared Redis cache of a deployment (CACHE_URL); (3) locust, headless
 and bounded by --duration, runs U users on the mix below, signed in as the leader (whole city) or
 a district officer (own district); (4) the same load runs against a bare Django JSON view under
 the same gunicorn settings: the ceiling of this machine. Each user waits --think seconds (default
@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Bench-passw0rd!"
 DISTRICTS = ["370402", "370403", "370404", "370405", "370406", "370481"]
 ROLE = os.environ.get("IPDESK_BENCH_ROLE", "")
+# The deployment's shared cache (docs/operations.md), a Redis database of the bench's own, emptied before each run.
+CACHE_URL = os.environ.get("IPDESK_BENCH_CACHE_URL", "redis://127.0.0.1:6379/13")
 
 # Paths of the mix; {id} is a patent id within the user's scope, {page} a page number, {q} a search word.
 PATHS = {
@@ -133,6 +135,7 @@ def django_env(db_url, var_dir):
     return {**os.environ, "DATABASE_URL": db_url, "IPDESK_VAR_DIR": str(var_dir), "SECRET_KEY": "ipdesk-bench",
             "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_COOKIES": "0", "DEBUG": "0",
             "DB_CONN_MAX_AGE": "600", "DJANGO_SETTINGS_MODULE": "ipdesk.settings", "LOG_LEVEL": "ERROR",
+            "CACHE_URL": CACHE_URL,
             "PYTHONPATH": str(ROOT)}
 
 
@@ -252,7 +255,7 @@ def vacuum(connection, table):
 def serve(app, port, env, workers, threads):
     cmd = [str(Path(sys.executable).with_name("gunicorn")), app, "-b", f"127.0.0.1:{port}", "-w", str(workers),
            "--threads", str(threads), "--worker-class", "gthread", "--timeout", "60", "--log-level", "error",
-           "--keep-alive", "5", "--chdir", str(ROOT)]
+           "--keep-alive", "5", "--chdir", str(ROOT), "--preload"]
     proc = subprocess.Popen(cmd, env=env, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -353,6 +356,8 @@ def main():
     if args.prepare_only:
         return
 
+    import redis
+    redis.Redis.from_url(CACHE_URL).flushdb()   # every run starts cold; sign_in() warms what a first visit would
     app = serve("ipdesk.wsgi:application", args.port, env, args.workers, args.threads)
     try:
         print(f"load: {args.users} users for {args.duration} s against ipdesk ({args.patents} patents), "

@@ -237,6 +237,16 @@ SPECTACULAR_SETTINGS = {
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"  # bootstrap5-responsive, rows rendered in one tag
 
+# Cache: each process keeps its own unless CACHE_URL names a Redis database. With several server
+# processes, a shared cache lets them compute a dashboard once per state of the data instead of once
+# each, and keeps sessions in memory (read on every request) as well as in the database (kept there).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "ipdesk", "TIMEOUT": 600}}
+    # Shared by every process, so signing out anywhere ends the session everywhere at once.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Background jobs (huey): an SQLite file on a single desk, Redis in a real deployment.
 HUEY_REDIS_URL = os.environ.get("HUEY_REDIS_URL", "")
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
