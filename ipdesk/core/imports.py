@@ -81,7 +81,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from . import audit
 from .models import AuditAction
-from .scoping import CHANGE, Role, can
+from .scoping import CHANGE, Role, can, region_ids
 
 ERROR_SAMPLE = 200          # errors kept in memory for the screen; the file holds them all
 HEADER_SEARCH_ROWS = 10     # the header row may follow a few title rows
@@ -560,10 +560,9 @@ def file_sha256(path):
 def _allowed_regions(user):
     if user is None or user.is_superuser or getattr(user, "role", None) != Role.DISTRICT_OFFICER:
         return None
-    from ipdesk.regions.models import Region
     if user.region_id is None:
         return set()
-    return set(Region.objects.filter(path__startswith=user.region.path).values_list("pk", flat=True))
+    return set(region_ids(user))
 
 
 def run_import(spec, path, *, filename=None, user=None, keep_good=False, dry_run=False, progress=None,

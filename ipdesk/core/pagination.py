@@ -14,6 +14,15 @@ from django_tables2.rows import BoundRows
 from rest_framework.pagination import PageNumberPagination
 
 
+def rows_by_key(queryset, keys):
+    """The rows of `queryset` with these primary keys, in the order of `keys` (the second step of a
+    deferred join: the keys were read in the queryset's order, from an index where one matches)."""
+    if not keys:
+        return []
+    by_key = {obj.pk: obj for obj in queryset.order_by().filter(pk__in=keys)}
+    return [by_key[k] for k in keys if k in by_key]
+
+
 class DeferredJoinPaginator(Paginator):
     """A Paginator over a QuerySet (or a django-tables2 table over one) that pages keys first."""
 
@@ -27,8 +36,7 @@ class DeferredJoinPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         keys = list(qs.values_list("pk", flat=True)[bottom:top])
-        by_key = {obj.pk: obj for obj in qs.order_by().filter(pk__in=keys)}
-        return self._get_page(wrap([by_key[k] for k in keys if k in by_key]), number, self)
+        return self._get_page(wrap(rows_by_key(qs, keys)), number, self)
 
     def _source(self):
         rows = self.object_list

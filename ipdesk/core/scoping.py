@@ -106,9 +106,7 @@ def region_ids(user):
     plans with its statistics of that column (how many rows a district has) instead of guessing."""
     memo = getattr(user, "_ipdesk_region_ids", None)
     if memo is None or memo[0] != (user.region_id, user.region.path):
-        from ipdesk.regions.models import Region
-        memo = ((user.region_id, user.region.path),
-                list(Region.objects.filter(path__startswith=user.region.path).values_list("pk", flat=True)))
+        memo = ((user.region_id, user.region.path), list(user.region.descendants().values_list("pk", flat=True)))
         user._ipdesk_region_ids = memo
     return memo[1]
 

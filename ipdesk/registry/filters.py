@@ -3,6 +3,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.pagination import rows_by_key
 from ipdesk.regions.models import IndustryChain, Region
 
 from . import rules
@@ -28,9 +29,7 @@ def first_matches(queryset, shown, cap=None):
     counts them all."""
     cap = cap or SEARCH_COUNT_CAP
     keys = list(queryset.values_list("pk", flat=True)[:max(cap, shown) + 1])
-    first = keys[:shown]
-    rows = {obj.pk: obj for obj in queryset.order_by().filter(pk__in=first)} if first else {}
-    return {"count": min(len(keys), cap), "more": len(keys) > cap, "items": [rows[k] for k in first if k in rows]}
+    return {"count": min(len(keys), cap), "more": len(keys) > cap, "items": rows_by_key(queryset, keys[:shown])}
 
 
 def search_enterprises(queryset, value):
