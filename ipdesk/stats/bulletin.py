@@ -13,6 +13,8 @@ import io
 
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from . import rules
 from .indicators import BULLETIN_KEYS, _Tree, figures_many, label, stock_at, unit
@@ -223,7 +225,9 @@ def _cn_number(n):
 
 # ---- PDF (WeasyPrint, with SVG charts) ----------------------------------------------------------------
 def bar_chart_svg(categories, series, width=640, height=220):
-    """A small grouped bar chart as SVG: [(name, values, colour)] over categories."""
+    """A small grouped bar chart as SVG: [(name, values, colour)] over categories. Names and
+    categories are user data (region names), so every text is escaped before it enters the markup;
+    the result is marked safe here, where that is known, not in the template."""
     top = max([max(v) if v else 0 for _, v, _ in series] + [1])
     left, bottom, chart_h = 40, 30, height - 50
     group_w = (width - left - 10) / max(1, len(categories))
@@ -238,15 +242,16 @@ def bar_chart_svg(categories, series, width=640, height=220):
             h = chart_h * v / top
             x = x0 + j * bar_w
             parts.append(f'<rect x="{x:.1f}" y="{height - bottom - h:.1f}" width="{bar_w - 1:.1f}" height="{h:.1f}" '
-                         f'fill="{colour}"/>')
+                         f'fill="{escape(colour)}"/>')
             parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom - h - 2:.1f}" text-anchor="middle" '
-                         f'font-size="8">{v:g}</text>')
-        parts.append(f'<text x="{x0 + group_w * 0.4:.1f}" y="{height - bottom + 14}" text-anchor="middle">{cat}</text>')
+                         f'font-size="8">{float(v):g}</text>')
+        parts.append(f'<text x="{x0 + group_w * 0.4:.1f}" y="{height - bottom + 14}" text-anchor="middle">'
+                     f'{escape(cat)}</text>')
     for j, (name, _, colour) in enumerate(series):
-        parts.append(f'<rect x="{left + j * 110}" y="4" width="10" height="10" fill="{colour}"/>'
-                     f'<text x="{left + j * 110 + 14}" y="13">{name}</text>')
+        parts.append(f'<rect x="{left + j * 110}" y="4" width="10" height="10" fill="{escape(colour)}"/>'
+                     f'<text x="{left + j * 110 + 14}" y="13">{escape(name)}</text>')
     parts.append("</svg>")
-    return "".join(parts)
+    return mark_safe("".join(parts))  # every interpolated text above is escaped, or a number
 
 
 def charts(data):
@@ -265,10 +270,11 @@ def charts(data):
 
 
 def to_pdf(bulletin_title, data):
+    """Rendered by core.pdf, which lets WeasyPrint fetch nothing but the project's static files."""
     from django.template.loader import render_to_string
-    from weasyprint import HTML
 
+    from ipdesk.core.pdf import render_pdf
     html = render_to_string("stats/bulletin_pdf.html", {
         "title": bulletin_title, "data": data, "font": FONT, "headers": HEADERS, "charts": charts(data),
         "tables": [(s, table_rows(s)) for s in data["sections"]]})
-    return HTML(string=html).write_pdf()
+    return render_pdf(html)
