@@ -133,6 +133,7 @@ if ROLE in ("locust-app", "locust-ceiling"):
 # ---- (1) the database --------------------------------------------------------------------------------
 def django_env(db_url, var_dir):
     return {**os.environ, "DATABASE_URL": db_url, "IPDESK_VAR_DIR": str(var_dir), "SECRET_KEY": "ipdesk-bench",
+            "AUDIT_HMAC_KEY": "ipdesk-bench-audit-key-0123456789abcdef0123456789",
             "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_COOKIES": "0", "DEBUG": "0",
             "DB_CONN_MAX_AGE": "600", "DJANGO_SETTINGS_MODULE": "ipdesk.settings", "LOG_LEVEL": "ERROR",
             "CACHE_URL": CACHE_URL,

@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django.db import DataError
@@ -7,6 +8,16 @@ from django.utils.translation import gettext as _
 
 from . import context
 
+# A request id a client (or the proxy in front) may choose: a short token, nothing that could forge
+# log lines (newlines), carry markup into the audit pages or bloat every audit entry.
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def request_id_of(request):
+    """The client's X-Request-ID when it is a safe token, otherwise a fresh uuid4."""
+    sent = request.headers.get("X-Request-ID") or ""
+    return sent if SAFE_REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
+
 
 class RequestContextMiddleware:
     """Gives every request an id (echoed as X-Request-ID) and exposes user and id to the audit log."""
@@ -15,7 +26,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.request_id = (request.headers.get("X-Request-ID") or uuid.uuid4().hex)[:64]
+        request.request_id = request_id_of(request)
         with context.acting_as(None, request.request_id, request.META.get("REMOTE_ADDR"), request):
             response = self.get_response(request)
         response["X-Request-ID"] = request.request_id

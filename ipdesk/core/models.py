@@ -1,5 +1,4 @@
 """What every app shares: the audited base model, the audit log, jobs, notifications, attachments."""
-import hashlib
 import json
 
 from django.conf import settings
@@ -71,7 +70,9 @@ class AuditEntry(models.Model):
 
     Each entry stores the hash of the previous one, so a row changed or removed directly in the
     database breaks the chain; `ipdesk audit verify` walks it. Database triggers (migration 0002)
-    also refuse UPDATE and DELETE on both SQLite and PostgreSQL.
+    also refuse UPDATE and DELETE on both SQLite and PostgreSQL. The hash is an HMAC under a key kept
+    outside the database (core.audit.audit_key), so database access alone cannot recompute the chain;
+    `hash_scheme` says how an entry was hashed (entries written before the key existed: plain SHA-256).
     """
     timestamp = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     user_id_value = models.BigIntegerField(_("用户ID"), null=True, blank=True, db_column="user_id")
@@ -86,6 +87,8 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("修改后"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    hash_scheme = models.CharField(max_length=16, default="sha256", editable=False)  # core.audit.SCHEMES
+    key_id = models.CharField(max_length=16, blank=True, default="", editable=False)  # which audit key
 
     objects = AuditEntryQuerySet.as_manager()
     scope = Scope(change_roles=frozenset())  # read by city officers and leaders (views narrow to officers)
@@ -105,7 +108,8 @@ class AuditEntry(models.Model):
         }
 
     def compute_hash(self):
-        return hashlib.sha256((self.prev_hash + canonical_json(self.payload())).encode()).hexdigest()
+        from .audit import entry_hash
+        return entry_hash(self)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -1,4 +1,6 @@
 """Audit: every change with who/when/request id/before/after; logins and exports; append-only; tamper-evident."""
+import uuid
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -43,6 +45,17 @@ def test_web_edit_names_the_user_and_request_id(users, clients, regions):
     assert response.status_code == 302
     entry = AuditEntry.objects.filter(object_type="regions.population", action="create").latest("id")
     assert entry.username == "city" and entry.request_id == "web-req-1"
+
+
+@pytest.mark.parametrize("sent", ["x" * 10240, "<script>alert(1)</script>", "req\nforged: 1", "", "a b"])
+def test_an_unsafe_request_id_from_the_client_is_replaced_by_a_fresh_one(users, clients, regions, sent):
+    response = clients["city"].post("/regions/populations/add/", {"region": regions["370403"].pk, "year": 2023,
+                                                                 "population": 400000, "source": "年鉴"},
+                                    HTTP_X_REQUEST_ID=sent)
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(object_type="regions.population", action="create").latest("id")
+    assert entry.request_id == response["X-Request-ID"]
+    assert uuid.UUID(entry.request_id).version == 4 and sent[:64] != entry.request_id
 
 
 def test_api_writes_with_a_token_name_the_token_user(users, regions):

@@ -43,6 +43,17 @@ def test_the_wsgi_application_warms_up_without_the_database(tmp_path):
     assert int(run.stdout.strip().splitlines()[-1]) > 100
 
 
+def test_the_wsgi_application_refuses_to_start_without_an_audit_key(tmp_path):
+    """A production server (no DEBUG, no AUDIT_KEY_AUTOCREATE) that has neither AUDIT_HMAC_KEY nor a key file
+    could not sign audit entries: it stops at start-up with the reason, instead of failing every write."""
+    env = {k: v for k, v in _settings_env(tmp_path, DATABASE_URL="postgres://nobody@127.0.0.1:1/nothing").items()
+           if k not in {"AUDIT_KEY_AUTOCREATE", "AUDIT_HMAC_KEY", "DEBUG"}}
+    run = subprocess.run([PYTHON, "-c", "import ipdesk.wsgi"], env=env, capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path)
+    assert run.returncode != 0
+    assert "AUDIT_HMAC_KEY" in run.stderr and not (tmp_path / "audit.key").exists()
+
+
 def test_cache_url_shares_the_cache_and_the_sessions(tmp_path):
     code = ("from django.conf import settings; print(settings.CACHES['default']['BACKEND']); "
             "print(settings.SESSION_ENGINE)")

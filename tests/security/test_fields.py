@@ -1,7 +1,8 @@
 """Personal data encrypted at rest: a database dump alone does not reveal phone numbers."""
 import pytest
 from cryptography.fernet import Fernet
-from django.db import connection
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
 
 from ipdesk.core.fields import decrypt, encrypt, is_encrypted
 from ipdesk.core.models import AuditEntry
@@ -54,7 +55,34 @@ def test_key_rotation_and_wrong_key(settings, users):
         f"{new_key},{settings.FIELD_ENCRYPTION_KEY}"
     assert decrypt(old) == PHONE  # old rows still open with the second key
     settings.FIELD_ENCRYPTION_KEY = Fernet.generate_key().decode()
-    assert decrypt(old) == old and not is_encrypted(old)  # a different key cannot read the dump
+    assert not is_encrypted(old)  # a different key cannot read the dump …
+    with pytest.raises(ImproperlyConfigured):  # … and says so instead of handing out the ciphertext
+        decrypt(old)
+
+
+def test_another_key_fails_loudly_and_an_old_key_opens_the_value(settings, users):
+    from ipdesk.accounts.models import User
+    key_a, key_b = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEY = key_a
+    user = users["district"]
+    user.phone = PHONE
+    user.save()
+    stored = raw("accounts_user", "phone", user.pk)
+    settings.FIELD_ENCRYPTION_KEY = key_b  # SECRET_KEY / FIELD_ENCRYPTION_KEY changed without rotation
+    with pytest.raises(ImproperlyConfigured, match="accounts.User.phone") as error:
+        User.objects.get(pk=user.pk)
+    assert "FIELD_ENCRYPTION_OLD_KEYS" in str(error.value) and stored not in str(error.value)
+    # nor is the ciphertext encrypted a second time when it is written back
+    with pytest.raises(ImproperlyConfigured), transaction.atomic():
+        User.objects.filter(pk=user.pk).update(phone=stored)
+    assert raw("accounts_user", "phone", user.pk) == stored
+    settings.FIELD_ENCRYPTION_OLD_KEYS = key_a  # rotation: the new key encrypts, the old one still reads
+    again = User.objects.get(pk=user.pk)
+    assert again.phone == PHONE
+    again.save()
+    rewritten = raw("accounts_user", "phone", user.pk)
+    settings.FIELD_ENCRYPTION_OLD_KEYS = ""
+    assert User.objects.get(pk=user.pk).phone == PHONE and rewritten != stored  # re-encrypted under key B
 
 
 @pytest.mark.parametrize("role,visible", [("city", True), ("district", False)])
