@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.fields import EncryptedCharField
 from ipdesk.core.models import AuditedModel
 from ipdesk.core.scoping import Scope
 
@@ -74,7 +75,8 @@ class Agent(AuditedModel):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="agents", verbose_name=_("代理机构"))
     name = models.CharField(_("姓名"), max_length=50)
     certificate_no = models.CharField(_("资格证号"), max_length=50, blank=True)
-    phone = models.CharField(_("电话"), max_length=50, blank=True)
+    # a person's own number: encrypted at rest (core.fields), masked on pages, exports and in the audit log
+    phone = EncryptedCharField(_("电话"), max_length=50, blank=True)
     is_active = models.BooleanField(_("在职"), default=True)
 
     scope = Scope(region="agency__region")
@@ -86,6 +88,11 @@ class Agent(AuditedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def masked_fields(self):
+        from ipdesk.core.exports import mask_phone
+        return {"phone": mask_phone}
 
 
 class Inspection(AuditedModel):

@@ -1,6 +1,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.exports import mask_phone
+
 from .models import (AbnormalApplication, AbnormalBatch, Agency, Agent, Complaint, CreditGradeRule, Inspection,
                      Penalty)
 
@@ -18,7 +20,14 @@ class AgentTable(tables.Table):
 
     class Meta:
         model = Agent
-        fields = ("name", "agency", "certificate_no", "is_active")
+        fields = ("name", "agency", "certificate_no", "phone", "is_active")
+
+    def render_phone(self, value):
+        """Officers supervise the agencies and call their attorneys; every other role sees the number masked
+        (as a contact's phone: registry.views.reveals_personal_data)."""
+        from ipdesk.registry.views import reveals_personal_data
+        request = getattr(self, "request", None)
+        return value if reveals_personal_data(getattr(request, "user", None)) else mask_phone(value)
 
 
 class InspectionTable(tables.Table):

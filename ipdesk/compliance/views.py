@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from ipdesk.core import jobs
+from ipdesk.core.exports import Column, mask_phone
 from ipdesk.core.scoping import CHANGE, can
-from ipdesk.core.views import ObjectDetailView, ScopedMixin, scoped_object_or_404
+from ipdesk.core.views import ObjectDetailView, ObjectListView, ScopedMixin, scoped_object_or_404
 
 from . import actions, rules
-from .filters import CandidateFilter
+from .filters import AgentFilter, CandidateFilter
 from .forms import AbnormalApplicationForm, CreateBatchForm, RunDetectionForm, TransitionForm
-from .models import AbnormalApplication, AbnormalBatch, Agency, Candidate, DetectionRun
+from .models import AbnormalApplication, AbnormalBatch, Agency, Agent, Candidate, DetectionRun
+from .tables import AgentTable
 
 
 def _errors(exc):
@@ -51,6 +53,46 @@ class AgencyDetailView(ObjectDetailView):
         score, grade, _counts = actions.recompute_credit(agency)
         messages.success(request, _("已按现行信用评价规则重新计算：%(score)s 分，%(grade)s 级。") % {"score": score, "grade": grade})
         return redirect(agency.get_absolute_url())
+
+
+def reveals_personal_data(user):
+    """Who sees an attorney's phone in full: the officers who supervise the agencies, as for a contact's
+    phone (registry.views.reveals_personal_data); every other role sees it masked."""
+    from ipdesk.registry.views import reveals_personal_data as registry_rule
+    return registry_rule(user)
+
+
+# Export of the attorney list: the phone masked unless the role may reveal it (core.exports.Column).
+AGENT_COLUMNS = [
+    Column("代理机构", "agency.name"), Column("统一社会信用代码", "agency.uscc"), Column("姓名", "name"),
+    Column("资格证号", "certificate_no"), Column("电话", "phone", mask=mask_phone, reveal=reveals_personal_data),
+    Column("在职", "is_active"),
+]
+
+
+class AgentListView(ObjectListView):
+    """专利代理师: the table masks the phone for roles that may not reveal it (tables.AgentTable)."""
+    model = Agent
+    table_class = AgentTable
+    filterset_class = AgentFilter
+    export_columns = AGENT_COLUMNS
+    export_name = "专利代理师"
+    create_url = "compliance:agent_add"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("agency")
+
+
+class AgentDetailView(ObjectDetailView):
+    """An attorney's page: the phone in full for officers, masked (Agent.masked_fields) for the others."""
+    model = Agent
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if reveals_personal_data(self.request.user):
+            phone = Agent._meta.get_field("phone").verbose_name
+            ctx["fields"] = [(label, self.object.phone if label == phone else value) for label, value in ctx["fields"]]
+        return ctx
 
 
 class BatchDetailView(ObjectDetailView):

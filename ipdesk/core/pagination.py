@@ -23,8 +23,18 @@ def rows_by_key(queryset, keys):
     return [by_key[k] for k in keys if k in by_key]
 
 
+# The most rows one page may hold: django-tables2 takes ?per_page= from the request, and a page of
+# every row is an export (core.exports, audited), not a page.
+MAX_PER_PAGE = 1000
+
+
 class DeferredJoinPaginator(Paginator):
     """A Paginator over a QuerySet (or a django-tables2 table over one) that pages keys first."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        # ?per_page=-1 or 0 would make every page number "less than 1" (a server error in the table's
+        # fallback to the last page), ?per_page=10**15 one page of the whole table
+        super().__init__(object_list, min(max(int(per_page), 1), MAX_PER_PAGE), *args, **kwargs)
 
     def page(self, number):
         qs, wrap = self._source()

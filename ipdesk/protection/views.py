@@ -13,6 +13,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -273,9 +274,9 @@ class CasePrintView(ObjectDetailView):
 
     def render_to_response(self, context, **kwargs):
         if self.request.GET.get("format") == "pdf":
-            from weasyprint import HTML
+            from ipdesk.core.pdf import render_pdf  # fetches nothing but static files (no file:, no HTTP)
             html = render_to_string(self.template_name, context, request=self.request)
-            pdf = HTML(string=html, base_url=self.request.build_absolute_uri("/")).write_pdf()
+            pdf = render_pdf(html)
             audit.record(AuditAction.EXPORT, self.object, after={"format": "pdf", "what": "case summary"})
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = content_disposition_header(False, f"{self.object.number}.pdf")
@@ -321,6 +322,11 @@ class TemplateDownloadView(LoginRequiredMixin, View):
 class TemplateDetailView(ObjectDetailView):
     template_name = "protection/template_detail.html"
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["template_fields"] = documents.FIELDS   # the only fields a template may use
+        return ctx
+
 
 class FiguresView(LoginRequiredMixin, TemplateView):
     """Figures of the module by type, status, region and month, within the user's scope (统计)."""
@@ -332,9 +338,12 @@ class FiguresView(LoginRequiredMixin, TemplateView):
         year = self.request.GET.get("year", "")
         try:
             year = int(year) if year else timezone.localdate().year
+            if not 1985 <= year <= 2100:  # as finance's figures: from the patent law (1985) on
+                raise ValueError
             start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         except ValueError:
-            messages.error(self.request, f"年份「{year}」无效，已显示今年。")
+            messages.error(self.request, _("年份「%(year)s」无效（应为 1985–2100 之间的整数），已显示今年。")
+                           % {"year": year})
             year = timezone.localdate().year
             start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         ctx.update(year=year, years=range(timezone.localdate().year, 2019, -1), **breakdown(self.request.user, start, end))

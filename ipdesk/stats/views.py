@@ -25,6 +25,7 @@ from django.views.generic import TemplateView
 
 from ipdesk.core import audit
 from ipdesk.core.models import AuditAction
+from ipdesk.core.pagination import DeferredJoinPaginator
 from ipdesk.core.scoping import CHANGE, Role, STAFF_ROLES
 from ipdesk.core.views import ObjectDetailView, ObjectListView, scoped_object_or_404
 
@@ -66,14 +67,34 @@ def region_for(user, code=None):
     return region
 
 
+# The first day of the Patent Law of the PRC (专利法, in force 1985-04-01): no figure counts anything before it.
+EARLIEST_DATE = dt.date(1985, 4, 1)
+# How far ahead a period may end (targets are set some years ahead); beyond it a year minus one for the
+# same period of the previous year, or a year plus ten for a trend, would leave the calendar.
+FUTURE_YEARS = 10
+
+
+def latest_supported_date():
+    return dt.date(dt.date.today().year + FUTURE_YEARS, 12, 31)
+
+
 def date_param(request, name, default=None):
+    """A date of the query, within the period figures can describe; anything else is a _BadParam
+    whose message says what is wrong (the views show it instead of failing on year 0 or 10000)."""
     value = request.GET.get(name)
     if not value:
         return default
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         raise _BadParam(_("%(name)s 日期格式不正确：%(value)s（应为 YYYY-MM-DD）") % {"name": name, "value": value})
+    latest = latest_supported_date()
+    if not EARLIEST_DATE <= date <= latest:
+        raise _BadParam(_("%(name)s 日期超出支持范围：%(value)s（应在 %(first)s 至 %(last)s 之间；"
+                          "专利法自 1985-04-01 起施行）")
+                        % {"name": name, "value": value, "first": EARLIEST_DATE.isoformat(),
+                           "last": latest.isoformat()})
+    return date
 
 
 class _BadParam(Exception):
@@ -219,12 +240,11 @@ class RecordsView(StaffMixin, TemplateView):
                                         Column("申请日", "filing_date"), Column("授权公告日", "grant_date"),
                                         Column("法律状态", lambda p: p.get_legal_status_display())],
                                    "xlsx", f"{ind.label(figure)}明细", user=request.user)
-        total = qs.count()
-        try:
-            page = max(1, int(request.GET.get("page", 1)))
-        except ValueError:
-            page = 1
-        rows = list(qs[(page - 1) * self.per_page: page * self.per_page])
+        # Django's get_page: a page that is not a number is the first, one past the end (or below 1) the
+        # last, so no page number reaches the database as an OFFSET it cannot hold
+        paginator = DeferredJoinPaginator(qs, self.per_page)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        total, page, rows = paginator.count, page_obj.number, list(page_obj.object_list)
         registry_url = None
         try:
             registry_url = reverse("registry:patent_list") + "?" + urlencode(registry_params(figure, region, start, end))
@@ -234,7 +254,7 @@ class RecordsView(StaffMixin, TemplateView):
         query.pop("page", None)
         return render(request, self.template_name, {
             "figure": figure, "figure_label": ind.label(figure), "region": region, "start": start, "end": end,
-            "rows": rows, "total": total, "page": page, "pages": (total + self.per_page - 1) // self.per_page,
+            "rows": rows, "total": total, "page": page, "pages": paginator.num_pages,
             "query": query.urlencode(), "registry_url": registry_url})
 
 
