@@ -33,16 +33,29 @@ the "import" job (core.jobs) and the page /import/<name>/ (core.import_views).
 
 What the pipeline guarantees:
 - Reading: CSV in UTF-8 (with or without BOM) or GB18030, detected from the bytes; XLSX (first
-  sheet). Both are streamed: memory does not grow with the file. The header row may sit below a
+  sheet, openpyxl read-only). Both are streamed: memory does not grow with the file. Before a
+  workbook is opened its zip is bounded (core.uploads.check_zip: total unzipped size, ratio per
+  member, member count, parts read whole), and its cells are counted as read (IMPORT_MAX_CELLS): a
+  zip bomb is refused with 「文件解压后过大…」 naming the limit. The header row may sit below a
   few title rows; headers are matched to fields through their aliases after folding width, case,
-  spaces and punctuation, so "申请(专利权)人", "申请（专利权）人" and "Applicants" all work.
+  spaces and punctuation, so "申请(专利权)人", "申请（专利权）人" and "Applicants" all work. A row
+  shorter than the header has empty trailing cells; one with more filled cells than the header is
+  rejected (列数多于表头), never cut.
 - Every cell goes through its field's parser (an empty cell gets what the parser makes of "",
   worked out once per file; a column missing from the file gives None); a parser raises `RowError` (or ValueError) with a
   Chinese reason. Every rejected row is reported with its line, field and reason, on screen
   (`ImportResult.errors`, the first ERROR_SAMPLE of them) and in full as a CSV file of the rejected
   rows with their reasons (`ImportResult.rejected_path`), which can be corrected and imported again.
-- All-or-nothing: the file runs in one transaction; if any row is rejected nothing is written,
-  unless `keep_good=True`. `dry_run=True` checks and counts, then rolls everything back.
+- All-or-nothing: if any row is rejected nothing is written, unless `keep_good=True`;
+  `dry_run=True` checks and counts, then rolls everything back. How, by database:
+  PostgreSQL (and any call inside a transaction): the file runs in one transaction.
+  SQLite outside a transaction, for specs whose writes all go through `upsert`: one write lock
+  serves the whole database, so a file-long transaction would lock out sign-ins. A check pass
+  reads the whole file writing nothing (a rejected row stops it there), then a write pass writes
+  each batch in its own short transaction; if a batch fails, the batches before it are undone
+  from the before-images `upsert` journals (created rows deleted, changed fields restored; the
+  undo is audited). See `_run_in_short_transactions`. Specs with their own write hooks keep the
+  one transaction on SQLite too (their files are small).
 - Idempotent upsert on `spec.key`: a row whose values equal the stored ones is "unchanged" and not
   written, so importing the same file twice changes nothing.
 - Batches: rows are written `batch_size` at a time (PostgreSQL: new rows by COPY; elsewhere
@@ -51,9 +64,12 @@ What the pipeline guarantees:
   already exists, already be) inside the user's scope (a district officer imports for their district).
 - Audit: one IMPORT entry for the file (who, file name, SHA-256, counts), one IMPORT entry per batch
   naming the keys created, and an UPDATE entry with before/after for every changed record —
-  through core.audit.record_many, so a large file costs a few inserts per batch.
-- Progress: `progress(done_fraction)` is called every few thousand rows; the UI upload runs as a
-  core.jobs job ("import") whose progress the import page polls.
+  through core.audit.record_many, so a large file costs a few inserts per batch. In the one
+  transaction they are spooled to disk and appended at its end: appending locks the audit chain's
+  head until commit, and a file-long lock there would stall every sign-in (which is audited).
+- Progress: `progress(done_fraction)` is called every few thousand rows (with a check pass: the
+  first half is the check); the UI upload runs as a core.jobs job ("import") whose progress the
+  import page polls.
 """
 import codecs
 import csv
@@ -63,6 +79,7 @@ import hashlib
 import io
 import itertools
 import json
+import logging
 import os
 import queue
 import re
@@ -70,19 +87,22 @@ import threading
 import time
 import unicodedata
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from . import audit
 from .models import AuditAction
 from .scoping import CHANGE, Role, can, region_ids
+from .signals import redact
 
+log = logging.getLogger(__name__)
 ERROR_SAMPLE = 200          # errors kept in memory for the screen; the file holds them all
 HEADER_SEARCH_ROWS = 10     # the header row may follow a few title rows
 
@@ -419,6 +439,7 @@ class Table:
             if not head.startswith(b"PK\x03\x04"):
                 raise ImportFileError("文件扩展名为 .xlsx 但内容不是 Excel 工作簿，请另存为 .xlsx 或 CSV 后重试")
             self.kind = "xlsx"
+            _check_workbook(self.path)
         elif suffix == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
             raise ImportFileError("不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后重试")
         else:
@@ -459,10 +480,16 @@ class Table:
             wb = load_workbook(self.path, read_only=True, data_only=True)
         except Exception as exc:  # a damaged or encrypted workbook: say so, never a 500
             raise ImportFileError(f"无法读取 Excel 文件：{exc}")
+        max_cells = getattr(settings, "IMPORT_MAX_CELLS", MAX_CELLS)
+        seen = 0
         try:
             ws = wb.worksheets[0]
             self._total_rows = ws.max_row or None
             for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+                seen += len(cells)  # counted as read: the sheet's <dimension> may lie
+                if seen > max_cells:
+                    raise ImportFileError(f"文件解压后过大：工作表的单元格数超过上限 {max_cells:,} 个（读到第{number}行），"
+                                          "请拆分文件或另存为 CSV 后再导入")
                 self._position = number
                 yield number, list(cells)
         finally:
@@ -472,6 +499,22 @@ class Table:
         if self.kind == "csv":
             return min(1.0, getattr(self, "_counter", None).count / self.size) if hasattr(self, "_counter") else 0.0
         return min(1.0, self._position / self._total_rows) if self._total_rows else 0.0
+
+
+MAX_CELLS = 50_000_000  # settings.IMPORT_MAX_CELLS: Excel's 1,048,576 rows × ~48 columns
+
+
+def _check_workbook(path):
+    """Bound what a workbook can unpack to before openpyxl opens it (core.uploads.check_zip: total size,
+    per-member ratio, member count, the parts read whole); a zip bomb is refused with the limit named."""
+    from .uploads import ZipTooLarge, check_zip
+    try:
+        with open(path, "rb") as fh:
+            check_zip(fh)
+    except ZipTooLarge as exc:
+        raise ImportFileError(str(exc))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ImportFileError(f"无法读取 Excel 文件（压缩包已损坏）：{exc}")
 
 
 def _sniff_delimiter(sample):
@@ -583,19 +626,25 @@ def run_import(spec, path, *, filename=None, user=None, keep_good=False, dry_run
                         allowed_region_ids=_allowed_regions(user))
     rejected_path = Path(rejected_path) if rejected_path else imports_dir() / f"rejected-{uuid.uuid4().hex}.csv"
     rejects = _RejectWriter(rejected_path)
+    spool = _Spool()
     try:
-        spec.begin(ctx)
-        if spec.threaded and connection.vendor == "postgresql" and not connection.in_atomic_block:
-            _run_threaded(spec, table, ctx, result, rejects, progress, user)
+        if connection.vendor == "sqlite" and not connection.in_atomic_block and _undoable(spec):
+            _run_in_short_transactions(spec, table, ctx, result, rejects, progress, user)
         else:
-            with transaction.atomic():
-                _run(spec, table, ctx, result, rejects, progress,
-                     lambda batch: _flush(spec, batch, ctx, result, rejects))
-                _finish(spec, ctx, result, user)
+            spec.begin(ctx)
+            ctx.cache["__audit_spool__"] = spool
+            if spec.threaded and connection.vendor == "postgresql" and not connection.in_atomic_block:
+                _run_threaded(spec, table, ctx, result, rejects, progress, user)
+            else:
+                with transaction.atomic():
+                    _run(spec, table, ctx, result, rejects, progress,
+                         lambda batch: _flush(spec, batch, ctx, result, rejects))
+                    _finish(spec, ctx, result, user)
     except _Rollback:
         pass
     finally:
         rejects.close()
+        spool.close()
     if result.rejected:
         result.rejected_path = str(rejected_path)
     else:
@@ -610,6 +659,14 @@ def _finish(spec, ctx, result, user):
     spec.finish(ctx)
     if ctx.dry_run or (result.rejected and not ctx.keep_good):
         raise _Rollback()
+    spool = ctx.cache.get("__audit_spool__")
+    for items in spool or ():  # the batches' entries, held back so the audit chain is locked only now
+        audit.record_many(items)
+    _file_entry(spec, ctx, result, user)
+
+
+def _file_entry(spec, ctx, result, user):
+    """The file's own IMPORT entry (who, file, SHA-256, counts); the import is committed with it."""
     audit.record(AuditAction.IMPORT, user=user, object_type_name=audit.object_type(spec.model),
                  object_repr=f"{spec.label}导入：{ctx.filename}"[:200],
                  after={"file": ctx.filename, "sha256": result.sha256, "rows": result.rows,
@@ -617,6 +674,148 @@ def _finish(spec, ctx, result, user):
                         "unchanged": result.unchanged, "rejected": result.rejected,
                         "keep_good": ctx.keep_good})
     result.committed = True
+
+
+def _undoable(spec):
+    """Whether every write of the spec goes through `upsert`, whose before-images can undo it."""
+    cls = type(spec)
+    return all(getattr(cls, hook) is getattr(ImportSpec, hook) for hook in ("write", "after_write", "finish"))
+
+
+class _Spool:
+    """Pickled items on a temporary disk file: the audit entries held back until a long transaction
+    ends, or the before-images (journal) of the batches written so far. Memory stays flat."""
+
+    def __init__(self):
+        self.fh = None
+        self.offsets = []
+
+    def add(self, item):
+        import pickle
+        import tempfile
+        if self.fh is None:
+            self.fh = tempfile.TemporaryFile(dir=imports_dir())
+        self.fh.seek(0, os.SEEK_END)
+        self.offsets.append(self.fh.tell())
+        pickle.dump(item, self.fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def _read(self, offsets):
+        import pickle
+        for offset in offsets:
+            self.fh.seek(offset)
+            yield pickle.load(self.fh)
+
+    def __iter__(self):
+        return self._read(list(self.offsets))
+
+    def __reversed__(self):
+        return self._read(self.offsets[::-1])
+
+    def __bool__(self):
+        return bool(self.offsets)
+
+    def close(self):
+        if self.fh is not None:
+            self.fh.close()
+            self.fh = None
+
+
+class _Abort(Exception):
+    """A row refused while writing (the data changed since the check) in all-or-nothing mode."""
+
+
+def _run_in_short_transactions(spec, table, ctx, result, rejects, progress, user):
+    """SQLite, outside any transaction. SQLite has one write lock for the whole database, and a
+    transaction as long as the file would hold it for minutes: sign-ins (session, last_login, audit)
+    would wait past the busy timeout and fail with "database is locked". So:
+
+    1. check pass: every row is read, parsed, cleaned and scope-checked, writing nothing (reads do
+       not block in WAL mode). All-or-nothing with a rejected row stops here: nothing was written.
+    2. write pass: the file again, each batch in its own short transaction (other writers get in
+       between batches); the batch's audit entries commit with it. A dry run rolls each batch back
+       (so a key repeated in a later batch of the same file counts as new again in a dry run).
+       If a batch fails (a database error, or a row refused because the data changed since the
+       check), the batches already written are undone from the before-images `upsert` journals
+       (created rows deleted, changed fields restored), and the undo is audited.
+    """
+    half = (lambda fraction: progress(fraction / 2)) if progress else None
+    check = ImportResult(kind=result.kind, filename=result.filename, dry_run=result.dry_run, sha256=result.sha256)
+    spec.begin(ctx)
+    _run(spec, table, ctx, check, rejects, half,
+         lambda batch: _check_batch(spec, batch, ctx, check, rejects))
+    if check.rejected and not ctx.keep_good:
+        for name in ("rows", "rejected", "errors", "warnings"):
+            setattr(result, name, getattr(check, name))
+        return
+    rejects.reset()
+    ctx = ImportContext(user=ctx.user, filename=ctx.filename, dry_run=ctx.dry_run, keep_good=ctx.keep_good,
+                        allowed_region_ids=ctx.allowed_region_ids)
+    spec.begin(ctx)
+    journal = _Spool()
+    ctx.cache["__journal__"] = journal
+
+    def write(batch):
+        try:
+            with transaction.atomic():
+                _flush(spec, batch, ctx, result, rejects)
+                if ctx.dry_run:
+                    raise _Rollback()
+        except _Rollback:
+            pass
+        if result.rejected and not ctx.keep_good:
+            raise _Abort()
+
+    rest = (lambda fraction: progress(0.5 + fraction / 2)) if progress else None
+    try:
+        _run(spec, table, ctx, result, rejects, rest, write)
+        if not ctx.dry_run:
+            with transaction.atomic():
+                _file_entry(spec, ctx, result, user)
+    except _Abort:
+        _undo(spec, journal, ctx, user)
+    except BaseException:
+        try:
+            _undo(spec, journal, ctx, user)
+        except Exception:  # noqa: BLE001 - the first failure is the one to report; this one is logged
+            log.exception("import %s: undoing the written batches failed", ctx.filename)
+        raise
+    finally:
+        journal.close()
+
+
+def _check_batch(spec, batch, ctx, result, rejects):
+    """The check pass's stand-in for `_flush`: the scope check against the stored rows, no writing."""
+    if ctx.allowed_region_ids is None or not batch:
+        return
+    existing = _existing(spec, [entry[0] for entry in batch])
+    for record, line, cells in batch:
+        try:
+            spec.check_scope(record, existing.get(spec.key_of(record)), ctx)
+        except RowError as exc:
+            _reject(result, rejects, line, exc, cells)
+
+
+def _undo(spec, journal, ctx, user):
+    """Undo the batches written so far, newest first, each in a short transaction; audited."""
+    now = timezone.now()
+    for model, key, created, changed in reversed(journal):
+        with transaction.atomic():
+            for pk, before in changed:
+                model._base_manager.filter(pk=pk).update(**{_name_of(model, a): v for a, v in before.items()},
+                                                         version=models.F("version") + 1, updated_at=now)
+            for start in range(0, len(created), 500):
+                chunk = created[start:start + 500]
+                if len(key) == 1:
+                    condition = models.Q(**{f"{key[0]}__in": [c[key[0]] for c in chunk]})
+                else:
+                    condition = models.Q()
+                    for c in chunk:
+                        condition |= models.Q(**c)
+                model._base_manager.filter(condition).delete()
+            audit.record(AuditAction.IMPORT, user=user, object_type_name=audit.object_type(model),
+                         object_repr=f"{spec.label}导入失败已撤销：{ctx.filename}"[:200],
+                         after={"file": ctx.filename, "undone": True, "deleted": [
+                             "/".join(str(c[k]) for k in key) for c in created], "restored": [pk for pk, _ in changed]})
 
 
 def _run_threaded(spec, table, ctx, result, rejects, progress, user):
@@ -714,13 +913,26 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
     for i, f in columns:
         shown.setdefault(f.header, str(headers[i]).strip() or f.header)
     width = max(i for i, _ in columns) + 1
+    # The header's own width (its last named column): a row with more filled cells than that is
+    # refused rather than cut, since its values may have slid one column (an unquoted comma).
+    header_width = max((i + 1 for i, h in enumerate(headers) if str(h or "").strip()), default=width)
+    pad = "" if all_text else None   # a short row: its missing trailing cells are empty
     batch, batch_keys = [], set()
     key_of = spec.key_of
     clean = spec.clean
     last_report = time.monotonic()
     for line, cells in rows:
-        if len(cells) < width:
-            cells = list(cells) + [None] * (width - len(cells))
+        n_cells = len(cells)
+        if n_cells < width:
+            cells = list(cells) + [pad] * (width - n_cells)
+        elif n_cells > header_width:
+            extra = _filled_count(cells[header_width:])
+            if extra:
+                result.rows += 1
+                _reject(result, rejects, line, RowError(
+                    "（整行）", f"列数多于表头：本行有 {header_width + extra} 列有内容，表头只有 {header_width} 列"
+                                f"（可能有未加引号的逗号），请核对后重新导入"), cells)
+                continue
         try:
             if not "".join(cells).strip():
                 continue
@@ -779,6 +991,15 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
 
 
 _ASK = object()
+
+
+def _filled_count(cells):
+    """How far into `cells` the last non-blank one sits (0: all blank)."""
+    for index in range(len(cells) - 1, -1, -1):
+        c = cells[index]
+        if c is not None and not (isinstance(c, str) and not c.strip()):
+            return index + 1
+    return 0
 
 
 def _length_limits(spec):
@@ -844,7 +1065,11 @@ def _flush(spec, batch, ctx, result, rejects):
     if outcome.written:
         spec.after_write(outcome.written, ctx)
     if outcome.audit_items and not ctx.dry_run:
-        audit.record_many(outcome.audit_items)
+        spool = ctx.cache.get("__audit_spool__")
+        if spool is not None:
+            spool.add(outcome.audit_items)
+        else:
+            audit.record_many(outcome.audit_items)
 
 
 def _existing(spec, batch):
@@ -902,6 +1127,10 @@ def upsert(spec, records, ctx, outcome):
             continue
         changed.append((old, values, diff))
     now = timezone.now()
+    journal = ctx.cache.get("__journal__")
+    if journal is not None and (new or changed):  # before-images, to undo this batch if a later one fails
+        journal.add((model, list(spec.key), [{k: v[k] for k in spec.key} for v in new],
+                     [(old["pk"], {k: old[k] for k in diff if k not in spec.create_only}) for old, _, diff in changed]))
     if new:
         _create(model, new, now)
         outcome.created += len(new)
@@ -922,7 +1151,9 @@ def upsert(spec, records, ctx, outcome):
             outcome.audit_items.append({
                 "action": AuditAction.UPDATE, "object_type_name": audit.object_type(model), "object_id": old["pk"],
                 "object_repr": f"{spec.key_text(values)}"[:200],
-                "before": {k: old[k] for k in sorted(diff)}, "after": {k: diff[k] for k in sorted(diff)}})
+                # personal data (encrypted or masked fields) never enters the audit in clear (core.signals)
+                "before": redact(model, {k: old[k] for k in sorted(diff)}),
+                "after": redact(model, {k: diff[k] for k in sorted(diff)})})
             outcome.written.append({**values, "pk": old["pk"]})
         names = sorted({model._meta.get_field(_name_of(model, a)).name for a in fields} | {"version", "updated_at"})
         model._base_manager.bulk_update(objs, names, batch_size=500)
@@ -1023,6 +1254,11 @@ class _RejectWriter:
         if self.path.exists():
             self.path.unlink()
 
+    def reset(self):
+        """Start the file again (the write pass rejects its rows anew)."""
+        self.discard()
+        self.fh = self.writer = None
+
 
 def _cell_out(value):
     if isinstance(value, (dt.date, dt.datetime)):
@@ -1048,7 +1284,7 @@ def read_progress(job_id):
 
 @job_handler("import")
 def import_job(job, record_type, path, filename, keep_good=False, dry_run=False):
-    """Run an uploaded file through the pipeline. The import runs in one transaction, so progress
+    """Run an uploaded file through the pipeline. The import may run in one transaction, so progress
     goes to a small file beside the upload (a row update would stay invisible until the commit)."""
     marker = progress_path(job.pk)
 

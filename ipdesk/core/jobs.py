@@ -5,12 +5,18 @@ for `kind` receives the Job and reports progress through `job.report(done, total
 desk the queue is an SQLite file and `make run` starts the consumer beside the web server; in a
 deployment the queue is Redis (HUEY_REDIS_URL) and `ipdesk run_huey` runs as a service. Tests set
 HUEY_IMMEDIATE so jobs run in-process.
+
+A job that fails shows its users a short Chinese message with an error id (job.message and
+result["error_id"]); the traceback goes to the server log under that id only, never into the Job
+row, which the API and the job pages return (OWASP ASVS 7.4.1: no stack traces to users). A handler
+that has something to tell the user raises `JobError("…")`, whose text is shown as written.
 """
 import logging
-import traceback
+import uuid
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
 from . import context
@@ -18,6 +24,19 @@ from .models import Job, JobStatus
 
 log = logging.getLogger(__name__)
 _HANDLERS = {}
+
+
+class JobError(Exception):
+    """A failure the handler explains to the user in Chinese; its text is shown as written."""
+
+
+PRIVATE_RESULT_KEYS = ("traceback",)  # written by older versions; never shown
+
+
+def public_result(job):
+    """The job's result as users may see it (the API serializer and pages use this)."""
+    result = job.result if isinstance(job.result, dict) else {}
+    return {k: v for k, v in result.items() if k not in PRIVATE_RESULT_KEYS}
 
 
 def job_handler(kind):
@@ -58,11 +77,16 @@ def execute(job):
     try:
         with context.acting_as(job.created_by, request_id=f"job-{job.pk}"):
             result = handler(job, **job.params) or {}
-    except Exception as exc:  # the job failed: say why on the job, keep the trace in the log
-        log.exception("job %s failed", job.pk)
+    except Exception as exc:  # the job failed: a short message for users, the trace in the log only
+        error_id = f"J{job.pk}-{uuid.uuid4().hex[:8]}"
+        log.exception("job %s (%s) failed, error id %s", job.pk, job.kind, error_id)
+        if isinstance(exc, JobError):
+            message = _("%(reason)s（错误编号 %(id)s）") % {"reason": str(exc)[:1500], "id": error_id}
+        else:
+            message = _("任务执行出错，未能完成（错误编号 %(id)s）。请稍后重试；如仍出错，请将错误编号告知系统管理员。") \
+                % {"id": error_id}
         Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished_at=timezone.now(),
-                                             message=f"{type(exc).__name__}: {exc}"[:2000],
-                                             result={"traceback": traceback.format_exc()[-4000:]})
+                                             message=message, result={"error_id": error_id})
         return None
     Job.objects.filter(pk=job.pk).update(status=JobStatus.DONE, finished_at=timezone.now(), result=result)
     return result

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -99,6 +99,8 @@ def safe_filename(name, kind=None, max_length=120):
 
 
 def _size_label(n):
+    if n >= 1 << 30:
+        return f"{n / (1 << 30):.1f} GB"
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
 
 
@@ -137,13 +139,76 @@ def _looks_like_csv(text):
     return False
 
 
+# ---- Zip archives (OOXML documents, XLSX imports): bounded before anything is unpacked ----------------
+# Defaults and why (each can be set in settings):
+# - IMPORT_MAX_UNZIPPED_BYTES 1 GiB: a full Excel sheet (1,048,576 rows of a register) unzips to about
+#   0.5–1 GB; a larger total cannot be a genuine workbook. The sheet is streamed, so this bounds time.
+# - IMPORT_MAX_ZIP_RATIO 100:1 per member over 1 MB, and IMPORT_MAX_ZIP_MEMBERS 1000: Apache POI's
+#   ZipSecureFile defaults (min inflate ratio 0.01, max file count 1000); real sheet XML compresses
+#   about 10–20:1, a bomb of repeated rows about 1,000:1.
+# - IMPORT_MAX_XML_PART_BYTES 200 MB: the parts a reader loads whole (sharedStrings.xml, styles.xml …),
+#   unlike worksheets, which are streamed.
+# Python's zipfile stops every member at its declared size (and fails on a CRC mismatch), so checking the
+# declared sizes bounds what reading can produce.
+ZIP_DEFAULTS = {"IMPORT_MAX_UNZIPPED_BYTES": 1 << 30, "IMPORT_MAX_ZIP_RATIO": 100, "IMPORT_MAX_ZIP_MEMBERS": 1000,
+                "IMPORT_MAX_XML_PART_BYTES": 200 << 20}
+_RATIO_FROM = 1 << 20  # small members (styles, rels) may compress better than 100:1 and do no harm
+
+
+def zip_limit(name):
+    return getattr(settings, name, ZIP_DEFAULTS[name])
+
+
+class ZipTooLarge(ValueError):
+    """A zip archive that would unpack beyond the limits; the message (Chinese) names the limit."""
+
+
+def check_zip(fileobj):
+    """Refuse a zip whose members would unpack beyond the limits (ZipTooLarge), before unpacking any.
+
+    The central directory's size is checked from the end record first, so even listing a zip with a
+    million members costs nothing. Raises zipfile.BadZipFile for a file that is no zip."""
+    members = zip_limit("IMPORT_MAX_ZIP_MEMBERS")
+    fileobj.seek(0)
+    end = zipfile._EndRecData(fileobj)  # the end-of-central-directory record (stable since Python 2)
+    if end is None:
+        raise zipfile.BadZipFile("no end of central directory")
+    if end[zipfile._ECD_ENTRIES_TOTAL] > members or end[zipfile._ECD_SIZE] > members * 1024:
+        raise ZipTooLarge(_("文件解压后过大：压缩包内的文件数超过上限 %(n)d 个（或目录区异常），疑似压缩炸弹，已拒绝。")
+                          % {"n": members})
+    fileobj.seek(0)
+    with zipfile.ZipFile(fileobj) as zf:
+        infos = zf.infolist()
+    if len(infos) > members:
+        raise ZipTooLarge(_("文件解压后过大：压缩包内的文件数超过上限 %(n)d 个，疑似压缩炸弹，已拒绝。") % {"n": members})
+    total_limit, ratio_limit = zip_limit("IMPORT_MAX_UNZIPPED_BYTES"), zip_limit("IMPORT_MAX_ZIP_RATIO")
+    part_limit = zip_limit("IMPORT_MAX_XML_PART_BYTES")
+    total = sum(i.file_size for i in infos)
+    if total > total_limit:
+        raise ZipTooLarge(_("文件解压后过大：解压后共 %(size)s，超过上限 %(limit)s；请拆分文件或另存为 CSV 后再导入。")
+                          % {"size": _size_label(total), "limit": _size_label(total_limit)})
+    for info in infos:
+        if info.file_size > _RATIO_FROM and info.file_size > ratio_limit * max(info.compress_size, 1):
+            raise ZipTooLarge(_("文件解压后过大：其中 %(member)s 压缩比约 %(ratio)d:1，超过上限 %(limit)d:1，"
+                                "疑似压缩炸弹，已拒绝。")
+                              % {"member": info.filename[:100], "ratio": info.file_size // max(info.compress_size, 1),
+                                 "limit": ratio_limit})
+        if info.file_size > part_limit and "/worksheets/" not in info.filename:
+            raise ZipTooLarge(_("文件解压后过大：其中 %(member)s 解压后 %(size)s，超过上限 %(limit)s。")
+                              % {"member": info.filename[:100], "size": _size_label(info.file_size),
+                                 "limit": _size_label(part_limit)})
+    return infos
+
+
 def _ooxml_kind(uploaded_file):
-    """docx / xlsx / pptx for an Office Open XML zip, judged by its parts; None for another zip."""
-    uploaded_file.seek(0)
+    """docx / xlsx / pptx for an Office Open XML zip, judged by its parts; None for another zip.
+    A zip beyond the unpacking limits (check_zip) is refused with a ValidationError that says so."""
     try:
-        with zipfile.ZipFile(uploaded_file) as zf:
-            names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+        names = {info.filename for info in check_zip(uploaded_file)}
+    except ZipTooLarge as exc:
+        raise ValidationError(_("文件“%(name)s”：%(reason)s") % {
+            "name": safe_filename(getattr(uploaded_file, "name", "") or ""), "reason": exc}, code="zip_bomb")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None
     finally:
         uploaded_file.seek(0)
@@ -315,18 +380,35 @@ def download_view(request, pk):
     return response
 
 
+def may_delete(user, att, obj):
+    """Who may remove an attachment: its uploader, or someone who may change the record it belongs to.
+
+    Adding a file can be wider than changing the record (an enterprise adds evidence to its own
+    assistance case, `attachment_upload_action = VIEW`); removing one is not: the enterprise may take
+    back what it filed, never what an officer filed (等保: 访问控制 — 最小权限)."""
+    if getattr(user, "is_read_only", True):
+        return False
+    if att.uploaded_by_id is not None and att.uploaded_by_id == user.pk:
+        return True
+    return type(obj).objects.restrict(user, CHANGE).filter(pk=obj.pk).exists()
+
+
 @login_required
 @require_POST
 def delete_view(request, pk):
-    """Remove an attachment from a record the user may change (the file stays if another row uses it)."""
+    """Remove an attachment (its uploader, or a user who may change the record); audited. The stored
+    bytes go once no other row uses them."""
     att = get_object_or_404(Attachment, pk=pk)
     obj = _target(request.user, att.content_type.app_label, att.content_type.model, att.object_id, CHANGE)
     if request.user.is_read_only:
         raise Http404
+    if not may_delete(request.user, att, obj):
+        raise PermissionDenied(_("只有上传者本人或可修改该记录的工作人员可以删除此附件。"))
     with transaction.atomic():
         audit.record(AuditAction.DELETE, att, before={"target": f"{att.content_type.app_label}.{att.content_type.model}:"
                                                                 f"{att.object_id}", "filename": att.filename,
-                                                      "sha256": att.sha256},
+                                                      "sha256": att.sha256, "size": att.size,
+                                                      "uploaded_by": getattr(att.uploaded_by, "username", "")},
                      object_repr=f"{obj} · {att.filename}"[:200], user=request.user)
         name = att.file.name
         att.delete()
@@ -342,5 +424,5 @@ def content_file(data, name):
     return SimpleUploadedFile(name, data)
 
 
-__all__ = ["validate_upload", "attach", "attachments_for", "safe_filename", "detect_kind", "UploadInfo",
-           "DOCUMENTS", "IMAGES", "SPREADSHEETS", "IMPORTS", "MIME_TYPES"]
+__all__ = ["validate_upload", "attach", "attachments_for", "may_delete", "safe_filename", "detect_kind", "UploadInfo",
+           "check_zip", "ZipTooLarge", "DOCUMENTS", "IMAGES", "SPREADSHEETS", "IMPORTS", "MIME_TYPES"]

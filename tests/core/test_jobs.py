@@ -14,7 +14,7 @@ def _count(job, n):
 
 @jobs.job_handler("test_fail")
 def _fail(job):
-    raise ValueError("文件第3行格式错误")
+    raise jobs.JobError("文件第3行格式错误")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -30,6 +30,7 @@ def test_failed_job_says_why(users):
     job = jobs.start("test_fail", "失败的任务", users["district"])
     job.refresh_from_db()
     assert job.status == "failed" and "文件第3行格式错误" in job.message
+    assert job.result["error_id"] in job.message and "Traceback" not in str(job.result)
 
 
 def test_job_status_page_and_json(users, clients):
@@ -53,3 +54,20 @@ def test_city_officer_verifies_the_audit_chain_from_the_audit_page(users, client
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
     assert job.status == "done" and "审计日志完整" in job.result["summary"]
     assert clients["district"].post("/audit/verify/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_upgrade_removes_tracebacks_that_old_failed_jobs_stored():
+    """Jobs that failed before the fix kept a traceback in their result; migration core 0004 drops it."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from ipdesk.core.models import Job
+    old = Job.objects.create(kind="import", title="旧任务", status="failed",
+                             result={"traceback": 'Traceback (most recent call last):\n  File "/srv/x.py"', "n": 1})
+    kept = Job.objects.create(kind="import", title="正常任务", result={"imported": 3})
+    import_module("ipdesk.core.migrations.0004_job_result_without_traceback").drop_tracebacks(apps, None)
+    old.refresh_from_db()
+    kept.refresh_from_db()
+    assert old.result == {"n": 1} and kept.result == {"imported": 3}

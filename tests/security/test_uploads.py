@@ -130,3 +130,47 @@ def test_upload_to_unknown_model_is_404(clients):
     assert clients["city"].post("/attachments/nope/nothing/1/upload/", {"file": upload(PDF, "a.pdf")}).status_code == 404
     assert clients["city"].post("/attachments/core/auditentry/abc/upload/",
                                 {"file": upload(PDF, "a.pdf")}).status_code == 404
+
+
+@pytest.fixture
+def assistance_case(users, regions):
+    """An assistance case of the enterprise user's own enterprise, in 薛城区."""
+    import datetime
+
+    from ipdesk.protection.models import AssistanceCase
+    ent = users["enterprise"].enterprise
+    return AssistanceCase.objects.create(title="展会侵权维权", source="outreach", right_type="patent", enterprise=ent,
+                                         region=ent.region, received_on=datetime.date(2024, 5, 6))
+
+
+def test_enterprise_cannot_delete_evidence_an_officer_attached(users, clients, assistance_case, media,
+                                                               django_capture_on_commit_callbacks):
+    """The requesting enterprise may add its own evidence to its case, but not remove what an officer filed."""
+    url = f"/attachments/protection/assistancecase/{assistance_case.pk}/upload/"
+    assert clients["district"].post(url, {"file": upload(PDF, "调查笔录.pdf")}).status_code == 302
+    officer_file = Attachment.objects.get()
+    stored = media / officer_file.file.name
+    assert stored.exists()
+    r = clients["enterprise"].post(f"/attachments/{officer_file.pk}/delete/")
+    assert r.status_code in (403, 404)
+    assert Attachment.objects.filter(pk=officer_file.pk).exists() and stored.exists()
+    assert not AuditEntry.objects.filter(object_type="core.attachment", action="delete").exists()
+    # its own upload it may take back; the deletion is audited with who, which file and which record
+    assert clients["enterprise"].post(url, {"file": upload(PNG, "侵权照片.png")}).status_code == 302
+    own = Attachment.objects.exclude(pk=officer_file.pk).get()
+    # the case page offers the enterprise the delete button of its own file only
+    page = clients["enterprise"].get(f"/protection/assistance/{assistance_case.pk}/").content.decode()
+    assert f"/attachments/{own.pk}/delete/" in page and f"/attachments/{officer_file.pk}/delete/" not in page
+    assert f"/attachments/{officer_file.pk}/delete/" in \
+        clients["district"].get(f"/protection/assistance/{assistance_case.pk}/").content.decode()
+    assert clients["enterprise"].post(f"/attachments/{own.pk}/delete/").status_code == 302
+    assert not Attachment.objects.filter(pk=own.pk).exists()
+    entry = AuditEntry.objects.get(object_type="core.attachment", action="delete")
+    assert entry.username == "enterprise" and entry.object_id == str(own.pk)
+    assert entry.before["filename"] == "侵权照片.png"
+    assert entry.before["target"] == f"protection.assistancecase:{assistance_case.pk}"
+    # an officer who may change the case removes the officer's file; one of another district may not
+    assert clients["other_district"].post(f"/attachments/{officer_file.pk}/delete/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        assert clients["city"].post(f"/attachments/{officer_file.pk}/delete/").status_code == 302
+    assert not Attachment.objects.exists() and not stored.exists()

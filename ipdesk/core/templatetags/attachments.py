@@ -28,3 +28,13 @@ def can_attach(obj, user):
     model = type(obj)
     action = getattr(model, "attachment_upload_action", CHANGE)
     return model.objects.restrict(user, action).filter(pk=obj.pk).exists()
+
+
+@register.simple_tag
+def can_delete_attachment(att, obj, user):
+    """Whether `user` may remove `att` from `obj`: the delete view's own rule (core.uploads.may_delete),
+    so the button shows exactly where the removal would be allowed."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from ipdesk.core.uploads import may_delete
+    return may_delete(user, att, obj)
