@@ -37,7 +37,21 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Key for personal data stored encrypted at rest (phone, ID numbers); defaults to one derived from SECRET_KEY.
+# Old keys (comma-separated) still open values written under them; a value no key opens fails loudly.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+FIELD_ENCRYPTION_OLD_KEYS = os.environ.get("FIELD_ENCRYPTION_OLD_KEYS", "")
+# The audit chain is an HMAC under a key kept outside the database (core/audit.py): AUDIT_HMAC_KEY, or the
+# key file. The file is created on first use only in development and tests (AUDIT_KEY_AUTOCREATE); a
+# production server refuses to write audit entries without it. Signed checkpoints of the chain's head go to
+# AUDIT_CHECKPOINT_FILE and, when AUDIT_SYSLOG_ADDRESS is set (host:port or a socket path), to syslog.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+AUDIT_HMAC_OLD_KEYS = os.environ.get("AUDIT_HMAC_OLD_KEYS", "")
+AUDIT_KEY_FILE = Path(os.environ.get("AUDIT_KEY_FILE", VAR_DIR / "audit.key"))
+AUDIT_KEY_AUTOCREATE = env_bool("AUDIT_KEY_AUTOCREATE", DEBUG)
+AUDIT_CHECKPOINT_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.jsonl"))
+AUDIT_SYSLOG_ADDRESS = os.environ.get("AUDIT_SYSLOG_ADDRESS", "")
+# Backups are encrypted (AES-256-GCM) under BACKUP_KEY, or a key derived from the field-encryption key.
+BACKUP_KEY = os.environ.get("BACKUP_KEY", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -140,7 +154,9 @@ PASSWORD_HASHERS = [
 if env_bool("IPDESK_FAST_HASHER"):  # tests only: hashing speed is not what they check
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "display_name", "email")}},
+    {"NAME": "ipdesk.accounts.validators.UsernameInPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
      "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -162,20 +178,42 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-# A content security policy that forbids framing, plugins, <base> tricks and posting forms elsewhere;
-# scripts stay as they are (every asset is served locally, see STATICFILES_DIRS).
-SECURE_CSP = {"frame-ancestors": ["'none'"], "object-src": ["'none'"], "base-uri": ["'self'"],
-              "form-action": ["'self'"]}
+# A content security policy that forbids framing, plugins, <base> tricks and posting forms elsewhere, and
+# runs only script files served by the site itself: no inline <script>, no onclick=, no javascript: URL
+# (every asset is served locally, see STATICFILES_DIRS; page behaviour lives in static/js/, data reaches it
+# through json_script and data- attributes). An injected tag that slips past escaping does not run.
+SECURE_CSP = {"script-src": ["'self'"], "frame-ancestors": ["'none'"], "object-src": ["'none'"],
+              "base-uri": ["'self'"], "form-action": ["'self'"]}
+# HTTP Strict Transport Security (RFC 6797): once a browser has seen the site over HTTPS it refuses plain
+# HTTP to it for a year. On by default when the site is served over HTTPS (SECURE_COOKIES) outside
+# development; subdomains and preload only when asked, since they bind every host of the domain.
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000" if SESSION_COOKIE_SECURE and not DEBUG else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+# Behind nginx terminating TLS, Django learns that a request came over HTTPS (and so sends HSTS) only from
+# the proxy's X-Forwarded-Proto header; trust it only when the proxy sets it (PROXY_SSL_HEADER=1).
+if env_bool("PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Lockout after repeated failures (django-axes); officers unlock with `ipdesk axes_reset_username`.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_HOURS", "0.5"))
-# By username, not IP: officers of a bureau share one intranet NAT address, so locking an IP would lock
-# out the whole office; locking the account stops guessing against it from anywhere.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# By username AND address (accounts/lockout.py): locking a whole address would lock out an office behind
+# one intranet NAT address, and locking a username alone lets anyone lock anyone out by typing wrong
+# passwords for them. So a guesser is locked at the address they guess from, the owner elsewhere still
+# signs in; against guessing spread over many addresses, LOGIN_FAILURE_CEILING failures on one username
+# from all addresses together (within the cool-off) lock the account everywhere (0: no ceiling).
+# Trade-off: a colleague behind the same NAT address can still lock an officer out; the ceiling is the
+# price of stopping distributed guessing. Either way, an officer ranked above the account unlocks it from
+# the user page (accounts.models.rank), or an operator with `ipdesk axes_reset_username`.
+# The address is REMOTE_ADDR: where a reverse proxy hides the clients' addresses, every failure comes from
+# the proxy and the lockout is, in effect, by username again (never weaker than that).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "ipdesk.accounts.lockout.CeilingAxesHandler"
+LOGIN_FAILURE_CEILING = int(os.environ.get("LOGIN_FAILURE_CEILING", str(6 * AXES_FAILURE_LIMIT)))
 # models.W040: stats uses covering indexes (INCLUDE) that PostgreSQL uses and SQLite ignores, as intended.
-SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_LOCKOUT_CALLABLE = "ipdesk.accounts.views.lockout_response"  # JSON on /api/, the page elsewhere
@@ -232,6 +270,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs page describe every endpoint: signed-in users only, unless API_DOCS_PUBLIC=1.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"] if env_bool("API_DOCS_PUBLIC", False)
+    else ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

@@ -2,6 +2,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.scoping import Role
+
+from . import reauth
 from .models import User
 
 
@@ -19,12 +22,29 @@ class OTPForm(forms.Form):
 
 
 class UserForm(forms.ModelForm):
+    """Create or edit an account. `actor` is who does it: they may only give roles ranked below their own
+    (a city officer cannot create or promote a city officer), and setting the password of an existing
+    account needs a fresh code from the actor's own authenticator (accounts.reauth)."""
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, required=False,
                                help_text=_("新建用户时必填；修改用户时留空表示不修改。"))
 
     class Meta:
         model = User
         fields = ["username", "display_name", "role", "region", "enterprise", "phone", "email", "is_active"]
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.reauthenticated = False
+        if actor is None or not actor.is_superuser:
+            # roles ranked below the actor's own (models.rank): only a superuser gives the city officer role
+            self.fields["role"].choices = [(value, label) for value, label in self.fields["role"].choices
+                                           if value != Role.CITY_OFFICER]
+        if self.instance.pk:
+            self.fields[reauth.FIELD] = forms.CharField(
+                label=_("您本人的动态验证码"), required=False, max_length=8,
+                widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+                help_text=_("修改该用户的密码时必填：请输入您本人身份验证器上当前显示的 6 位验证码。"))
 
     def clean(self):
         data = super().clean()
@@ -38,10 +58,29 @@ class UserForm(forms.ModelForm):
         if data.get("password"):
             from django.contrib.auth.password_validation import validate_password
             try:
-                validate_password(data["password"], self.instance if self.instance.pk else None)
+                validate_password(data["password"], self._user_as_submitted(data))
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
+        if data.get("password") and self.instance.pk and not self.errors:
+            # checked last, so a code is not spent on a form that fails for another reason
+            problem = reauth.check_fresh_code(self.actor, data.get(reauth.FIELD)) if self.actor else \
+                _("无法确认操作人身份。")
+            if problem:
+                self.add_error(reauth.FIELD, problem)
+            else:
+                self.reauthenticated = True
         return data
+
+    def _user_as_submitted(self, data):
+        """The account with the names typed in this form, so the password validators compare the new
+        password with the username (UserAttributeSimilarityValidator, UsernameInPasswordValidator) even
+        before a new account exists, and against its history when it does."""
+        import copy
+        user = copy.copy(self.instance) if self.instance.pk else User()
+        for name in ("username", "display_name", "email"):
+            if data.get(name):
+                setattr(user, name, data[name])
+        return user
 
     def save(self, commit=True):
         user = super().save(commit=False)

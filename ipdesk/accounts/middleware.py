@@ -9,8 +9,10 @@ from django.utils import timezone
 
 # The API enforces the same two rules in its own authentication classes (accounts/auth.py), answering
 # 403 instead of redirecting.
-EXEMPT_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/otp/", "/accounts/password/",
-                   "/static/", "/i18n/", "/api/")
+EXEMPT_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/otp/", "/static/", "/i18n/", "/api/")
+# The password page is where an expired password is changed, so it is exempt from the expiry redirect;
+# never from the second factor: with the password alone, a thief could change it and lock the owner out.
+PASSWORD_PREFIX = "/accounts/password/"
 
 
 class SecurityPolicyMiddleware:
@@ -22,7 +24,7 @@ class SecurityPolicyMiddleware:
         if user is not None and user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES):
             if needs_second_factor(user) and not user.is_verified():
                 return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")
-            if password_expired(user):
+            if password_expired(user) and not request.path.startswith(PASSWORD_PREFIX):
                 return redirect(f"{reverse('accounts:password_change')}?expired=1")
         return self.get_response(request)
 

@@ -5,10 +5,32 @@ from django.utils.translation import gettext_lazy as _
 
 from ipdesk.core.fields import EncryptedCharField
 from ipdesk.core.models import AuditedModel
-from ipdesk.core.scoping import OFFICERS, RestrictedQuerySet, Role, Scope
+from ipdesk.core.scoping import CHANGE, OFFICERS, RestrictedQuerySet, Role, Scope
 
 
-class ScopedUserManager(UserManager.from_queryset(RestrictedQuerySet)):
+def rank(user):
+    """A user's place in account administration: superuser 3 > city officer 2 > every other role 1."""
+    if user.is_superuser:
+        return 3
+    return 2 if user.role == Role.CITY_OFFICER else 1
+
+
+class UserQuerySet(RestrictedQuerySet):
+    def manageable_by(self, actor):
+        """The accounts `actor` may change (edit, set the password, unlock, reset the authenticator).
+
+        Within the data scope, only accounts ranked below the actor's own (see `rank`), so a city
+        officer can neither take over a superuser nor another city officer (nor edit their own role);
+        a superuser manages everyone (最小权限、管理员权限分离, GB/T 22239-2019 8.1.4.2).
+        """
+        qs = self.restrict(actor, CHANGE)
+        if actor.is_superuser:
+            return qs
+        # below the superuser only rank 1 can be managed (other roles see no account to change at all)
+        return qs.filter(is_superuser=False).exclude(role=Role.CITY_OFFICER)
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
 
 
@@ -57,8 +79,21 @@ class User(AuditedModel, AbstractUser):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
+    def save(self, *args, **kwargs):
+        password_changed = self._password is not None  # set by set_password, cleared by the save below
+        super().save(*args, **kwargs)
+        if password_changed:
+            revoke_api_tokens(self)
+
     def has_role(self, *roles):
         return self.is_superuser or self.role in roles
+
+
+def revoke_api_tokens(user):
+    """A new password or authenticator ends every API token issued before it: whoever took the old
+    credentials must not keep a way in (own change, an officer's reset, expiry, `changepassword`)."""
+    from rest_framework.authtoken.models import Token
+    Token.objects.filter(user=user).delete()
 
 
 class PasswordHistory(models.Model):

@@ -47,3 +47,19 @@ class PasswordHistoryValidator:
 
     def get_help_text(self):
         return _("不能重复使用最近 %(n)d 次的密码。") % {"n": self.history}
+
+
+class UsernameInPasswordValidator:
+    """No password that contains the username (any case): the first thing a guesser tries. Django's
+    UserAttributeSimilarityValidator catches passwords close to it; this one also the longer ones built
+    around it ("zhangsan@2026A", "My-zhangsan-2026!")."""
+    def __init__(self, min_length=3):
+        self.min_length = min_length
+
+    def validate(self, password, user=None):
+        username = (getattr(user, "username", "") or "").strip().lower()
+        if len(username) >= self.min_length and username in password.lower():
+            raise ValidationError(_("密码不能包含用户名。"), code="password_contains_username")
+
+    def get_help_text(self):
+        return _("密码不能包含用户名。")

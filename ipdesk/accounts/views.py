@@ -9,8 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
-from django.http import Http404
+from django.db.models import Max, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,11 +21,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ipdesk.core import audit
 from ipdesk.core.exports import Column, mask_phone
 from ipdesk.core.models import AuditAction
-from ipdesk.core.scoping import CHANGE, Role
+from ipdesk.core.scoping import Role
 from ipdesk.core.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 
+from . import reauth
 from .forms import LoginForm, OTPForm, UserForm
-from .models import User
+from .models import User, revoke_api_tokens
 
 
 class LoginView(auth_views.LoginView):
@@ -67,6 +67,9 @@ def otp_view(request):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            # a new session key for the verified session, so a key planted or seen before the second
+            # factor does not carry the raised privilege (session fixation, OWASP ASVS 3.2.1)
+            request.session.cycle_key()
             audit.record(AuditAction.LOGIN, user=request.user, object_type_name="accounts.user",
                          object_id=str(request.user.pk), object_repr=request.user.username,
                          after={"stage": "otp", "enrolled": enrolling})
@@ -124,30 +127,36 @@ class UserDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        manageable = User.objects.manageable_by(self.request.user).filter(pk=self.object.pk).exists()
         ctx["locked"] = is_locked(self.object.username)
         ctx["failures"] = failures(self.object.username)
-        ctx["can_unlock"] = self.request.user.is_city_officer
+        ctx["can_edit"] = ctx["can_unlock"] = manageable  # nobody changes an account ranked at or above their own
         ctx["otp_enrolled"] = TOTPDevice.objects.filter(user=self.object, confirmed=True).exists()
+        ctx["otp_field"] = reauth.FIELD
         return ctx
 
 
 def failures(username):
-    """Failed sign-ins counted against the account since the last success or unlock (django-axes)."""
+    """Failed sign-ins counted against the account, from every address, since the last success or unlock
+    (django-axes)."""
     from axes.models import AccessAttempt
-    return AccessAttempt.objects.filter(username=username).aggregate(n=Max("failures_since_start"))["n"] or 0
+    return AccessAttempt.objects.filter(username=username).aggregate(n=Sum("failures_since_start"))["n"] or 0
 
 
 def is_locked(username):
-    return failures(username) >= settings.AXES_FAILURE_LIMIT
+    """Locked from at least one address, or from everywhere once the ceiling is reached (accounts.lockout)."""
+    from axes.models import AccessAttempt
+    from .lockout import ceiling
+    per_address = AccessAttempt.objects.filter(username=username).values("ip_address").annotate(
+        n=Sum("failures_since_start")).aggregate(top=Max("n"))["top"] or 0
+    return per_address >= settings.AXES_FAILURE_LIMIT or bool(ceiling() and failures(username) >= ceiling())
 
 
 @login_required
 @require_POST
 def user_unlock(request, pk):
     """A city officer unlocks an account locked after repeated failures (same as `ipdesk axes_reset_username`)."""
-    if not request.user.is_city_officer:
-        raise Http404
-    user = get_object_or_404(User.objects.restrict(request.user, CHANGE), pk=pk)
+    user = get_object_or_404(User.objects.manageable_by(request.user), pk=pk)
     from axes.utils import reset
     removed = reset(username=user.username)
     audit.record(AuditAction.ACTION, user, after={"unlock": True, "attempts_cleared": removed})
@@ -158,26 +167,49 @@ def user_unlock(request, pk):
 @login_required
 @require_POST
 def user_reset_otp(request, pk):
-    """A city officer removes a user's authenticator (lost phone); the user enrols again at next sign-in."""
-    if not request.user.is_city_officer:
-        raise Http404
-    user = get_object_or_404(User.objects.restrict(request.user, CHANGE), pk=pk)
+    """A city officer removes a user's authenticator (lost phone); the user enrols again at next sign-in.
+
+    Whoever removes it can enrol their own in its place, so the officer re-enters a code from their own
+    authenticator in the same request (accounts.reauth), and the user's API tokens end with it.
+    """
+    user = get_object_or_404(User.objects.manageable_by(request.user), pk=pk)
+    problem = reauth.check_fresh_code(request.user, request.POST.get(reauth.FIELD))
+    if problem:
+        messages.error(request, problem)
+        return redirect("accounts:user_detail", pk=user.pk)
     count, _detail = TOTPDevice.objects.filter(user=user).delete()
-    audit.record(AuditAction.ACTION, user, after={"otp_reset": True, "devices_removed": count})
+    revoke_api_tokens(user)
+    audit.record(AuditAction.ACTION, user, after={"otp_reset": True, "devices_removed": count,
+                                                  "by": request.user.username, "reauthenticated": True})
     messages.success(request, _("已重置 %(name)s 的动态验证码绑定，下次登录时需重新绑定。") % {"name": user.username})
     return redirect("accounts:user_detail", pk=user.pk)
 
 
-class UserCreateView(ObjectCreateView):
+class UserFormMixin:
     model = User
     form_class = UserForm
     roles = {Role.CITY_OFFICER}
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "actor": self.request.user}
 
-class UserUpdateView(ObjectUpdateView):
-    model = User
-    form_class = UserForm
-    roles = {Role.CITY_OFFICER}
+
+class UserCreateView(UserFormMixin, ObjectCreateView):
+    pass
+
+
+class UserUpdateView(UserFormMixin, ObjectUpdateView):
+    def get_queryset(self):
+        """Only accounts ranked below the editor's own: another's page answers 404 (models.rank)."""
+        return User.objects.manageable_by(self.request.user).order_by("pk")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.reauthenticated and not form.errors:
+            audit.record(AuditAction.ACTION, self.object, after={"password_reset": True,
+                                                                 "by": self.request.user.username,
+                                                                 "reauthenticated": True})
+        return response
 
 
 def lockout_response(request, original_response=None, credentials=None):

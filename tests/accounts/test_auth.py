@@ -237,7 +237,12 @@ def test_officer_resets_a_lost_authenticator(users, clients):
     target = users["district"]
     TOTPDevice.objects.create(user=target, name="old", confirmed=True)
     assert clients["district"].post(f"/accounts/users/{target.pk}/reset-otp/").status_code == 404
+    # Refused without a fresh code from the officer's own authenticator (accounts.reauth): the device stays.
     assert clients["city"].post(f"/accounts/users/{target.pk}/reset-otp/").status_code == 302
+    assert TOTPDevice.objects.filter(user=target, name="old").exists()
+    own = TOTPDevice.objects.get(user=users["city"], confirmed=True)
+    code = pyotp.TOTP(base64.b32encode(own.bin_key).decode()).now()
+    assert clients["city"].post(f"/accounts/users/{target.pk}/reset-otp/", {"otp_token": code}).status_code == 302
     assert not TOTPDevice.objects.filter(user=target, name="old").exists()
 
 
