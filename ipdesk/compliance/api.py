@@ -1,6 +1,7 @@
 """API: agencies, batches, abnormal applications (with a transition endpoint) and candidates
 (with review and create-batch endpoints). All querysets start from restrict(user, action)."""
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -160,10 +161,11 @@ class CandidateViewSet(ScopedViewSet):
             raise NotFound("部分线索不存在或不在您的数据权限范围内。")
         region = None
         if d.get("default_region"):
+            from ipdesk.core.scoping import choosable
             from ipdesk.regions.models import Region
-            region = Region.objects.filter(pk=d["default_region"]).first()
+            region = choosable(Region.objects.all(), request.user).filter(pk=d["default_region"]).first()
             if region is None:
-                raise ValidationError({"default_region": ["区划不存在。"]})
+                raise ValidationError({"default_region": [_("区划不存在或不在您的辖区内。")]})
         try:
             batch = actions.create_batch_from_candidates(candidates, request.user, d["name"], region)
         except DjangoValidationError as exc:

@@ -142,6 +142,33 @@ def _crosses_many(model, q):
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
 
 
+def choosable(queryset, user):
+    """The rows of `queryset` a user may link a record it writes to (a foreign key or many-to-many):
+    what the user may see, so nobody attaches another district's enterprise to its own record and
+    makes that name show to everyone who reads the record. Data everyone may read that still belongs
+    to a district (the regions themselves, the public service network) is narrowed for a district
+    officer to its own districts (本辖区及下级); city-wide vocabularies stay whole. Narrows, never
+    widens: a queryset a form or serializer already filtered keeps its filter."""
+    model = queryset.model
+    scope = getattr(model, "scope", None)
+    if scope is None or not hasattr(queryset, "restrict"):
+        return queryset
+    role = _role(user)
+    if role is None:
+        return queryset.none()
+    if scope.public and role == Role.DISTRICT_OFFICER:
+        if model._meta.label_lower == "regions.region":
+            path = "pk"
+        elif scope.region:
+            path = scope.region
+        else:
+            return queryset  # a city-wide vocabulary (dictionary entries, service types, time limits)
+        if getattr(user, "region", None) is None:
+            return queryset.none()
+        return queryset.filter(**{f"{path}__in": region_ids(user)})
+    return queryset.restrict(user, VIEW)
+
+
 def can(user, model, action=VIEW):
     """Whether the user may `action` at least some rows of `model` (menus, buttons)."""
     return scope_filter(model, user, action) is not None

@@ -14,10 +14,10 @@ from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import audit
+from . import audit, jobs
 from .exports import export_response
 from .pagination import DeferredJoinPaginator
-from .scoping import CHANGE, VIEW, Role, can
+from .scoping import CHANGE, VIEW, Role, can, choosable
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -117,20 +117,18 @@ def field_rows(obj, names=None):
 
 
 def limit_choices_to_scope(form, user):
-    """Related-record choices offer only what the user may reach (a district officer: own districts)."""
-    from ipdesk.regions.models import Region
+    """Related-record choices offer, and accept, only what the user may link to (scoping.choosable: what
+    it may see; a district officer's own districts for regions and district-owned reference data). A
+    narrower queryset the form set itself is kept: the scope filter is added to it, never replaces it."""
     for field in form.fields.values():
-        if isinstance(field, (ModelChoiceField, ModelMultipleChoiceField)):
-            model = field.queryset.model
-            if model is Region and user.role == Role.DISTRICT_OFFICER and not user.is_superuser and user.region_id:
-                field.queryset = field.queryset.filter(path__startswith=user.region.path)
-            elif hasattr(field.queryset, "restrict"):
-                field.queryset = field.queryset.restrict(user, VIEW)
+        if isinstance(field, (ModelChoiceField, ModelMultipleChoiceField)) and field.queryset is not None:
+            field.queryset = choosable(field.queryset, user)
 
 
 class ObjectEditView(ScopedMixin):
     """Create or update with three guards: choices limited to scope, the saved record must still be in
-    the user's scope, and an update from a stale form is refused (optimistic lock on `version`)."""
+    the user's scope, and an update from a stale form, or one that does not carry its `_version`, is
+    refused (optimistic lock on `version`)."""
     action = CHANGE
     template_name = "core/object_form.html"
 
@@ -147,7 +145,9 @@ class ObjectEditView(ScopedMixin):
                 if form.instance.pk:
                     current = type(form.instance)._base_manager.select_for_update().get(pk=form.instance.pk)
                     sent = form.cleaned_data.get("_version")
-                    if sent is not None and sent != current.version:
+                    if sent is None:  # a form that does not say which version it edits could overwrite anything
+                        raise _Conflict(_("保存失败：表单缺少版本信息，无法确认您修改的是最新内容。请刷新页面后重新修改。"))
+                    if sent != current.version:
                         last = audit.history(current).first()
                         who = f"{last.username}（{last.timestamp:%Y-%m-%d %H:%M}）" if last else _("其他用户")
                         raise _Conflict(_("保存失败：该记录在您编辑期间已被 %(who)s 修改。请刷新页面查看最新内容后重新修改。")
@@ -246,7 +246,7 @@ class JobStatusJSON(ScopedMixin, View):
     def get(self, request, pk):
         job = scoped_object_or_404(Job, request.user, pk)
         return JsonResponse({"id": job.pk, "status": job.status, "progress": job.progress, "total": job.total,
-                             "percent": job.percent, "message": job.message, "result": job.result})
+                             "percent": job.percent, "message": job.message, "result": jobs.public_result(job)})
 
 
 class NotificationListView(LoginRequiredMixin, TemplateView):

@@ -1,7 +1,9 @@
 """REST API of the registry, plus the import and search endpoints.
 
 /api/enterprises/, /api/patents/, /api/patent-events/, /api/trademarks/, /api/gi-products/,
-/api/cultivation/, /api/contacts/ — scoped, filtered by the same FilterSets as the pages.
+/api/cultivation/, /api/contacts/ — scoped, filtered by the same FilterSets as the pages. An
+enterprise's commissioner is read-only here: POST /api/enterprises/<id>/assign-commissioner/
+({"commissioner": <user id or null>, "reason": "…"}) is the assignment workflow.
 POST /api/imports/<kind>/ (multipart: file, keep_good, dry_run) runs a file through the pipeline
 and answers its counts and rejected rows (or, with background=true, starts a job and answers 202
 with its id: GET /api/jobs/<id>/ gives progress and the same result); GET /api/search/?q= searches
@@ -10,17 +12,25 @@ enterprises and patents.
 import uuid
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from ipdesk.accounts.models import User
 from ipdesk.core.api import ScopedRelatedField, ScopedViewSet
 from ipdesk.core.exports import mask_id_number, mask_phone
 from ipdesk.core.imports import ImportFileError, get_spec, imports_dir, run_import
+from ipdesk.core.scoping import Role
 from ipdesk.regions.models import Region
 
 from . import rules
@@ -33,6 +43,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     region = ScopedRelatedField(queryset=Region.objects.all())
     region_code = serializers.CharField(source="region.code", read_only=True)
     tag_labels = serializers.ListField(read_only=True)
+    commissioner = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="服务专员：只读；通过 POST /api/enterprises/{id}/assign-commissioner/ 分配")
 
     class Meta:
         model = Enterprise
@@ -40,6 +52,24 @@ class EnterpriseSerializer(serializers.ModelSerializer):
                   "is_key_enterprise", "commissioner", "legal_representative", "established", "employees",
                   "rd_staff", "version"]
         read_only_fields = ["version"]
+
+    def to_internal_value(self, data):
+        """A changed `commissioner` is refused by name, not silently dropped: the commissioner is set only
+        through the assignment action, which checks the role, records the period and notifies (一企一专员).
+        The unchanged value (a record read and sent back whole) passes."""
+        errors = {}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            errors, value = dict(exc.detail) if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}, None
+        if hasattr(data, "get") and "commissioner" in data:
+            current = self.instance.commissioner_id if self.instance is not None else None
+            if str(data.get("commissioner") or "") != str(current or ""):
+                errors["commissioner"] = [_("服务专员不能在此修改，请使用“分配服务专员”"
+                                            "（POST /api/enterprises/{id}/assign-commissioner/）。")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
     def validate_uscc(self, value):
         try:
@@ -151,10 +181,38 @@ class ContactSerializer(serializers.ModelSerializer):
         return data
 
 
+class AssignCommissionerSerializer(serializers.Serializer):
+    commissioner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=Role.COMMISSIONER, is_active=True), allow_null=True,
+        error_messages={"does_not_exist": gettext_lazy("编号 {pk_value} 不是在岗的服务专员，只能分配角色为服务专员的账号。")},
+        help_text="服务专员的用户编号；null 表示取消分配")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
 class EnterpriseViewSet(ScopedViewSet):
     queryset = Enterprise.objects.select_related("region")
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilter
+
+    @extend_schema(request=AssignCommissionerSerializer, responses=EnterpriseSerializer)
+    @action(detail=True, methods=["post"], url_path="assign-commissioner")
+    def assign_commissioner(self, request, pk=None):
+        """分配/更换服务专员 through services.actions.assign_commissioner: the only way to set the commissioner
+        (an assignment record, the previous period closed, the new commissioner notified)."""
+        from ipdesk.services import actions as service_actions
+        enterprise = self.get_object()  # CHANGE scope: another district's enterprise is 404, a leader 403
+        data = AssignCommissionerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            service_actions.assign_commissioner(enterprise, data.validated_data["commissioner"], request.user,
+                                                data.validated_data["reason"])
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict")
+                                              else {"non_field_errors": exc.messages})
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc))
+        enterprise.refresh_from_db()
+        return Response(self.get_serializer(enterprise).data)
 
 
 class PatentViewSet(ScopedViewSet):

@@ -12,19 +12,20 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class EnterpriseForm(forms.ModelForm):
+    """The enterprise's own data. Not its commissioner: that is set only through the assignment page
+    (services.actions.assign_commissioner), which checks the role, records the period and tells the
+    commissioner (一企一专员)."""
     tags = forms.MultipleChoiceField(label=_("标签"), required=False, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Enterprise
-        fields = ["uscc", "name", "region", "address", "industry_chain", "tags", "is_key_enterprise", "commissioner",
+        fields = ["uscc", "name", "region", "address", "industry_chain", "tags", "is_key_enterprise",
                   "legal_representative", "established", "employees", "rd_staff"]
         widgets = {"established": DATE}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tags"].choices = dictionary("enterprise_tag")
-        from ipdesk.accounts.models import User
-        self.fields["commissioner"].queryset = User.objects.filter(role="commissioner", is_active=True)
 
     def clean_uscc(self):
         try:

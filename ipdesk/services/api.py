@@ -8,7 +8,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from ipdesk.core.api import ScopedRelatedField, ScopedViewSet
+from ipdesk.core.api import ScopedRelatedField, ScopedViewSet, ScopedWritesMixin
 from ipdesk.core.scoping import CHANGE, VIEW
 from ipdesk.registry.models import Enterprise
 
@@ -63,7 +63,7 @@ def _run(func, *args):
         raise PermissionDenied(str(exc))
 
 
-class ServiceRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ServiceRequestViewSet(ScopedWritesMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Service requests in the caller's scope. POST creates (提出); POST …/accept|process|complete|
     reject|rate|comment/ takes a step."""
     queryset = ServiceRequest.objects.select_related("enterprise", "service_type").prefetch_related("events")

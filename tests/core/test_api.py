@@ -57,7 +57,7 @@ def test_stale_version_is_refused(clients, regions):
     ok = clients["city"].patch(url, {"population": 101, "version": created["version"]}, content_type="application/json")
     assert ok.status_code == 200
     stale = clients["city"].patch(url, {"population": 102, "version": created["version"]}, content_type="application/json")
-    assert stale.status_code == 400 and "version" in stale.json()
+    assert stale.status_code == 409 and "version" in stale.json()
 
 
 def test_openapi_schema_is_valid_and_lists_the_endpoints(clients):

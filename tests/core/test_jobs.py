@@ -71,3 +71,16 @@ def test_the_upgrade_removes_tracebacks_that_old_failed_jobs_stored():
     old.refresh_from_db()
     kept.refresh_from_db()
     assert old.result == {"n": 1} and kept.result == {"imported": 3}
+
+
+@pytest.mark.django_db
+def test_a_traceback_stored_by_an_older_version_is_never_answered(users, clients):
+    """Until migration 0004 runs (or for a row restored from an old backup), the API and the status
+    JSON still hide a stored traceback."""
+    from ipdesk.core.models import Job
+    job = Job.objects.create(kind="import", title="旧任务", status="failed", created_by=users["city"],
+                             result={"traceback": 'File "/srv/ipdesk/core/imports.py", line 1', "rejected": 2})
+    for url in (f"/api/jobs/{job.pk}/", f"/jobs/{job.pk}/status.json"):
+        r = clients["city"].get(url)
+        assert r.status_code == 200, url
+        assert "imports.py" not in r.content.decode() and r.json()["result"] == {"rejected": 2}

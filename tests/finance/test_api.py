@@ -75,9 +75,13 @@ def test_invalid_pledges_get_a_400_that_names_the_patent(clients, world):
 
 def test_registered_facts_cannot_be_changed(clients, pledges):
     url = f"/api/pledges/{pledges['mine'].pk}/"
-    response = clients["district"].patch(url, {"registration_date": "2022-01-01"}, content_type="application/json")
+    pledges["mine"].refresh_from_db()
+    version = pledges["mine"].version
+    response = clients["district"].patch(url, {"registration_date": "2022-01-01", "version": version},
+                                         content_type="application/json")
     assert response.status_code == 400 and "登记后不可修改" in str(response.json())
-    response = clients["district"].patch(url, {"amount_10k_yuan": "1300"}, content_type="application/json")
+    response = clients["district"].patch(url, {"amount_10k_yuan": "1300", "version": version},
+                                         content_type="application/json")
     assert response.status_code == 200 and response.json()["amount_10k_yuan"] == "1300.00"
 
 

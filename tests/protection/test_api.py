@@ -58,7 +58,9 @@ def test_invalid_transition_is_a_400_listing_the_allowed_steps(clients, adjudica
 
 
 def test_status_cannot_be_written_directly(clients, adjudication):
-    response = clients["district"].patch(f"{API}{adjudication.pk}/", {"status": "decided", "title": "改名"},
+    adjudication.refresh_from_db()
+    response = clients["district"].patch(f"{API}{adjudication.pk}/", {"status": "decided", "title": "改名",
+                                                                       "version": adjudication.version},
                                          content_type="application/json")
     assert response.status_code == 200
     adjudication.refresh_from_db()
@@ -117,8 +119,10 @@ def test_only_city_officers_change_rules_and_calendar(clients):
     from ipdesk.protection.models import TimeLimitRule
     rule = TimeLimitRule.objects.get(code="answer_period")
     url = f"/api/protection/time-limits/{rule.pk}/"
-    assert clients["district"].patch(url, {"amount": 20}, content_type="application/json").status_code == 403
-    assert clients["city"].patch(url, {"amount": 20}, content_type="application/json").status_code == 200
+    assert clients["district"].patch(url, {"amount": 20, "version": rule.version},
+                                     content_type="application/json").status_code == 403
+    assert clients["city"].patch(url, {"amount": 20, "version": rule.version},
+                                 content_type="application/json").status_code == 200
     rule.refresh_from_db()
     assert rule.amount == 20
     day = post(clients["city"], "/api/protection/calendar/", {"date": "2027-01-01", "kind": "holiday", "name": "元旦"})

@@ -165,7 +165,7 @@ def test_api_update_with_a_stale_version_is_refused(clients, regions):
     r = clients["city"].patch(url, {"name": "第一次", "version": chain.version}, content_type="application/json")
     assert r.status_code == 200, r.content
     r = clients["city"].patch(url, {"name": "第二次", "version": chain.version}, content_type="application/json")
-    assert r.status_code == 400 and "已被他人修改" in r.content.decode()
+    assert r.status_code == 409 and "已被他人修改" in r.json()["version"][0]
     chain.refresh_from_db()
     assert chain.name == "第一次"
 
@@ -198,7 +198,7 @@ def test_concurrent_api_updates_with_the_same_version_do_not_both_win(regions, u
         t.start()
     for t in threads:
         t.join()
-    assert sorted(results) == [200, 400]
+    assert sorted(results) == [200, 409]
     chain.refresh_from_db()
     assert chain.version == 2
 

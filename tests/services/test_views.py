@@ -289,9 +289,9 @@ def test_api_lifecycle_and_refusals(clients, users, stype):
 def test_api_types_problems_assignments(clients, users, stype):
     resp = clients["enterprise"].get("/api/service-types/")
     assert resp.status_code == 200 and resp.json()["count"] == 1
-    assert clients["district"].patch(f"/api/service-types/{stype.pk}/", {"promised_days": 2},
+    assert clients["district"].patch(f"/api/service-types/{stype.pk}/", {"promised_days": 2, "version": stype.version},
                                      content_type="application/json").status_code in (403, 404)
-    resp = clients["city"].patch(f"/api/service-types/{stype.pk}/", {"promised_days": 99},
+    resp = clients["city"].patch(f"/api/service-types/{stype.pk}/", {"promised_days": 99, "version": stype.version},
                                  content_type="application/json")
     assert resp.status_code == 400 and "原时限" in str(resp.json())
     own = users["enterprise"].enterprise

@@ -58,7 +58,8 @@ def test_targets_api_by_role(clients, data, regions):
     assert r.status_code == 201, r.content
     r = clients["city"].post("/api/targets/", {**new, "indicator": "x", "value": "-1"}, content_type="application/json")
     assert r.status_code == 400 and "indicator" in r.json() and "value" in r.json()
-    r = clients["city"].patch(f"/api/targets/{t.pk}/", {"value": "3"}, content_type="application/json")
+    r = clients["city"].patch(f"/api/targets/{t.pk}/", {"value": "3", "version": t.version},
+                              content_type="application/json")
     assert r.status_code == 200 and r.json()["value"] == "3.00"
 
 
@@ -80,9 +81,10 @@ def test_bulletins_api_and_publish(clients, data):
 def test_high_value_criteria_api(clients, data):
     r = clients["leader"].get("/api/high-value-criteria/")
     assert r.status_code == 200 and len(r.json()["results"] if "results" in r.json() else r.json()) == 5
-    pk = (r.json()["results"] if "results" in r.json() else r.json())[0]["id"]
-    assert clients["leader"].patch(f"/api/high-value-criteria/{pk}/", {"enabled": False},
+    row = (r.json()["results"] if "results" in r.json() else r.json())[0]
+    pk, version = row["id"], row["version"]
+    assert clients["leader"].patch(f"/api/high-value-criteria/{pk}/", {"enabled": False, "version": version},
                                    content_type="application/json").status_code == 403
-    assert clients["city"].patch(f"/api/high-value-criteria/{pk}/", {"enabled": False},
+    assert clients["city"].patch(f"/api/high-value-criteria/{pk}/", {"enabled": False, "version": version},
                                  content_type="application/json").status_code == 200
     assert clients["enterprise"].get(f"/api/high-value-criteria/{pk}/").status_code == 404
