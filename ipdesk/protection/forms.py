@@ -144,12 +144,18 @@ class TimeLimitRuleForm(forms.ModelForm):
 
 
 class DocumentTemplateForm(forms.ModelForm):
-    upload = forms.FileField(label=_("模板文件（.docx）"), required=False,
-                             help_text=_("可用标记：{{ case.number }}、{{ case.requester_name }}、{{ filed_on }}、{{ handlers }} 等"))
+    """Upload of a document template; documents.validate_template refuses one that uses anything
+    but the listed fields (a template is user-written code, see protection.documents)."""
+    upload = forms.FileField(label=_("模板文件（.docx）"), required=False)
 
     class Meta:
         model = DocumentTemplate
         fields = ["kind", "name", "is_active", "note"]
+
+    def __init__(self, *args, **kwargs):
+        from .documents import fields_help
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].help_text = fields_help()
 
     def clean_upload(self):
         from .documents import validate_template
