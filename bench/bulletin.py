@@ -41,6 +41,7 @@ def setup_django(database_url):
     os.environ.setdefault("IPDESK_VAR_DIR", tempfile.mkdtemp(prefix="ipdesk-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipdesk.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("AUDIT_KEY_AUTOCREATE", "1")  # a throw-away audit key under the bench var directory
     import django
     django.setup()
     from django.core.management import call_command

@@ -110,6 +110,7 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipdesk.settings")
     os.environ.setdefault("IPDESK_VAR_DIR", tempfile.mkdtemp(prefix="ipdesk-bench-"))
     os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ.setdefault("AUDIT_KEY_AUTOCREATE", "1")  # a throw-away audit key under the bench var directory
     import django
     django.setup()
     from django.core.management import call_command
