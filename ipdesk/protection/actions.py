@@ -154,10 +154,12 @@ def assign_assistance(case, user, handler=None, date=None, note="", **_):
     from ipdesk.core.scoping import Role
     if handler in (None, ""):
         raise ValidationError("请选择承办人（工作人员或公职律师）。")
-    if not isinstance(handler, User):
-        handler = User.objects.filter(pk=handler if str(handler).isdigit() else None, is_active=True).first()
+    pk = getattr(handler, "pk", handler)
+    handler = User.objects.filter(pk=pk if str(pk).isdigit() else None, is_active=True).first()
     if handler is None or not handler.has_role(Role.CITY_OFFICER, Role.DISTRICT_OFFICER, Role.LAWYER):
         raise ValidationError("承办人必须是在岗的工作人员或公职律师。")
+    if not nameable_people(user, "user").filter(pk=handler.pk).exists():
+        raise ValidationError("承办人不在您可指派的人员范围内（其他区（市）的工作人员不能指派）。")
     day = _not_future(_date(date, "指派日期"), "指派日期")
     before = case.handler
     case.handler = handler
@@ -213,7 +215,24 @@ def record_service(case, user, kind="", date=None, description="", **_):
 
 
 # ---- 专利侵权纠纷行政裁决 -------------------------------------------------------------------------
-def _handlers(value):
+def nameable_people(user, kind):
+    """Who `user` may name on a case: an assistance handler (kind "user": officers and public lawyers)
+    or an adjudication panel member (kind "users": officers). A district officer names the officers of
+    its own district (and the zones under it), city officers and public lawyers — never another
+    district's officers, whose names would then show on this district's case and its documents.
+    The step forms offer exactly these people, and the steps refuse anyone else (the form is no guard)."""
+    from django.db.models import Q
+
+    from ipdesk.accounts.models import User
+    from ipdesk.core.scoping import Role
+    roles = {Role.CITY_OFFICER, Role.DISTRICT_OFFICER} | ({Role.LAWYER} if kind == "user" else set())
+    qs = User.objects.filter(is_active=True, role__in=roles)
+    if user is not None and user.role == Role.DISTRICT_OFFICER and not user.is_superuser and user.region_id:
+        qs = qs.filter(Q(region__path__startswith=user.region.path) | Q(role=Role.LAWYER) | Q(role=Role.CITY_OFFICER))
+    return qs
+
+
+def _handlers(value, user=None):
     from ipdesk.accounts.models import User
     from ipdesk.core.scoping import OFFICERS
     if value in (None, ""):
@@ -231,12 +250,16 @@ def _handlers(value):
         raise ValidationError("办案人员中有不存在或已停用的用户。")
     if any(not (u.is_superuser or u.role in OFFICERS) for u in users):
         raise ValidationError("办案人员必须是市局或区（市）局工作人员。")
+    allowed = set(nameable_people(user, "users").filter(pk__in=ids).values_list("pk", flat=True))
+    outside = [str(u) for u in users if u.pk not in allowed]
+    if outside:
+        raise ValidationError(f"办案人员「{'、'.join(outside)}」不在您可指派的人员范围内（其他区（市）的工作人员不能列入合议组）。")
     return users
 
 
 def file_adjudication(case, user, date=None, handlers=None, note="", **_):
     """立案: the panel (odd, at least three officers) is named when the case is filed."""
-    panel = _handlers(handlers)
+    panel = _handlers(handlers, user)
     if panel is None:
         panel = list(case.handlers.all())
     if not rules.is_valid_panel(len(panel)):

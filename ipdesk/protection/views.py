@@ -97,13 +97,9 @@ EXTRA_STEPS = {
 
 
 def _choices_for(user, kind):
-    """People a step may name: an assistance handler (officers and public lawyers) or a panel (officers)."""
-    from ipdesk.accounts.models import User
-    roles = {Role.CITY_OFFICER, Role.DISTRICT_OFFICER} | ({Role.LAWYER} if kind == "user" else set())
-    qs = User.objects.filter(is_active=True, role__in=roles).select_related("region").order_by("role", "username")
-    if user.role == Role.DISTRICT_OFFICER and not user.is_superuser and user.region_id:
-        from django.db.models import Q
-        qs = qs.filter(Q(region__path__startswith=user.region.path) | Q(role=Role.LAWYER) | Q(role=Role.CITY_OFFICER))
+    """People a step may name (actions.nameable_people: the same set the step accepts)."""
+    from .actions import nameable_people
+    qs = nameable_people(user, kind).select_related("region").order_by("role", "username")
     return [(u.pk, f"{u}（{u.get_role_display()}）") for u in qs]
 
 

@@ -8,6 +8,7 @@ import re
 
 from ipdesk.core.imports import Field, ImportSpec, RowError, choice_parser, parse_bool, parse_date, parse_int, \
     raw_text, register, text, upsert
+from ipdesk.core.scoping import choosable
 
 from . import rules
 from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
@@ -33,12 +34,20 @@ def load_lookups(ctx):
         words |= {r["name"], r["short_name"]}
         keywords += [(w, r["pk"], r["path"].count("/")) for w in words if w and len(w) >= 2]
     cache["address_keywords"] = keywords
+    # Records are linked only to enterprises the importing user may link to (core.scoping.choosable, as
+    # the forms and the API): a district officer's file cannot attach its patents to another district's
+    # enterprise by naming its credit code. The command line (no user) matches the whole registry.
+    enterprises = Enterprise.objects.all()
+    if getattr(ctx, "user", None) is not None:
+        enterprises = choosable(enterprises, ctx.user)
     by_uscc, by_name = {}, {}
-    for e in Enterprise.objects.values("pk", "uscc", "normalized_name", "region_id"):
+    for e in enterprises.values("pk", "uscc", "normalized_name", "region_id"):
         by_uscc[e["uscc"]] = (e["pk"], e["region_id"])
         by_name[e["normalized_name"]] = (e["pk"], e["region_id"])
+    linkable = {pk for pk, _region in by_uscc.values()}
     for h in EnterpriseNameHistory.objects.values("normalized_name", "enterprise_id", "enterprise__region_id"):
-        by_name.setdefault(h["normalized_name"], (h["enterprise_id"], h["enterprise__region_id"]))
+        if h["enterprise_id"] in linkable:
+            by_name.setdefault(h["normalized_name"], (h["enterprise_id"], h["enterprise__region_id"]))
     cache["enterprise_by_uscc"], cache["enterprise_by_name"] = by_uscc, by_name
     cache["chains"] = {}
     for c in IndustryChain.objects.values("pk", "code", "name"):

@@ -180,7 +180,8 @@ def test_indicator_provider_counts_filed_decided_and_overdue(adjudication, other
     from ipdesk.protection.indicators import protection_indicators
     _carry_to_decision(adjudication, users["district"], panel)
     # The 滕州 case is filed but never closed: by year end its 3-month limit has passed.
-    actions.transition(other_adjudication, "filed", users["other_district"], date=D(2024, 6, 5),
+    # Filed by the city officer: the panel fixture's officers are 薛城's, whom 滕州's officer may not name.
+    actions.transition(other_adjudication, "filed", users["city"], date=D(2024, 6, 5),
                        handlers=[u.pk for u in panel[:3]])
     city = protection_indicators(regions["370400"], D(2024, 1, 1), D(2024, 12, 31))
     assert city["adjudication_filed"] == 2 and city["adjudication_decided"] == 1
