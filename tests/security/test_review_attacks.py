@@ -2,12 +2,12 @@
 two attacks that still worked (an import linking another district's enterprise, a panel naming another
 district's officer) and are now refused, then the attempts that were already refused."""
 import csv
-import datetime
 
 import pytest
 from docx import Document
 
 from ipdesk.core.scoping import Role
+from tests.protection.conftest import adjudication  # noqa: F401  (the 薛城区 case of the protection tests)
 
 ADJ_API = "/api/protection/adjudications/"
 
@@ -15,17 +15,6 @@ ADJ_API = "/api/protection/adjudications/"
 def _post_json(client, url, data):
     return client.post(url, data, content_type="application/json")
 
-
-@pytest.fixture
-def adjudication(users, regions):
-    from ipdesk.protection import actions
-    from ipdesk.protection.models import AdjudicationCase
-    ent = users["enterprise"].enterprise
-    case = AdjudicationCase.objects.create(title="侵犯实用新型专利权纠纷", requester=ent, requester_name=ent.name,
-                                           respondent_name="某五金经营部", patent_no="201710601862.3",
-                                           region=regions["370403"], received_on=datetime.date(2024, 5, 17))
-    actions.register(case, users["district"])
-    return case
 
 
 # ==== ATTACKS THE REVIEW FOUND WORKING (fixed) =======================================================
