@@ -1,11 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.forms import DateInput
+
 from .choices import ApplicationStatus
 from .models import (AbnormalApplication, AbnormalBatch, Agency, Agent, Complaint, CreditGradeRule, Inspection,
                      Penalty)
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()  # ISO value, or <input type="date"> shows nothing (core.forms)
 
 
 class AgencyForm(forms.ModelForm):

@@ -5,6 +5,8 @@ apostrophe (OWASP "CSV injection"), personal data is masked unless the column sa
 see it, and every export writes an audit entry.
 """
 import csv
+import datetime
+import decimal
 import io
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -41,14 +43,23 @@ class Column:
         return value
 
 
+# What a spreadsheet cell holds as itself; anything else (a related record, a lazy translation, a UUID,
+# a queryset) is written as its text, so no column can make the XLSX writer fail ("Cannot convert").
+CELL_TYPES = (str, int, float, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta)
+
+
 def neutralize(value):
-    """A cell value safe to open in a spreadsheet."""
+    """A cell value safe to open in a spreadsheet: a number or date as itself, anything else as text."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, (list, tuple)):
-        value = "；".join(str(v) for v in value)
+    if hasattr(value, "all") and callable(value.all):  # a related manager or queryset
+        value = list(value.all())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        value = "；".join(str(v) for v in value if v is not None)
+    if not isinstance(value, CELL_TYPES):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:

@@ -2,13 +2,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.forms import DateInput
 from ipdesk.regions.models import dictionary
 
 from . import rules
 from .choices import PatentEventKind
 from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, Trademark
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()  # ISO value, or <input type="date"> shows nothing (core.forms)
 
 
 class EnterpriseForm(forms.ModelForm):
