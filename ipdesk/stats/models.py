@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ipdesk.core.models import AuditedModel
-from ipdesk.core.scoping import RestrictedManager, Role, Scope
+from ipdesk.core.scoping import VIEW, RestrictedManager, RestrictedQuerySet, Role, Scope
 
 CITY_ONLY = frozenset({Role.CITY_OFFICER})
 
@@ -148,6 +148,18 @@ class BulletinStatus(models.TextChoices):
     PUBLISHED = "published", _("已发布")
 
 
+class BulletinQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action=VIEW):
+        """A draft is the working copy of the city officers who prepare it (专利通报 is issued by the
+        city office): nobody else reaches it until it is published — district officers and leaders
+        read what was issued, not figures still under review. Scoped here, so the page, every
+        download and the API answer 404 alike."""
+        qs = super().restrict(user, action)
+        if user is None or not user.is_authenticated or not user.has_role(Role.CITY_OFFICER):
+            qs = qs.filter(status=BulletinStatus.PUBLISHED)
+        return qs
+
+
 class Bulletin(AuditedModel):
     """The monthly patent bulletin (专利通报) of a region for a month. Published = frozen: its table,
     charts and summary are stored as data and never recomputed or edited again."""
@@ -164,8 +176,10 @@ class Bulletin(AuditedModel):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name=_("发布人"))
 
-    # Bulletins are addressed to every office and the leaders; views admit staff roles only.
+    # Published bulletins are addressed to every office and the leaders; views admit staff roles only.
+    # Drafts stay with the city officers (BulletinQuerySet.restrict).
     scope = Scope(public=True, change_roles=CITY_ONLY)
+    objects = BulletinQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-month", "region__code"]

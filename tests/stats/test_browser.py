@@ -50,11 +50,14 @@ def test_dashboard_drill_down_and_bulletin_publication(page, users, records):
 
 
 def test_leader_reads_but_cannot_publish(page, users, records):
-    from ipdesk.stats.actions import prepare_bulletin
+    from ipdesk.stats.actions import prepare_bulletin, publish_bulletin
     bulletin = prepare_bulletin(records["370400"], 2022, 6)
     login(page, users["leader"])
+    # a draft stays with the city officers; the leader reads the bulletin once it is published
+    assert page.goto(f"{page.base_url}/stats/bulletins/{bulletin.pk}/").status == 404
+    publish_bulletin(bulletin, users["city"])
     page.goto(f"{page.base_url}/stats/bulletins/{bulletin.pk}/")
-    assert page.inner_text("[data-testid=status]") == "草稿"
+    assert page.inner_text("[data-testid=status]") == "已发布"
     assert page.locator("[data-testid=publish-form]").count() == 0
     page.goto(f"{page.base_url}/stats/?as_of=2022-06-30")
     assert page.locator("[data-testid=drill-valid_invention_patents]").inner_text().strip() == "5"

@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from ipdesk.stats.actions import prepare_bulletin
+from ipdesk.stats.actions import prepare_bulletin, publish_bulletin
 from ipdesk.stats.models import Bulletin, Target
 
 D = dt.date
@@ -24,8 +24,9 @@ def data(regions, make_patent):
     return {"target": target, "bulletin": bulletin}
 
 
-def test_read_pages_for_every_role(clients, data):
-    b = data["bulletin"]
+def test_read_pages_for_every_role(clients, data, users):
+    # readers below the city reach a bulletin once it is published (drafts: test_bulletin_scope.py)
+    b = publish_bulletin(data["bulletin"], users["city"])
     pages = ["/stats/?as_of=2022-06-30", "/stats/indicators/?as_of=2022-06-30",
              "/stats/records/?figure=invention_grants&from=2022-01-01&to=2022-12-31",
              "/stats/bulletins/", f"/stats/bulletins/{b.pk}/", "/stats/targets/", "/stats/high-value-criteria/",
