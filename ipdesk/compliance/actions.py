@@ -73,6 +73,8 @@ def register_application(batch, user=None, keywords=None, **fields):
     """Add one application to a batch, assigned to its region and agency, with its first events."""
     app = AbnormalApplication(batch=batch, **fields)
     app.status = S.NOTIFIED if app.notice_date else S.PENDING
+    if app.notice_date and not app.deadline:  # no deadline given: the default reply period (rules.default_deadline)
+        app.deadline = rules.default_deadline(app.notice_date)
     app.full_clean(exclude=["region", "enterprise", "agency", "batch"], validate_unique=False)
     assign(app, batch.default_region, keywords)
     if AbnormalApplication.objects.filter(batch=batch, application_no=app.application_no).exists():
@@ -95,14 +97,15 @@ def transition(application, target, user=None, date=None, note="", deadline=None
     date = date or timezone.localdate()
     if isinstance(date, str):
         date = rules.parse_date(date)
-    error = rules.transition_error(app.status, target, app.deadline, date)
+    error = rules.transition_error(app.status, target, app.deadline, date, notice_date=app.notice_date)
     if error:
         raise ValidationError({"status": error})
     if target == S.NOTIFIED:
         deadline = deadline or app.deadline
         if isinstance(deadline, str):
             deadline = rules.parse_date(deadline)
-        if deadline is None or deadline < date:
+        deadline = deadline or rules.default_deadline(date)  # none given: the default reply period
+        if deadline < date:
             raise ValidationError({"deadline": "送达通知须填写不早于通知日期的答复期限。"})
         app.notice_date, app.deadline = date, deadline
     app.status = target

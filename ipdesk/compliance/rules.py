@@ -47,18 +47,50 @@ WITHDRAWN_STATES = {S.WITHDRAWN, S.DEEMED_WITHDRAWN}
 OPEN_STATES = {S.PENDING, S.NOTIFIED, S.STATEMENT}
 
 
+# Reply period when a notice names no deadline: one month from the notice date, the period of the
+# CNIPA notices this office receives (the demo batch and the test data: notice 03-15, deadline 04-15).
+# 待核对: the period is set in each 非正常申请 notice under 《关于规范申请专利行为的规定》; no text read here
+# names it, so check it against the notice before relying on the default.
+REPLY_PERIOD_MONTHS = 1
+
+
+def default_deadline(notice_date, months=REPLY_PERIOD_MONTHS):
+    """The reply deadline `months` after the notice date: the same day of the month, or the month's last
+    day when it has none (专利法实施细则第五条). 待核对: the holiday extension of that rule and any
+    presumed-delivery days of a mailed notice are not added — an officer enters the deadline then."""
+    if notice_date is None:
+        return None
+    month = notice_date.month - 1 + months
+    year, month = notice_date.year + month // 12, month % 12 + 1
+    next_first = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return datetime.date(year, month, min(notice_date.day, (next_first - datetime.timedelta(days=1)).day))
+
+
+def reply_deadline(deadline, notice_date):
+    """The deadline that binds: the one recorded, else the default from the notice date."""
+    return deadline or default_deadline(notice_date)
+
+
 def allowed_transitions(status):
     return TRANSITIONS.get(status, set())
 
 
-def transition_error(status, target, deadline=None, on=None):
-    """None when `status` → `target` is allowed on date `on`, else what is wrong (Chinese)."""
+def transition_error(status, target, deadline=None, on=None, notice_date=None):
+    """None when `status` → `target` is allowed on date `on`, else what is wrong (Chinese).
+
+    逾期视为撤回 needs a reply deadline that has passed: the recorded one, else the default from the
+    notice date; with neither (or no date of the decision) it is refused rather than assumed."""
     labels = dict(S.choices)
     if target not in TRANSITIONS.get(status, set()):
         allowed = "、".join(str(labels[s]) for s in sorted(TRANSITIONS.get(status, set()))) or "无（已办结）"
         return f"当前状态为“{labels.get(status, status)}”，不能变更为“{labels.get(target, target)}”；可变更为：{allowed}。"
-    if target == S.DEEMED_WITHDRAWN and deadline and on and on <= deadline:
-        return f"答复期限 {deadline:%Y-%m-%d} 尚未届满，不能认定为逾期视为撤回。"
+    if target == S.DEEMED_WITHDRAWN:
+        binding = reply_deadline(deadline, notice_date)
+        if binding is None:
+            return "未记录通知日期和答复期限，不能认定为逾期视为撤回；请先补录通知日期或答复期限。"
+        if on is None or on <= binding:
+            basis = "" if deadline else f"（未填写期限，按通知日期 {notice_date:%Y-%m-%d} 起 {REPLY_PERIOD_MONTHS} 个月计）"
+            return f"答复期限 {binding:%Y-%m-%d}{basis} 尚未届满，不能认定为逾期视为撤回；最早可于期限届满次日认定。"
     return None
 
 
