@@ -314,9 +314,16 @@ def schedule_hearing(case, user, hearing_on=None, date=None, note="", **_):
 
 
 def hear_adjudication(case, user, date=None, note="", **_):
-    default = case.hearing_on if case.hearing_on and case.hearing_on <= _today() else None
+    """口头审理 held: not before the filing, not in the future, and not before the day the parties were
+    notified it would take place (a hearing cannot be held before its notice says; an earlier hearing is
+    rescheduled first, which checks the notice floor again)."""
+    scheduled = case.hearing_on
+    default = scheduled if scheduled and scheduled <= _today() else None
     day = _not_future(_not_before(_date(date, "口头审理日期", default=default), case.filed_on, "口头审理日期", "立案日期"),
                       "口头审理日期")
+    if scheduled is not None and day < scheduled:
+        raise ValidationError(f"口头审理日期（{day}）早于安排的审理日期（{scheduled}），不能记录为已审理；"
+                              f"如审理提前，请先重新安排口头审理。")
     case.hearing_on = day
     return _move(case, A.HEARD, user, date=day, note=_text(note, "审理情况"), fields=["hearing_on"])
 
