@@ -179,12 +179,48 @@ def _locked(app):
     return InterestSubsidyApplication.objects.select_for_update().get(pk=app.pk)
 
 
+def _pledge_in_force(pledge, year):
+    """The pledge was in force for some part of `year`: registered by its end, not released or
+    matured before it began."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    ended = pledge.released_on or pledge.end_date
+    return pledge.registration_date <= last and (ended is None or ended >= first)
+
+
+def check_application(app):
+    """What a 专利质押贷款贴息 application needs before it is computed: a subsidy rule for its year
+    (without one nothing can be decided, and a 0.00 元 application would only wait for a rule) and a
+    pledge of the applying enterprise in force in that year (the subsidy is on a patent-pledge loan)."""
+    errors = {}
+    if app.year and not SubsidyRule.objects.filter(year=app.year).exists():
+        errors["year"] = f"{app.year}年未配置贴息规则，不能申报该年度贴息；请待市局配置{app.year}年贴息规则后再申报。"
+    if app.pledge_id is None:
+        errors["pledge"] = "贴息申请须选择申请企业本年度的专利质押登记。"
+    elif app.pledge.pledgor_id != app.enterprise_id:
+        errors["pledge"] = f"所选质押登记（登记号 {app.pledge.registration_no}）的出质人不是申请企业。"
+    elif app.year and not _pledge_in_force(app.pledge, app.year):
+        errors["pledge"] = (f"所选质押登记（登记号 {app.pledge.registration_no}，登记日 {app.pledge.registration_date}）"
+                            f"在{app.year}年不在质押期内，不能申报{app.year}年贴息。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_amount(app, step):
+    """A subsidy of 0.00 元 is refused, not approved or paid: nothing is due, so the honest outcome is
+    审核不通过 with a reason the enterprise reads (a confirmation would still tell it 核定贴息 0.00 元)."""
+    if app.subsidy_yuan is None or app.subsidy_yuan <= 0:
+        why = app.working[-1]["formula"] if app.working else ""
+        raise ValidationError(f"核定贴息为 0.00 元{f'（{why}）' if why else ''}，不能{step}；"
+                              f"不符合贴息条件的申请请选择“审核不通过”并填写理由。")
+
+
 @transaction.atomic
 def submit_application(app, user=None):
     """Save a new application (or re-save an unreviewed one) with its computed subsidy."""
     if app.pk and _locked(app).status != SubsidyStatus.SUBMITTED:
         raise ValidationError("已审核的贴息申请不能修改")
     app.full_clean()
+    check_application(app)
     new = app.pk is None
     _apply_working(app)
     app.save()
@@ -202,6 +238,7 @@ def approve_application(app, user=None, note=""):
     # Serialise approvals of the same enterprise and year so two officers cannot both use the cap.
     list(InterestSubsidyApplication.objects.select_for_update().filter(enterprise=app.enterprise_id, year=app.year))
     _apply_working(app)
+    _require_amount(app, "审核通过")
     app.status = SubsidyStatus.APPROVED
     app.save()
     _event(app, SubsidyEventKind.APPROVED, user, note)
@@ -228,6 +265,7 @@ def pay_application(app, date, user=None, note=""):
     app = _locked(app)
     if app.status != SubsidyStatus.APPROVED:
         raise ValidationError(f"当前状态为“{app.get_status_display()}”，只有“审核通过”的申请可以拨付")
+    _require_amount(app, "拨付")
     app.status = SubsidyStatus.PAID
     app.paid_on = date
     app.save()

@@ -131,6 +131,16 @@ class InterestSubsidyApplicationForm(_UserForm):
             self.add_error("pledge", _("所选质押登记的出质人（%(p)s）不是申请企业") % {"p": pledge.pledgor})
         return data
 
+    def _post_clean(self):
+        """The action's own checks (a rule for the year, a pledge in force that year) on their fields,
+        before save; submit_application checks them again for the API and other callers."""
+        super()._post_clean()
+        if not self.errors:
+            try:
+                actions.check_application(self.instance)
+            except ValidationError as exc:
+                self._update_errors(exc)
+
     def save(self, commit=True):
         try:
             return actions.submit_application(self.instance, user=self.user)

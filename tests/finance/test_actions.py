@@ -128,9 +128,13 @@ def test_a_rejected_application_does_not_use_the_cap(world, pledges, rule):
 def test_conditions_insurance_and_pledge(world, pledges, rule, insurer):
     rule.requires_insurance = True
     rule.save()
-    no_pledge = actions.submit_application(application(world, None, "10000"))
-    assert no_pledge.subsidy_yuan == 0
-    assert "不满足条件（有本企业的专利质押登记、贷款期内投保知识产权质押融资保证保险）" in no_pledge.working[-1]["formula"]
+    # Without a pledge there is no application at all (test_subsidy_guards.py); without the insurance
+    # the working says which condition is unmet and the subsidy is 0.
+    with pytest.raises(ValidationError, match="专利质押登记"):
+        actions.submit_application(application(world, None, "10000"))
+    uninsured = actions.submit_application(application(world, pledges["mine"], "10000"))
+    assert uninsured.subsidy_yuan == 0
+    assert "不满足条件（贷款期内投保知识产权质押融资保证保险）" in uninsured.working[-1]["formula"]
     InsurancePolicy.objects.create(policy_no="P1", insurer=insurer, enterprise=world["own"],
                                    insurance_type="pledge_guarantee", premium_yuan=1000, cover_yuan=100000,
                                    start_date=D(2022, 2, 1), end_date=D(2023, 1, 31))
@@ -138,9 +142,12 @@ def test_conditions_insurance_and_pledge(world, pledges, rule, insurer):
     assert insured.subsidy_yuan == Decimal("5000.00")
 
 
-def test_no_rule_for_the_year_gives_no_subsidy_and_says_so(world, pledges):
-    app = actions.submit_application(application(world, pledges["mine"], "10000"))
-    assert app.subsidy_yuan == 0 and app.working[0]["formula"] == "2022年未配置贴息规则，暂不核定"
+def test_no_rule_for_the_year_is_refused_and_says_so(world, pledges):
+    with pytest.raises(ValidationError, match="2022年未配置贴息规则"):
+        actions.submit_application(application(world, pledges["mine"], "10000"))
+    assert not InterestSubsidyApplication.objects.exists()
+    working, rule = actions.application_working(application(world, pledges["mine"], "10000"))
+    assert rule is None and working.amount == 0 and working.as_list()[0]["formula"] == "2022年未配置贴息规则，暂不核定"
 
 
 def test_transitions_are_checked(world, pledges, rule):
