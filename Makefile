@@ -54,8 +54,10 @@ ipdesk/static/vendor/.installed: package-lock.json
 	cp node_modules/echarts/dist/echarts.min.js ipdesk/static/vendor/echarts/
 	touch $@
 
+# var/dev.env: `ipdesk …` typed by hand then uses the same settings as `make run` (rules: ipdesk/manage.py).
 migrate: setup
 	mkdir -p var
+	printf 'DEBUG=1\nIPDESK_VAR_DIR=%s\nSECURE_COOKIES=0\n' "$(CURDIR)/var" > var/dev.env && chmod 600 var/dev.env
 	$(DEV_ENV) $(BIN)/ipdesk migrate --noinput
 
 demo: migrate

@@ -1,5 +1,10 @@
 """Navigation built from each app's `nav` declaration, filtered by what the user's role may reach.
 
+An entry is shown only when the view it points to would let the user in: the same `roles` and
+`can(user, model, action)` checks `ScopedMixin.dispatch` applies, read from the view class itself, so
+the menu and the page cannot disagree (an entry that answers 404 is worse than no entry). The `roles`
+of a `nav` declaration can still narrow an entry further.
+
 Both values are computed when a template first uses them, once per request: every template rendered
 with the request (a table, a form partial) runs the context processors again, and most of them never
 show the menu or the count of unread notifications.
@@ -7,7 +12,9 @@ show the menu or the count of unread notifications.
 from functools import cache
 
 from django.apps import apps
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve, reverse
+
+from .scoping import can
 
 
 @cache
@@ -19,21 +26,57 @@ def _url(name, prefix):
         return None
 
 
-def _groups(request, user):
+_MISSING = object()
+
+
+@cache
+def _view_class(url, prefix):
+    """The class-based view behind a menu address (None for a function view, _MISSING if none answers)."""
+    path = "/" + url[len(prefix):] if url.startswith(prefix) else url  # reverse() added the script prefix
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return _MISSING
+    return getattr(match.func, "view_class", None)
+
+
+def _opens(user, url, prefix):
+    """Whether the view at `url` lets `user` in (the checks of ScopedMixin.dispatch)."""
+    from .views import ScopedMixin  # the views import models of every app; resolve lazily
+    view = _view_class(url, prefix)
+    if view is _MISSING:
+        return False
+    if view is None:
+        return True
+    roles = getattr(view, "roles", None)
+    if roles is not None and not user.has_role(*roles):
+        return False
+    if issubclass(view, ScopedMixin):
+        return can(user, view.model, view.action)
+    return True
+
+
+def visible_entries(user):
+    """(app config, [(entry, url)]) for each app with an entry `user` may open, in menu order."""
     prefix = get_script_prefix()
-    groups = []
     for config in apps.get_app_configs():
-        items = []
+        entries = []
         for item in getattr(config, "nav", ()):
             roles = item.get("roles")
             if roles is not None and not user.has_role(*roles):
                 continue
             url = _url(item["url"], prefix)
-            if url is not None:
-                items.append({"label": item["label"], "url": url, "active": request.path.startswith(url)})
-        if items:
-            groups.append({"label": config.verbose_name, "items": items})
-    return groups
+            if url is not None and _opens(user, url, prefix):
+                entries.append((item, url))
+        if entries:
+            yield config, entries
+
+
+def _groups(request, user):
+    return [{"label": config.verbose_name,
+             "items": [{"label": item["label"], "url": url, "active": request.path.startswith(url)}
+                       for item, url in entries]}
+            for config, entries in visible_entries(user)]
 
 
 def navigation(request):

@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ipdesk.core.exports import Column
-from ipdesk.core.scoping import CHANGE, VIEW
+from ipdesk.core.scoping import CHANGE, STAFF_ROLES, VIEW
 from ipdesk.core.views import (INTERNAL_FIELDS, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView,
                                ScopedMixin, scoped_object_or_404)
 from ipdesk.regions.models import Region
@@ -256,6 +256,7 @@ class FiguresView(ScopedMixin, TemplateView):
     """质押融资、专利保险、项目资金 by region and year, with the same period of the previous year."""
     model = Pledge
     template_name = "finance/figures.html"
+    roles = STAFF_ROLES  # figures are for officers and leaders (the menu reads this too)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
