@@ -6,6 +6,7 @@ GET  /import/jobs/<pk>/           the job's page: progress bar (HTMX, every seco
 GET  /import/jobs/<pk>/rejected.csv  the rejected rows with line, column and reason
 Apps link to it with `reverse("core:import", args=[kind])` or their own URL name (see registry/urls.py).
 """
+import datetime
 import uuid
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -75,6 +77,40 @@ class ImportView(LoginRequiredMixin, View):
         return redirect("core:import_job", job.pk)
 
 
+# A queued job normally starts within a second or two; one still queued after this long most likely has
+# no worker to run it (`ipdesk run_huey` not started). Judged from the job's own age, so it costs nothing
+# and claims no more than it knows: the page says the worker *seems* to be missing.
+WORKER_HINT_AFTER = datetime.timedelta(seconds=15)
+
+
+def queued_too_long(job):
+    """Seconds the job has waited when it has waited suspiciously long, else None."""
+    if job.status != JobStatus.QUEUED or job.created_at is None:
+        return None
+    waited = timezone.now() - job.created_at
+    if waited < WORKER_HINT_AFTER:
+        return None
+    busy = Job.objects.filter(status=JobStatus.RUNNING).exclude(pk=job.pk).exists()
+    return {"seconds": int(waited.total_seconds()), "others_running": busy}
+
+
+def import_outcome(job):
+    """What happened to the data: "committed", "dry_run", "rolled_back", "file_error", "failed" or "" (not
+    finished). Results stored before "outcome" existed are read from their "committed" flag."""
+    result = job.result if isinstance(job.result, dict) else {}
+    if job.status == JobStatus.FAILED:
+        return "failed"
+    if job.status != JobStatus.DONE:
+        return ""
+    if result.get("file_error"):
+        return "file_error"
+    if result.get("outcome"):
+        return result["outcome"]
+    if result.get("committed"):
+        return "committed"
+    return "dry_run" if result.get("dry_run") else "rolled_back"
+
+
 class ImportJobView(LoginRequiredMixin, View):
     """The progress and outcome of one import; the HTMX partial polls itself while the job runs."""
 
@@ -90,8 +126,9 @@ class ImportJobView(LoginRequiredMixin, View):
             spec = get_spec(job.params.get("record_type", ""))
         except KeyError:
             pass
-        ctx = {"job": job, "percent": percent, "result": job.result or {}, "spec": spec,
-               "running": job.status in (JobStatus.QUEUED, JobStatus.RUNNING)}
+        result = job.result if isinstance(job.result, dict) else {}
+        ctx = {"job": job, "percent": percent, "result": result, "spec": spec, "outcome": import_outcome(job),
+               "running": job.status in (JobStatus.QUEUED, JobStatus.RUNNING), "waiting": queued_too_long(job)}
         template = "core/_import_status.html" if request.htmx else "core/import_job.html"
         return render(request, template, ctx)
 

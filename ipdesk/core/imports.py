@@ -550,23 +550,36 @@ class ImportResult:
         return f"imported {self.imported if self.committed else 0}, " \
                f"unchanged {self.unchanged if self.committed else 0}, rejected {self.rejected}"
 
+    @property
+    def outcome(self):
+        """"committed", "dry_run" or "rolled_back": whether anything was written, said once for every reader."""
+        if self.committed:
+            return "committed"
+        return "dry_run" if self.dry_run else "rolled_back"
+
     def summary_text(self):
+        """The outcome in one sentence. Counts of a file that was not written say what *would* have been
+        written (将新增), so a rolled-back import never reads like a success."""
+        if self.committed:
+            return (f"导入完成：共 {self.rows} 行，新增 {self.created} 条，更新 {self.updated} 条，"
+                    f"未变化 {self.unchanged} 条，拒绝 {self.rejected} 行。")
+        counts = (f"共 {self.rows} 行，将新增 {self.created} 条，将更新 {self.updated} 条，"
+                  f"未变化 {self.unchanged} 条，拒绝 {self.rejected} 行。")
         if self.dry_run:
-            head = "试导入（未写入）："
-        elif not self.committed:
-            head = "导入未执行（全部回滚）："
-        else:
-            head = "导入完成："
-        text_value = (f"{head}共 {self.rows} 行，新增 {self.created} 条，更新 {self.updated} 条，"
-                      f"未变化 {self.unchanged} 条，拒绝 {self.rejected} 行。")
-        if self.rejected and not self.committed and not self.dry_run:
-            text_value += "文件中有被拒绝的行，按“全部或全不”规则未写入任何记录；修正后重新导入，或勾选“仅导入正确的行”。"
-        return text_value
+            text_value = f"试导入，未写入任何数据：{counts}"
+            if self.rejected:
+                text_value += "正式导入前请修正被拒绝的行，或勾选“仅导入正确的行”。"
+            return text_value
+        if self.rejected:
+            return (f"未导入：发现 {self.rejected} 行错误，按“全部或不导入”规则未写入任何数据。{counts}"
+                    "修正后重新导入，或勾选“仅导入正确的行”。")
+        return f"未导入：未写入任何数据。{counts}"
 
     def as_dict(self):
         return {"kind": self.kind, "filename": self.filename, "rows": self.rows, "created": self.created,
                 "updated": self.updated, "unchanged": self.unchanged, "rejected": self.rejected,
                 "imported": self.imported if self.committed else 0, "committed": self.committed,
+                "outcome": self.outcome, "written": self.committed,
                 "dry_run": self.dry_run, "sha256": self.sha256, "warnings": self.warnings,
                 "errors": [{"line": e.line, "field": e.field, "reason": e.reason, "value": e.value}
                            for e in self.errors],

@@ -102,6 +102,40 @@ def table_rows(section):
 
 
 # ---- XLSX ----------------------------------------------------------------------------------------
+# Numbers go into the workbook as numbers with a display format, so Excel can sum, sort and chart them;
+# only text cells pass through the formula guard (a number cannot be a formula, and "'-24.4%" was text).
+COUNT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "0.00"          # per-10,000 figures and any non-integral value
+PERCENT_FORMAT = "0.0%"          # completion and YoY, stored as fractions (1.25 shows 125.0%)
+
+
+def _xlsx_number(value, per_10k):
+    """(cell value, number format) for a figure; None stays the dash the other formats show."""
+    if value is None:
+        return "—", None
+    if per_10k or not float(value).is_integer():
+        return float(value), DECIMAL_FORMAT
+    return int(value), COUNT_FORMAT
+
+
+def _xlsx_percent(fraction):
+    """The fraction rounded as rules.percent rounds it, so the cell shows exactly what the DOCX and PDF show."""
+    if fraction is None:
+        return "—", None
+    return rules._round(fraction * 100, 1) / 100, PERCENT_FORMAT
+
+
+def xlsx_rows(section):
+    """table_rows for the workbook: each cell a (value, number format or None) pair."""
+    per_10k = section["key"].endswith("_per_10k")
+    rows = []
+    for r in section["rows"] + [dict(section["city"], name=f"{section['city']['name']}（合计）", rank=None)]:
+        rows.append([(r["name"], None), _xlsx_number(r["value"], per_10k), _xlsx_number(r["target"], per_10k),
+                     _xlsx_percent(r["completion"]), _xlsx_percent(r["yoy"]),
+                     (int(r["rank"]), "0") if r.get("rank") else ("—", None)])
+    return rows
+
+
 def to_xlsx(bulletin_title, data):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -126,8 +160,11 @@ def to_xlsx(bulletin_title, data):
         for cell in ws[ws.max_row]:
             cell.font = Font(name=FONT, bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        for row in table_rows(section):
-            ws.append([neutralize(v) for v in row])
+        for row in xlsx_rows(section):
+            ws.append([neutralize(v) for v, _ in row])
+            for cell, (_, number_format) in zip(ws[ws.max_row], row):
+                if number_format:
+                    cell.number_format = number_format
     trend = data.get("trend") or {}
     if trend.get("months"):
         ws2 = wb.create_sheet("月度趋势")
@@ -136,6 +173,8 @@ def to_xlsx(bulletin_title, data):
         for i, m in enumerate(trend["months"]):
             ws2.append([m, trend[f"grants_{y0}"][i], trend[f"grants_{y1}"][i], trend[f"valid_{y0}"][i],
                         trend[f"valid_{y1}"][i]])
+            for cell in ws2[ws2.max_row][1:]:
+                cell.number_format = COUNT_FORMAT
         from openpyxl.chart import BarChart, Reference
         chart = BarChart()
         chart.title = "发明专利授权量（按月）"
