@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.forms import DateInput
 from ipdesk.core.scoping import VIEW
 from ipdesk.registry.models import Patent
 
@@ -11,7 +12,7 @@ from . import actions
 from .models import (FundedProject, InsurancePolicy, InsuranceSubsidyRule, InterestSubsidyApplication, MatchmakingEvent,
                      PatentAward, Pledge, ProjectMilestone, Standard, SubsidyRule, TrainingClass)
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()  # ISO, whatever the language (core.forms)
 NUMBERS_HELP = _("每行一个专利申请号，如 201710601862.3（可带 CN/ZL 前缀，可省略小数点）")
 
 

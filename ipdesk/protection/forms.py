@@ -3,11 +3,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ipdesk.core import context
+from ipdesk.core.forms import DateInput
 
 from .models import (AdjudicationCase, AssistanceCase, CalendarDay, CooperationCase, DocumentTemplate, ServiceStation,
                      StationService, TimeLimitRule)
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()  # ISO, whatever the language (core.forms)
 
 
 class _RegisteringForm(forms.ModelForm):

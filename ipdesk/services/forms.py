@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.forms import DateInput
 from ipdesk.core.scoping import Role
 
 from .choices import Rating
@@ -76,6 +77,6 @@ class ProblemLogForm(forms.ModelForm):
     class Meta:
         model = ProblemLog
         fields = ["enterprise", "category", "description", "raised_on", "status", "resolution", "solved_on", "request"]
-        widgets = {"raised_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "solved_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widgets = {"raised_on": DateInput(),
+                   "solved_on": DateInput(),
                    "description": forms.Textarea(attrs={"rows": 3}), "resolution": forms.Textarea(attrs={"rows": 3})}
