@@ -49,7 +49,8 @@ class BatchSerializer(serializers.ModelSerializer):
         user = self.context["request"].user
         r = rules.withdrawal_rate(AbnormalApplication.objects.restrict(user).filter(batch=batch)
                                   .values_list("status", flat=True))
-        return {"notified": r.total, "withdrawn": r.withdrawn, "cleared": r.cleared, "open": r.open,
+        return {"notified": r.total, "withdrawn": r.withdrawn, "withdrawn_active": r.active_withdrawn,
+                "withdrawn_deemed": r.deemed_withdrawn, "cleared": r.cleared, "open": r.open,
                 "rate": None if r.rate is None else round(r.rate, 4)}
 
     class Meta:

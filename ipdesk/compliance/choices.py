@@ -3,17 +3,49 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Behaviour(models.TextChoices):
-    """The behaviours CNIPA counts as abnormal patent applications (《关于规范申请专利行为的规定》
-    国家知识产权局令第77号, 第三条), as listed in SPEC 2.11."""
-    DUPLICATE = "duplicate", _("提交多件内容明显相同或实质上由不同发明创造特征或要素简单组合变化而形成的专利申请")
+    """The behaviours CNIPA counts as abnormal patent applications (非正常申请专利行为), meant to carry the words of
+    《关于规范申请专利行为的规定》 (国家知识产权局令第77号, 2023) 第三条 items (一)–(九).
+
+    Source of the words, and what is not verified (see BEHAVIOUR_SOURCE): the official text of 77号 could not be
+    read here. Items (一)–(八) follow a public copy of the list (alaskaalehouse.com/info/1051/1072.html, traditional
+    characters, rendered here in simplified; the copy does not name the regulation it quotes) that agrees item by
+    item with an English translation of the list (borsamip.com/NewsHot/2528.html). Item (九)'s Chinese words were
+    not found (the translation reads "Other irregular patent applications and related behaviors that violate
+    the ..."): the label below is this system's and is 待核对. None is marked verified until an officer checks the
+    list against 77号 as published.
+    """
+    DUPLICATE = "duplicate", _("同时或者先后提交发明创造内容明显相同、或者实质上由不同发明创造特征或要素简单组合变化而形成的多件专利申请")
     FABRICATED = "fabricated", _("所提交专利申请存在编造、伪造或变造发明创造内容、实验数据或技术效果，或者抄袭、简单替换、拼凑现有技术或现有设计等类似情况")
     BEYOND_CAPACITY = "beyond_capacity", _("所提交专利申请的发明创造与申请人、发明人实际研发能力及资源条件明显不符")
-    MACHINE_GENERATED = "machine_generated", _("所提交多件专利申请的发明创造内容主要利用计算机程序或者其他技术随机生成")
-    DEGRADED = "degraded", _("所提交专利申请的发明创造为以规避可专利性审查目的而故意形成的明显不符合技术改进或设计常理，或者无实际保护价值的变劣、堆砌、非必要缩限保护范围的发明创造，或者无任何检索和审查意义的内容")
-    SCATTERED = "scattered", _("为逃避获利回报、逃避费用监管等，将实质上与特定单位、个人或地址关联的多件专利申请分散、先后或异地提交")
+    MACHINE_GENERATED = "machine_generated", _("所提交多件专利申请的发明创造内容系主要利用计算机程序或者其他技术随机生成")
+    DEGRADED = "degraded", _("所提交专利申请的发明创造系为规避可专利性审查目的而故意形成的明显不符合技术改进或设计常理，或者无实际保护价值的变劣、堆砌、非必要缩限保护范围的发明创造，或者无任何检索和审查意义的内容")
+    SCATTERED = "scattered", _("为逃避打击非正常申请专利行为监管措施而将实质上与特定单位、个人或地址关联的多件专利申请分散、先后或异地提交")
     TRADING = "trading", _("不以实施专利技术、设计或其他正当目的倒买倒卖专利申请权或专利权，或者虚假变更发明人、设计人")
     AGENCY_INDUCED = "agency_induced", _("专利代理机构、专利代理师，或者其他机构或个人，代理、诱导、教唆、帮助他人或者与之合谋实施各类非正常申请专利行为")
     OTHER = "other", _("其他违反诚实信用原则、扰乱正常专利工作秩序的非正常申请专利行为")
+
+
+_FOUND = "措辞取自公开转载（未注明法规名称），与英文译本逐项一致；待核对：未与局令第77号正式文本核对"
+# value -> (item of 77号 第三条, verified against the official text, note)
+BEHAVIOUR_SOURCE = {
+    Behaviour.DUPLICATE: ("第三条第（一）项", False, _FOUND),
+    Behaviour.FABRICATED: ("第三条第（二）项", False, _FOUND),
+    Behaviour.BEYOND_CAPACITY: ("第三条第（三）项", False, _FOUND),
+    Behaviour.MACHINE_GENERATED: ("第三条第（四）项", False, _FOUND),
+    Behaviour.DEGRADED: ("第三条第（五）项", False, _FOUND),
+    Behaviour.SCATTERED: ("第三条第（六）项", False, _FOUND),
+    Behaviour.TRADING: ("第三条第（七）项", False, _FOUND),
+    Behaviour.AGENCY_INDUCED: ("第三条第（八）项", False, _FOUND),
+    Behaviour.OTHER: ("第三条第（九）项", False, "待核对：中文原文未找到，本项措辞为本系统概括"),
+}
+# Labels this system used before (imports written with them still map to the same behaviour).
+OLD_BEHAVIOUR_LABELS = {
+    "提交多件内容明显相同或实质上由不同发明创造特征或要素简单组合变化而形成的专利申请": Behaviour.DUPLICATE,
+    "所提交多件专利申请的发明创造内容主要利用计算机程序或者其他技术随机生成": Behaviour.MACHINE_GENERATED,
+    "所提交专利申请的发明创造为以规避可专利性审查目的而故意形成的明显不符合技术改进或设计常理，或者无实际保护价值的变劣、"
+    "堆砌、非必要缩限保护范围的发明创造，或者无任何检索和审查意义的内容": Behaviour.DEGRADED,
+    "为逃避获利回报、逃避费用监管等，将实质上与特定单位、个人或地址关联的多件专利申请分散、先后或异地提交": Behaviour.SCATTERED,
+}
 
 
 class ApplicationStatus(models.TextChoices):

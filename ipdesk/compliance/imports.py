@@ -16,11 +16,12 @@ from ipdesk.core.imports import Field, ImportSpec, RowError, choice_parser, pars
 from ipdesk.registry.imports import load_lookups, match_enterprise, parse_application_no
 from ipdesk.registry.rules import normalize_name, region_from_address, split_names
 
-from .choices import ApplicationStatus, Behaviour, EventKind
+from .choices import OLD_BEHAVIOUR_LABELS, ApplicationStatus, Behaviour, EventKind
 from .models import AbnormalApplication, AbnormalBatch, Agency, ApplicationEvent
 
 # CNIPA's notices name the behaviour by its full text, a short name, or the item number of 第三条.
-BEHAVIOURS = {**{b.value: b.value for b in Behaviour}, **{str(b.label): b.value for b in Behaviour}}
+BEHAVIOURS = {**{b.value: b.value for b in Behaviour}, **{str(b.label): b.value for b in Behaviour},
+              **{label: b.value for label, b in OLD_BEHAVIOUR_LABELS.items()}}
 BEHAVIOURS.update({
     "重复申请": "duplicate", "拼凑申请": "duplicate", "内容明显相同": "duplicate", "简单组合变化": "duplicate",
     "编造": "fabricated", "伪造": "fabricated", "抄袭": "fabricated", "编造伪造变造抄袭": "fabricated",

@@ -14,3 +14,15 @@ def abnormal_applications(region, start, end):
     rate = rules.withdrawal_rate(qs.values_list("status", flat=True))
     return {"abnormal_notified": rate.total, "abnormal_withdrawn": rate.withdrawn,
             "abnormal_withdrawal_rate": None if rate.rate is None else round(rate.rate * 100, 2)}
+
+
+# Labels of these figures for the indicators page and `ipdesk indicators` (stats keeps the table; its own
+# entries win), so no figure shows by its key.
+try:
+    from django.utils.translation import gettext_lazy as _
+
+    from ipdesk.stats.indicators import LABELS as _STATS_LABELS
+    _STATS_LABELS.setdefault("abnormal_notified", (_("非正常专利申请已通知"), "件"))
+    _STATS_LABELS.setdefault("abnormal_withdrawn", (_("非正常专利申请已撤回"), "件"))
+except (ImportError, AttributeError):  # stats not installed: the keys print as they are
+    pass

@@ -100,6 +100,8 @@ class Rate:
     withdrawn: int
     cleared: int
     open: int
+    active_withdrawn: int = 0   # 主动撤回: the applicant withdrew after the notice
+    deemed_withdrawn: int = 0   # 逾期视为撤回: no withdrawal and no statement within the reply period
 
     @property
     def rate(self):
@@ -115,6 +117,20 @@ class Rate:
     def percent(self):
         return "—" if self.rate is None else f"{self.rate * 100:.2f}%"
 
+    def _share(self, count):
+        base = self.total - self.cleared
+        return None if base <= 0 else count / base
+
+    @property
+    def active_rate(self):
+        """The part of the rate the applicants withdrew themselves (主动撤回)."""
+        return self._share(self.active_withdrawn)
+
+    @property
+    def deemed_rate(self):
+        """The part of the rate deemed withdrawn for want of a reply in time (逾期视为撤回)."""
+        return self._share(self.deemed_withdrawn)
+
 
 def withdrawal_rate(statuses):
     """A Rate from an iterable of application statuses."""
@@ -122,7 +138,9 @@ def withdrawal_rate(statuses):
     return Rate(total=sum(1 for s in statuses if s != S.PENDING),
                 withdrawn=sum(1 for s in statuses if s in WITHDRAWN_STATES),
                 cleared=sum(1 for s in statuses if s == S.CLEARED),
-                open=sum(1 for s in statuses if s in (S.NOTIFIED, S.STATEMENT)))
+                open=sum(1 for s in statuses if s in (S.NOTIFIED, S.STATEMENT)),
+                active_withdrawn=sum(1 for s in statuses if s == S.WITHDRAWN),
+                deemed_withdrawn=sum(1 for s in statuses if s == S.DEEMED_WITHDRAWN))
 
 
 REMINDER_DAYS = (7, 3, 1)

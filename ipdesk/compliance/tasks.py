@@ -10,7 +10,7 @@ def send_deadline_reminders(today=None):
     from django.utils import timezone
 
     from ipdesk.accounts.models import User
-    from ipdesk.core.models import Notification
+    from ipdesk.core.notify import notify
     from ipdesk.core.scoping import Role
 
     from . import rules
@@ -29,14 +29,10 @@ def send_deadline_reminders(today=None):
             continue
         recipients = [u for u in officers if u.role == Role.CITY_OFFICER or
                       (u.region_id and app.region.path.startswith(u.region.path))]
-        for user in recipients:
-            _, created = Notification.objects.get_or_create(
-                recipient=user, dedupe_key=f"abnormal:{app.pk}:{app.deadline}:{left}",
-                defaults={"kind": "abnormal_deadline",
-                          "title": f"非正常专利申请 {app.application_no} 答复期限" + ("今日届满" if left == 0 else f"还有 {left} 天"),
-                          "body": f"{app.applicant}，期限 {app.deadline:%Y-%m-%d}，尚未撤回或陈述意见。",
-                          "link": app.get_absolute_url()})
-            sent += created
+        sent += notify(recipients,
+                       f"非正常专利申请 {app.application_no} 答复期限" + ("今日届满" if left == 0 else f"还有 {left} 天"),
+                       app.get_absolute_url(), "abnormal_deadline", key=f"abnormal:{app.pk}:{app.deadline}:{left}",
+                       body=f"{app.applicant}，期限 {app.deadline:%Y-%m-%d}，尚未撤回或陈述意见。")
         if not ApplicationEvent.objects.filter(application=app, kind=EventKind.REMINDER, date=today).exists():
             ApplicationEvent.objects.create(application=app, kind=EventKind.REMINDER, date=today,
                                             note="期限今日届满" if left == 0 else f"距答复期限 {left} 天")

@@ -186,7 +186,7 @@ class WithdrawalRateView(ScopedMixin, TemplateView):
         def grouped(key, label):
             statuses = {}
             for k, name, status in qs.values_list(key, label, "status"):
-                statuses.setdefault((k, name or "（未匹配）"), []).append(status)
+                statuses.setdefault((k, name or _("（未匹配）")), []).append(status)
             return [(name, rules.withdrawal_rate(s)) for (k, name), s in sorted(statuses.items(), key=lambda x: str(x[0][1]))]
         ctx.update(by_batch=grouped("batch_id", "batch__name"), by_region=grouped("region_id", "region__name"),
                    by_agency=grouped("agency_id", "agency__name"),

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext, gettext_noop as N_
 
 from . import rules
 from .choices import (AdjudicationStatus as A, AssistanceOutcome, AssistanceServiceKind, AssistanceStatus as S,
@@ -112,7 +113,7 @@ def allowed_targets(case):
 def next_steps(case):
     """(target, label) pairs for the buttons on a case page."""
     flow = FLOWS[type(case)]
-    return [(t, flow[t][2]) for t in allowed_targets(case)]
+    return [(t, gettext(flow[t][2])) for t in allowed_targets(case)]
 
 
 @transaction.atomic
@@ -134,7 +135,23 @@ def register(case, user):
         code, day = case.status, case.received_on
     else:
         code, day = case.status, case.received_on
-    return event(case, EventKind.CREATED, user, code=code, date=day, to_status=case.status)
+    row = event(case, EventKind.CREATED, user, code=code, date=day, to_status=case.status)
+    _notify_new(case, user)
+    return row
+
+
+def _notify_new(case, user):
+    """A new assistance application or adjudication request reaches the officers of its region
+    (core.notify.to_office: not when the district's own office entered it)."""
+    from ipdesk.core.notify import notify, to_office
+    if isinstance(case, AssistanceCase):
+        what, party = "维权援助申请" if case.status == S.APPLIED else "维权援助案件", case.enterprise
+    elif isinstance(case, AdjudicationCase):
+        what, party = "行政裁决请求", case.requester_name
+    else:
+        return
+    notify(to_office(case.region, user), f"新的{what}：{case.number} {case.title}（{party}）",
+           case.get_absolute_url(), f"protection_new_{case._meta.model_name}", key=f"protection-new-{case.number}")
 
 
 # ---- 维权援助 --------------------------------------------------------------------------------------
@@ -289,6 +306,20 @@ def serve_copy(case, user, date=None, note="", **_):
     return event(case, EventKind.COPY_SERVED, user, code="copy_served", date=day, note=_text(note, "说明"))
 
 
+@transaction.atomic
+def serve_answer_copy(case, user, date=None, note="", **_):
+    """送达答辩书副本: the respondent's answer is served on the requester (limit answer_copy_service, 局令第71号,
+    待核对 — see protection.rules)."""
+    answered = case.events.filter(code="answered").order_by("-date").values_list("date", flat=True).first()
+    if case.status not in (A.ANSWERED, A.HEARD) or answered is None:
+        raise ValidationError("只有已答辩的案件可以登记送达答辩书副本。")
+    if case.events.filter(code="answer_copy_served").exists():
+        raise ValidationError("已登记过送达答辩书副本。")
+    day = _not_future(_not_before(_date(date, "送达日期"), answered, "送达日期", "答辩日期"), "送达日期")
+    return event(case, EventKind.ANSWER_COPY_SERVED, user, code="answer_copy_served", date=day,
+                 note=_text(note, "说明"))
+
+
 def answer_adjudication(case, user, date=None, note="", **_):
     day = _not_future(_not_before(_date(date, "答辩日期"), case.filed_on, "答辩日期", "立案日期"), "答辩日期")
     return _move(case, A.ANSWERED, user, date=day, note=_text(note, "答辩要点"))
@@ -342,7 +373,7 @@ def decide_adjudication(case, user, date=None, infringement_found=None, result="
                               "false": False, "0": False, "no": False, "否": False, "不侵权": False}.get(
             infringement_found.strip().lower())
     if infringement_found not in (True, False):
-        raise ValidationError("请选择裁决结论：认定侵权（true）或不构成侵权（false）。")
+        raise ValidationError("请选择裁决结论：认定侵权或不构成侵权。")
     case.infringement_found = infringement_found
     return _conclude(case, user, A.DECIDED, date, _text(result, "裁决主文", required=True), "裁决日期",
                      extra_fields=["infringement_found"], data={"infringement_found": infringement_found})
@@ -489,26 +520,26 @@ def attachment_removed(sender, instance, **kwargs):
 # target state -> (states it may be reached from, function, button label)
 FLOWS = {
     AssistanceCase: {
-        S.ACCEPTED: ({S.APPLIED}, accept_assistance, "受理"),
-        S.DECLINED: ({S.APPLIED}, decline_assistance, "不予受理"),
-        S.HANDLING: ({S.ACCEPTED, S.HANDLING}, assign_assistance, "指派承办人"),
-        S.REFERRED: ({S.ACCEPTED, S.HANDLING}, refer_assistance, "转办"),
-        S.CLOSED: ({S.ACCEPTED, S.HANDLING, S.REFERRED}, close_assistance, "办结"),
-        S.VISITED: ({S.CLOSED}, visit_assistance, "回访"),
+        S.ACCEPTED: ({S.APPLIED}, accept_assistance, N_("受理")),
+        S.DECLINED: ({S.APPLIED}, decline_assistance, N_("不予受理")),
+        S.HANDLING: ({S.ACCEPTED, S.HANDLING}, assign_assistance, N_("指派承办人")),
+        S.REFERRED: ({S.ACCEPTED, S.HANDLING}, refer_assistance, N_("转办")),
+        S.CLOSED: ({S.ACCEPTED, S.HANDLING, S.REFERRED}, close_assistance, N_("办结")),
+        S.VISITED: ({S.CLOSED}, visit_assistance, N_("回访")),
     },
     AdjudicationCase: {
-        A.FILED: ({A.REQUESTED}, file_adjudication, "立案"),
-        A.REJECTED: ({A.REQUESTED}, reject_adjudication, "不予受理"),
-        A.ANSWERED: ({A.FILED}, answer_adjudication, "登记答辩"),
-        A.HEARD: ({A.FILED, A.ANSWERED}, hear_adjudication, "口头审理"),
-        A.DECIDED: ({A.ANSWERED, A.HEARD}, decide_adjudication, "作出裁决"),
-        A.MEDIATED: ({A.FILED, A.ANSWERED, A.HEARD}, mediate_adjudication, "调解结案"),
-        A.WITHDRAWN: ({A.FILED, A.ANSWERED, A.HEARD}, withdraw_adjudication, "撤回结案"),
-        A.SERVED: ({A.DECIDED, A.MEDIATED, A.WITHDRAWN}, serve_adjudication, "文书送达"),
+        A.FILED: ({A.REQUESTED}, file_adjudication, N_("立案")),
+        A.REJECTED: ({A.REQUESTED}, reject_adjudication, N_("不予受理")),
+        A.ANSWERED: ({A.FILED}, answer_adjudication, N_("登记答辩")),
+        A.HEARD: ({A.FILED, A.ANSWERED}, hear_adjudication, N_("口头审理")),
+        A.DECIDED: ({A.ANSWERED, A.HEARD}, decide_adjudication, N_("作出裁决")),
+        A.MEDIATED: ({A.FILED, A.ANSWERED, A.HEARD}, mediate_adjudication, N_("调解结案")),
+        A.WITHDRAWN: ({A.FILED, A.ANSWERED, A.HEARD}, withdraw_adjudication, N_("撤回结案")),
+        A.SERVED: ({A.DECIDED, A.MEDIATED, A.WITHDRAWN}, serve_adjudication, N_("文书送达")),
     },
     CooperationCase: {
-        C.ACCEPTED: ({C.SENT}, accept_cooperation, "对方受理"),
-        C.DECLINED: ({C.SENT}, decline_cooperation, "对方不予受理"),
-        C.CONCLUDED: ({C.ACCEPTED}, conclude_cooperation, "办结"),
+        C.ACCEPTED: ({C.SENT}, accept_cooperation, N_("对方受理")),
+        C.DECLINED: ({C.SENT}, decline_cooperation, N_("对方不予受理")),
+        C.CONCLUDED: ({C.ACCEPTED}, conclude_cooperation, N_("办结")),
     },
 }

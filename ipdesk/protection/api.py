@@ -62,7 +62,8 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 
 class StepRequestSerializer(serializers.Serializer):
-    step = serializers.CharField(help_text="note, service, copy_served, hearing_scheduled, suspend, resume, extend")
+    step = serializers.CharField(help_text="note, service, copy_served, answer_copy_served, hearing_scheduled, "
+                                           "suspend, resume, extend")
     date = serializers.DateField(required=False)
     note = serializers.CharField(required=False)
     kind = serializers.CharField(required=False)
@@ -197,7 +198,8 @@ class _CaseViewSet(ScopedViewSet):
     @extend_schema(request=StepRequestSerializer)
     @action(detail=True, methods=["post"])
     def step(self, request, pk=None):
-        """A step that is not a state change: note, service, copy_served, hearing_scheduled, suspend, resume, extend."""
+        """A step that is not a state change: note, service, copy_served, answer_copy_served, hearing_scheduled,
+        suspend, resume, extend."""
         from .views import EXTRA_STEPS
         params = dict(request.data.items()) if hasattr(request.data, "items") else {}
         name = params.get("step")
@@ -283,9 +285,18 @@ class TimeLimitRuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = TimeLimitRule
         fields = ["id", "code", "name", "start_event", "stop_events", "amount", "unit", "max_extension",
-                  "excludes_suspensions", "roll_forward", "warn_days", "is_notice_floor", "legal_basis", "is_active",
-                  "version"]
+                  "excludes_suspensions", "roll_forward", "warn_days", "is_notice_floor", "legal_basis",
+                  "basis_regulation", "basis_article", "basis_text", "basis_verified", "basis_verified_by",
+                  "basis_verified_on", "basis_note", "is_active", "version"]
         read_only_fields = ["version"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        merged = {k: attrs.get(k, getattr(self.instance, k, None)) for k in ("basis_verified", "basis_verified_by",
+                                                                             "basis_verified_on")}
+        if merged["basis_verified"] and not (merged["basis_verified_by"] and merged["basis_verified_on"]):
+            raise serializers.ValidationError({"basis_verified": ["标记已核对须同时填写核对人和核对日期。"]})
+        return attrs
 
 
 class TimeLimitRuleViewSet(ScopedViewSet):

@@ -123,6 +123,7 @@ class EventKind(models.TextChoices):
     REFERRED = "referred", _("转办")
     FOLLOW_UP = "follow_up", _("回访")
     COPY_SERVED = "copy_served", _("送达请求书副本")
+    ANSWER_COPY_SERVED = "answer_copy_served", _("送达答辩书副本")
     HEARING_SCHEDULED = "hearing_scheduled", _("确定口头审理")
     SUSPENDED = "suspended", _("中止/不计入期间开始")
     RESUMED = "resumed", _("恢复/不计入期间结束")

@@ -118,6 +118,7 @@ def _adjudications(rng, enterprises, panel, cal):
         answer_on = copy_on + dt.timedelta(days=rng.randint(7, 15))
         if outcome != "withdrawn" or i % 2:
             _step(case, "answered", date=answer_on, note="被请求人否认侵权，主张现有技术抗辩。")
+            actions.serve_answer_copy(case, None, date=rules.deadline(answer_on, 2, rules.WORKING_DAYS, cal))
         case.refresh_from_db()
         if i == 3:  # an appraisal period (不计入期间) and an approved extension
             start = answer_on + dt.timedelta(days=3)
@@ -166,6 +167,8 @@ def _adjudications(rng, enterprises, panel, cal):
         actions.serve_copy(case, None, date=rules.deadline(filed, 2, rules.WORKING_DAYS, cal))
         if state == "answered":
             _step(case, "answered", date=filed + dt.timedelta(days=14), note="被请求人提交答辩书。")
+            actions.serve_answer_copy(case, None, date=rules.deadline(filed + dt.timedelta(days=14), 2,
+                                                                      rules.WORKING_DAYS, cal))
 
 
 def _assistance(rng, enterprises, lawyer):

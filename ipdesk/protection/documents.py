@@ -26,28 +26,23 @@ DEFAULT_TEMPLATE_NAMES = {
     "decision": "专利侵权纠纷行政裁决书（默认）",
 }
 
+# Each default template as an official document (core.gongwen, GB/T 9704-2012 page): 版头 with the office
+# ({{ office }}) in red and the 发文字号 ({{ doc_number }}), the title, the case number under it, the
+# addressee, the body, then the office and the date. Only the layout is shipped here: an office that uploads
+# its own template keeps its own layout, and the upload check (validate_template) is the same for both.
 _BODIES = {
-    "filing_notice": ("立案通知书", [
-        "{{ office }}　{{ case.number }}",
-        "{{ case.requester_name }}：",
+    "filing_notice": {"title": "立案通知书", "addressee": "{{ case.requester_name }}：", "body": [
         "你（单位）于{{ received_on }}提交的请求处理与{{ case.respondent_name }}之间专利侵权纠纷（涉案专利号："
         "{{ case.patent_no }}）的请求书收悉。经审查，该请求符合立案条件，本局决定立案处理，立案日期为{{ filed_on }}。",
         "本案由{{ handlers }}组成合议组负责办理。本局将依法将请求书副本送达被请求人，被请求人应当自收到之日起"
         "十五日内提交答辩书。",
         "特此通知。",
-        "{{ office }}",
-        "{{ today }}",
-    ]),
-    "rejection_notice": ("不予受理通知书", [
-        "{{ office }}　{{ case.number }}",
-        "{{ case.requester_name }}：",
+    ], "date": "{{ today }}"},
+    "rejection_notice": {"title": "不予受理通知书", "addressee": "{{ case.requester_name }}：", "body": [
         "你（单位）于{{ received_on }}提交的请求处理与{{ case.respondent_name }}之间专利侵权纠纷的请求书收悉。"
         "经审查，本局决定不予受理，理由如下：{{ case.result }}",
-        "{{ office }}",
-        "{{ today }}",
-    ]),
-    "decision": ("专利侵权纠纷行政裁决书", [
-        "{{ office }}　{{ case.number }}",
+    ], "date": "{{ today }}"},
+    "decision": {"title": "专利侵权纠纷行政裁决书", "addressee": None, "body": [
         "请求人：{{ case.requester_name }}",
         "被请求人：{{ case.respondent_name }}{% if case.respondent_address %}，住所地：{{ case.respondent_address }}{% endif %}",
         "请求人就被请求人侵犯其专利权（专利号：{{ case.patent_no }}）一案，于{{ received_on }}向本局提出处理请求，"
@@ -57,24 +52,27 @@ _BODIES = {
         "经审理，本局认为：{% if case.infringement_found %}被请求人的行为构成专利侵权。{% else %}被请求人的行为不构成专利侵权。{% endif %}",
         "裁决如下：{{ case.result }}",
         "当事人不服本裁决的，可以自收到本裁决书之日起十五日内，依照《中华人民共和国行政诉讼法》向人民法院起诉。",
-        "{{ office }}",
-        "{{ decided_on }}",
-    ]),
+    ], "date": "{{ decided_on }}"},
 }
+
+#: The 机关代字 suffix of each kind's 发文字号 sequence (枣市监知立〔2026〕3号): an office convention, not a
+#: rule of GB/T 9704-2012, which only fixes the form 代字〔年份〕序号号 (待核对 with the office).
+NUMBER_SUFFIX = {"filing_notice": "立", "rejection_notice": "不受", "decision": "裁"}
 
 
 def default_template_bytes(kind):
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    title, paragraphs = _BODIES[kind]
-    doc = Document()
-    heading = doc.add_heading(title, level=1)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for text in paragraphs:
-        doc.add_paragraph(text)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    from ipdesk.core.gongwen import OfficialDocument
+    spec = _BODIES[kind]
+    doc = OfficialDocument()
+    doc.masthead("{{ office }}", number="{{ doc_number }}")
+    doc.title(spec["title"], space_before_lines=1)
+    doc.subtitle("（案号：{{ case.number }}）")
+    if spec["addressee"]:
+        doc.addressee(spec["addressee"])
+    for text in spec["body"]:
+        doc.paragraph(text)
+    doc.signature("{{ office }}", spec["date"])
+    return doc.to_bytes()
 
 
 # ---- What a template may use ---------------------------------------------------------------------
@@ -91,6 +89,7 @@ FIELDS = [
     ("case.result", gettext_lazy("处理结果 / 不予受理理由")),
     ("case.infringement_found", gettext_lazy("是否认定侵权（用于 {% if %} 判断；未裁决时为空）")),
     ("office", gettext_lazy("办案机关名称")),
+    ("doc_number", gettext_lazy("发文字号（本文书首次生成时编号，再次生成不变）")),
     ("handlers", gettext_lazy("合议组成员（以顿号分隔）")),
     ("received_on", gettext_lazy("收到请求书日期")),
     ("filed_on", gettext_lazy("立案日期")),
@@ -114,13 +113,15 @@ def _date(value):
     return f"{value.year}年{value.month}月{value.day}日" if value else "　年　月　日"
 
 
-def case_context(case, office="枣庄市市场监督管理局"):
+def case_context(case, office=None, doc_number=""):
     """The render context: plain strings, dates as text and one boolean — never the model instance,
     so a template cannot reach the ORM, the settings or Python through it."""
+    from ipdesk.core.gongwen import office_name
+    office = office or office_name()
     handlers = "、".join(str(u) for u in case.handlers.all()) or "（未指定）"
     values = {attr: str(getattr(case, attr) or "") for attr in CASE_ATTRS if attr != "infringement_found"}
     values["infringement_found"] = case.infringement_found   # True / False / None
-    return {"case": SimpleNamespace(**values), "office": office, "handlers": handlers,
+    return {"case": SimpleNamespace(**values), "office": office, "doc_number": doc_number, "handlers": handlers,
             "received_on": _date(case.received_on), "filed_on": _date(case.filed_on),
             "hearing_on": _date(case.hearing_on) if case.hearing_on else "",
             "decided_on": _date(case.concluded_on), "today": _date(timezone.localdate())}
@@ -257,13 +258,34 @@ def validate_template(content):
                               % {"error": type(exc).__name__}) from None
 
 
+def document_number(case, kind):
+    """The 发文字号 of this case's document of this kind, issued once (core.gongwen.issue_number with a
+    register key) and the same on every later download."""
+    from ipdesk.core.gongwen import issue_number, office_code
+    return issue_number(kind, key=f"protection.{case._meta.model_name}:{case.pk}:{kind}",
+                        prefix=office_code() + NUMBER_SUFFIX.get(kind, ""))
+
+
+def _doc_number(template, env, case):
+    """Only a template that prints {{ doc_number }} takes a number, so the sequence has no gaps for
+    documents that never showed theirs; and it is first rendered with the placeholder values, which runs
+    the full check over every part, so a template the check refuses raises here before taking a number."""
+    from docxtpl import DocxTemplate
+    probe = DocxTemplate(io.BytesIO(bytes(template.content)))
+    if "doc_number" not in probe.get_undeclared_template_variables(env):
+        return ""
+    probe.render(_sample_context(), jinja_env=env, autoescape=True)
+    return document_number(case, template.kind)
+
+
 def render(template, case):
     """DOCX bytes of `template` filled with the case, in the sandbox; a stored template that fails the
     check (uploaded before it existed, or written to the database directly) is refused, not run."""
     from docxtpl import DocxTemplate
     tpl = DocxTemplate(io.BytesIO(bytes(template.content)))
+    env = sandbox()
     try:
-        tpl.render(case_context(case), jinja_env=sandbox(), autoescape=True)
+        tpl.render(case_context(case, doc_number=_doc_number(template, env, case)), jinja_env=env, autoescape=True)
     except TemplateRefused as exc:
         raise ValidationError(_("文书模板「%(name)s」无法使用：%(error)s。请在“文书模板”中重新上传符合要求的模板。")
                               % {"name": template.name, "error": exc}) from None

@@ -138,10 +138,23 @@ class CalendarDayForm(forms.ModelForm):
 
 
 class TimeLimitRuleForm(forms.ModelForm):
+    """A limit with its legal basis; "已核对" is the officer's statement that the basis was checked against the text
+    in force, so it needs who checked and when."""
     class Meta:
         model = TimeLimitRule
         fields = ["code", "name", "start_event", "stop_events", "amount", "unit", "max_extension",
-                  "excludes_suspensions", "roll_forward", "warn_days", "is_notice_floor", "legal_basis", "is_active"]
+                  "excludes_suspensions", "roll_forward", "warn_days", "is_notice_floor", "legal_basis",
+                  "basis_regulation", "basis_article", "basis_text", "basis_verified", "basis_verified_by",
+                  "basis_verified_on", "basis_note", "is_active"]
+        widgets = {"basis_verified_on": DATE, "basis_text": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("basis_verified"):
+            for name in ("basis_verified_by", "basis_verified_on"):
+                if not data.get(name):
+                    self.add_error(name, _("标记已核对须填写此项。"))
+        return data
 
 
 class DocumentTemplateForm(forms.ModelForm):

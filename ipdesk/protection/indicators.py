@@ -6,6 +6,7 @@ an adjudication decision (作出裁决); mediated and withdrawn cases are counte
 """
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
 
 from ipdesk.core.indicators import indicator_provider
 from ipdesk.core.scoping import VIEW
@@ -14,23 +15,29 @@ from .choices import (AdjudicationStatus, AssistanceStatus, CooperationKind, Rig
 from .models import AdjudicationCase, AssistanceCase, CooperationCase, ServiceStation
 
 LABELS = {
-    "adjudication_requests": ("专利侵权纠纷行政裁决请求", "件"),
-    "adjudication_filed": ("专利侵权纠纷行政裁决立案", "件"),
-    "adjudication_decided": ("专利侵权纠纷行政裁决结案（裁决）", "件"),
-    "adjudication_mediated": ("行政裁决调解结案", "件"),
-    "adjudication_withdrawn": ("行政裁决撤回结案", "件"),
-    "adjudication_avg_days": ("行政裁决平均办理天数（立案至结案）", "天"),
-    "adjudication_overdue": ("行政裁决超期（含超期结案与在办超期）", "件"),
-    "assistance_cases": ("维权援助案件", "件"),
-    "assistance_closed": ("维权援助办结", "件"),
-    "assistance_overseas": ("海外维权援助案件", "件"),
-    "assistance_avg_days": ("维权援助平均办理天数", "天"),
-    "judicial_confirmations": ("知识产权纠纷司法确认", "件"),
-    "court_mediations": ("诉调对接", "件"),
-    "criminal_referrals": ("行刑衔接移送", "件"),
-    "guidance_stations": ("商标品牌指导站", "个"),
-    "protection_workstations": ("知识产权保护工作站", "个"),
+    "adjudication_requests": (_("专利侵权纠纷行政裁决请求"), "件"),
+    "adjudication_filed": (_("专利侵权纠纷行政裁决立案"), "件"),
+    "adjudication_decided": (_("专利侵权纠纷行政裁决结案（裁决）"), "件"),
+    "adjudication_mediated": (_("行政裁决调解结案"), "件"),
+    "adjudication_withdrawn": (_("行政裁决撤回结案"), "件"),
+    "adjudication_avg_days": (_("行政裁决平均办理天数（立案至结案）"), "天"),
+    "adjudication_overdue": (_("行政裁决超期（含超期结案与在办超期）"), "件"),
+    "assistance_cases": (_("维权援助案件"), "件"),
+    "assistance_closed": (_("维权援助办结"), "件"),
+    "assistance_overseas": (_("海外维权援助案件"), "件"),
+    "assistance_avg_days": (_("维权援助平均办理天数"), "天"),
+    "judicial_confirmations": (_("知识产权纠纷司法确认"), "件"),
+    "court_mediations": (_("诉调对接"), "件"),
+    "criminal_referrals": (_("行刑衔接移送"), "件"),
+    "guidance_stations": (_("商标品牌指导站"), "个"),
+    "protection_workstations": (_("知识产权保护工作站"), "个"),
 }
+try:  # the indicators page and `ipdesk indicators` name these figures too (stats keeps the table)
+    from ipdesk.stats.indicators import LABELS as _STATS_LABELS
+    for _key, _value in LABELS.items():
+        _STATS_LABELS.setdefault(_key, _value)
+except (ImportError, AttributeError):
+    pass
 DECIDED_STATES = (AdjudicationStatus.DECIDED, AdjudicationStatus.SERVED)
 
 

@@ -70,6 +70,16 @@ class TimeLimitRule(AuditedModel):
     is_notice_floor = models.BooleanField(_("仅作提前通知下限"), default=False,
                                           help_text=_("如口头审理须提前3个工作日通知：不是办理期限，而是最早日期"))
     legal_basis = models.CharField(_("依据"), max_length=300, blank=True)
+    # The legal basis in parts, and whether an officer has checked it against the text in force (issue 16 item 8).
+    basis_regulation = models.CharField(_("依据法规"), max_length=200, blank=True,
+                                        help_text=_("法规名称及文号，如《专利行政执法办法》（国家知识产权局令第71号）"))
+    basis_article = models.CharField(_("条款"), max_length=100, blank=True, help_text=_("未核对的写“待核对”"))
+    basis_text = models.TextField(_("条文"), blank=True, help_text=_("原文或摘要；摘要须在核对说明中注明"))
+    basis_verified = models.BooleanField(_("已核对"), default=False,
+                                         help_text=_("由市局工作人员对照现行有效文本核对后勾选"))
+    basis_verified_by = models.CharField(_("核对人"), max_length=100, blank=True)
+    basis_verified_on = models.DateField(_("核对日期"), null=True, blank=True)
+    basis_note = models.CharField(_("核对说明"), max_length=300, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
 
     scope = Scope(public=True, change_roles=CITY_ONLY)
@@ -81,6 +91,14 @@ class TimeLimitRule(AuditedModel):
 
     def __str__(self):
         return f"{self.name}（{self.amount}{self.get_unit_display()}）"
+
+    @property
+    def basis_status(self):
+        """已核对（who, when）or 待核对: shown wherever the limit is."""
+        if self.basis_verified:
+            when = f"{self.basis_verified_on:%Y-%m-%d}" if self.basis_verified_on else ""
+            return "已核对（" + "，".join(x for x in (self.basis_verified_by, when) if x) + "）"
+        return "待核对"
 
 
 class DocumentTemplate(AuditedModel):

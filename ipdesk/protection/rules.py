@@ -2,29 +2,36 @@
 and the composition of an adjudication panel. No database here: the office's holiday calendar
 (protection.models.CalendarDay) is turned into a `WorkCalendar` and passed in.
 
-Where the numbers come from
----------------------------
-Patent infringement disputes are adjudicated by the administrative department under
-专利法 第65条, 专利法实施细则, and the procedure of 国家知识产权局令第81号《专利纠纷行政裁决和调解办法》
-(which replaced the adjudication part of 局令第71号《专利行政执法办法》). As far as we know that text,
-the procedural limits are the long-standing ones below. They could not be checked against the
-official gazette from this (offline) system, so **every number here is a configurable default**:
-each is a `TimeLimitRule` row the office edits (protection.models.TimeLimitRule), seeded from
-`DEFAULT_RULES`; code reads the rows, never these constants, once the rows exist.
+Where the numbers come from — and what is not verified
+------------------------------------------------------
+Patent infringement disputes are adjudicated by the administrative department under 专利法 第65条. The
+defaults below are the procedural limits of 《专利行政执法办法》 (国家知识产权局令第71号, 2015) as this
+system has long recorded them. They are **待核对 (unverified)**: neither the text of 71号 nor that of
+《专利纠纷行政裁决和调解办法》 (国家知识产权局令第81号, in force 2025-02-01, which now governs
+adjudication) could be found in the reference material this system was built from (searched: public web
+pages and documentation corpora, 2026-11), so article numbers are left 待核对 and each text is a summary,
+not a quotation. Nothing here is attributed to 81号. Every default is a `TimeLimitRule` row
+(protection.models) carrying its legal basis — regulation, article, text — and a "verified" mark that a
+city officer sets, with name and date, after checking the row against the text in force; code reads the
+rows, never these constants, once the rows exist.
 
-| code            | rule (default)                                                             | counted in    |
-|-----------------|----------------------------------------------------------------------------|---------------|
-| filing_review   | 收到请求书之日起 5 个工作日内决定立案或不予受理并通知请求人                     | working days  |
-| copy_service    | 立案之日起 5 个工作日内将请求书副本送达被请求人                                 | working days  |
-| answer_period   | 被请求人收到副本之日起 15 日内答辩（逾期不答辩不影响处理）                        | calendar days |
-| closure         | 立案之日起 3 个月内结案；特别复杂经负责人批准可延长，最多 1 个月；                 | months        |
-|                 | 公告、鉴定、中止等期间不计入                                                    |               |
-| hearing_notice  | 口头审理 3 个工作日前通知当事人（a floor on the hearing date, not a deadline）   | working days  |
+| code                | rule (default)                                                           | counted in    |
+|---------------------|--------------------------------------------------------------------------|---------------|
+| filing_review       | 收到请求书之日起 5 个工作日内立案或者通知不予受理                            | working days  |
+| copy_service        | 立案之日起 5 个工作日内将请求书副本送达被请求人                               | working days  |
+| answer_period       | 被请求人收到副本之日起 15 日内答辩（逾期不答辩不影响处理）                      | calendar days |
+| answer_copy_service | 收到答辩书之日起 5 个工作日内将答辩书副本送达请求人                           | working days  |
+| closure             | 立案之日起 3 个月内结案；经负责人批准可延长，最多 1 个月；                      | months        |
+|                     | 公告、鉴定、中止等期间不计入                                                  |               |
+| hearing_notice      | 口头审理 3 个工作日前通知当事人（a floor on the hearing date, not a deadline） | working days  |
 
-How periods are counted (民事诉讼法 第85条 / 民法典 第201、203条, applied by analogy): the day a
-period starts on is not counted; a period in months ends on the same-numbered day of the last
-month (or that month's last day when it has no such day); when a calendar-day or month period
-ends on a rest day it ends on the next working day instead. Working-day periods count only
+How periods are counted (民事诉讼法 第85条 / 民法典 第201–203条, applied by analogy; article numbers as
+recorded, 待核对): the day a period starts on is not counted; a period in months ends on the
+same-numbered day of the last month (or that month's last day when it has no such day); an extension
+in months (经批准延长, at most 1 month for closure) runs from the last day of the original period, not
+from the start: 立案 2024-11-29 → 3 months end 2025-02-28 → extended to 2025-03-28 (not 03-29); when a
+calendar-day or month period ends on a rest day (a weekend or a statutory holiday in the office's
+calendar, CalendarDay, seeded from the chinese-calendar package) it ends on the next working day instead. Working-day periods count only
 working days: Monday–Friday, minus statutory holidays, plus adjusted working weekends (调休上班),
 exactly as the office's calendar says.
 """
@@ -36,28 +43,56 @@ WORKING_DAYS, CALENDAR_DAYS, MONTHS = "working_days", "calendar_days", "months"
 UNITS = (WORKING_DAYS, CALENDAR_DAYS, MONTHS)
 
 # The defaults the office starts from (see the module docstring for what each means and its source).
+# Legal basis of every default: 《专利行政执法办法》 (局令第71号), article numbers and wording 待核对; to be checked
+# against 《专利纠纷行政裁决和调解办法》 (局令第81号) by an officer, who then sets `basis_verified`.
+BASIS_REGULATION_71 = "《专利行政执法办法》（国家知识产权局令第71号）"
+BASIS_ARTICLE_UNVERIFIED = "待核对"
+BASIS_NOTE_UNVERIFIED = ("待核对：条号与条文未与原文核对（条文为摘要，非原文）；须与《专利纠纷行政裁决和调解办法》"
+                         "（国家知识产权局令第81号，2025年2月1日起施行）核对后方可标记为已核对。")
+LEGAL_BASIS_71_UNVERIFIED = "局令第71号《专利行政执法办法》（条号待核对；待与局令第81号核对）"
+
+
+def _basis(text):
+    return {"legal_basis": LEGAL_BASIS_71_UNVERIFIED, "basis_regulation": BASIS_REGULATION_71,
+            "basis_article": BASIS_ARTICLE_UNVERIFIED, "basis_text": text, "basis_verified": False,
+            "basis_note": BASIS_NOTE_UNVERIFIED}
+
+
 DEFAULT_RULES = [
     {"code": "filing_review", "name": "立案审查", "start_event": "requested", "stop_events": ["filed", "rejected"],
      "amount": 5, "unit": WORKING_DAYS, "max_extension": 0, "excludes_suspensions": False, "warn_days": 2,
-     "legal_basis": "收到请求书之日起5个工作日内立案或者通知不予受理（局令第81号；原局令第71号第13条）"},
+     **_basis("收到请求书之日起5个工作日内立案并通知请求人，或者通知请求人不予受理并说明理由。")},
     {"code": "copy_service", "name": "送达请求书副本", "start_event": "filed", "stop_events": ["copy_served"],
      "amount": 5, "unit": WORKING_DAYS, "max_extension": 0, "excludes_suspensions": False, "warn_days": 2,
-     "legal_basis": "立案之日起5个工作日内将请求书及附件副本送达被请求人（原局令第71号第14条）"},
+     **_basis("立案之日起5个工作日内将请求书及其附件的副本送达被请求人。")},
     {"code": "answer_period", "name": "答辩期", "start_event": "copy_served",
      "stop_events": ["answered", "heard", "decided", "mediated", "withdrawn"],
      "amount": 15, "unit": CALENDAR_DAYS, "max_extension": 0, "excludes_suspensions": False, "warn_days": 3,
-     "legal_basis": "被请求人自收到副本之日起15日内提交答辩书；逾期不提交不影响处理（原局令第71号第14条）"},
+     **_basis("被请求人自收到副本之日起15日内提交答辩书；逾期不提交的，不影响案件处理。")},
+    {"code": "answer_copy_service", "name": "送达答辩书副本", "start_event": "answered",
+     "stop_events": ["answer_copy_served"],
+     "amount": 5, "unit": WORKING_DAYS, "max_extension": 0, "excludes_suspensions": False, "warn_days": 2,
+     **_basis("被请求人提交答辩书的，自收到之日起5个工作日内将答辩书副本送达请求人。")},
     {"code": "closure", "name": "结案期限", "start_event": "filed",
      "stop_events": ["decided", "mediated", "withdrawn"],
      "amount": 3, "unit": MONTHS, "max_extension": 1, "excludes_suspensions": True, "warn_days": 10,
-     "legal_basis": "立案之日起3个月内结案；经负责人批准可延长，最多不超过1个月；公告、鉴定、中止等时间不计入"
-                    "（局令第81号；原局令第71号第21条）"},
+     **_basis("自立案之日起3个月内结案；案件特别复杂需要延长的，经负责人批准，延长期限最多不超过1个月；"
+              "公告、鉴定、中止等时间不计入办案期限。")},
     # A floor, not a deadline: the hearing may not be held before this many working days after notice.
     {"code": "hearing_notice", "name": "口头审理通知期", "start_event": "hearing_scheduled", "stop_events": [],
      "amount": 3, "unit": WORKING_DAYS, "max_extension": 0, "excludes_suspensions": False, "warn_days": 0,
      "is_notice_floor": True,
-     "legal_basis": "口头审理3个工作日前将时间、地点通知当事人（原局令第71号第15条）"},
+     **_basis("进行口头审理的，应当至少在口头审理3个工作日前将口头审理的时间、地点通知当事人。")},
 ]
+# The `legal_basis` texts seeded before the basis fields existed (migration 0004 replaces them where unedited).
+OLD_LEGAL_BASIS = {
+    "filing_review": "收到请求书之日起5个工作日内立案或者通知不予受理（局令第81号；原局令第71号第13条）",
+    "copy_service": "立案之日起5个工作日内将请求书及附件副本送达被请求人（原局令第71号第14条）",
+    "answer_period": "被请求人自收到副本之日起15日内提交答辩书；逾期不提交不影响处理（原局令第71号第14条）",
+    "closure": "立案之日起3个月内结案；经负责人批准可延长，最多不超过1个月；公告、鉴定、中止等时间不计入"
+               "（局令第81号；原局令第71号第21条）",
+    "hearing_notice": "口头审理3个工作日前将时间、地点通知当事人（原局令第71号第15条）",
+}
 HEARING_NOTICE_WORKING_DAYS = 3  # default; the TimeLimitRule "hearing_notice" overrides it when present
 
 
@@ -117,7 +152,9 @@ def deadline(start, amount, unit, calendar, *, extension=0, excluded=(), roll_fo
     total = amount + extension
     if unit == MONTHS:
         # A month period is the calendar days to the same-numbered day; excluded days then push it on.
-        total = (add_months(start, total) - start).days
+        # The extension runs from the last day of the original period (立案 11-29 + 3 months = 02-28, + 1 month
+        # = 03-28), not from the start (11-29 + 4 months = 03-29, one day lenient).
+        total = (add_months(add_months(start, amount), extension) - start).days
     day, counted = start, 0
     while counted < total:
         day += datetime.timedelta(days=1)

@@ -34,13 +34,36 @@ def seed_calendar(CalendarDay, first_year=SEED_YEARS[0], last_year=SEED_YEARS[1]
 
 
 def seed_rules(TimeLimitRule):
+    """Create the default rules the office does not have yet. Keys the (historical) model lacks are dropped, so an
+    early migration can seed with today's defaults."""
     from .rules import DEFAULT_RULES
+    names = {f.name for f in TimeLimitRule._meta.get_fields()}
     created = 0
     for data in DEFAULT_RULES:
         if not TimeLimitRule.objects.filter(code=data["code"]).exists():
-            TimeLimitRule.objects.create(**data)
+            TimeLimitRule.objects.create(**{k: v for k, v in data.items() if k in names})
             created += 1
     return created
+
+
+def update_unedited_bases(TimeLimitRule):
+    """Give the seeded rules the office never edited their legal basis in parts (局令第71号, 待核对), replacing the
+    old one-line basis that attributed unchecked numbers to 局令第81号. A rule whose basis the office wrote is
+    left as it is."""
+    from .rules import DEFAULT_RULES, OLD_LEGAL_BASIS
+    defaults = {d["code"]: d for d in DEFAULT_RULES}
+    fields = ("legal_basis", "basis_regulation", "basis_article", "basis_text", "basis_verified", "basis_note")
+    updated = 0
+    for code, old in OLD_LEGAL_BASIS.items():
+        # The old line, or (a database seeded fresh by migration 0002) today's line without its parts yet.
+        unedited = [old, defaults[code]["legal_basis"]]
+        for rule in TimeLimitRule.objects.filter(code=code, legal_basis__in=unedited, basis_regulation="",
+                                                 basis_verified=False):
+            for name in fields:
+                setattr(rule, name, defaults[code][name])
+            rule.save(update_fields=list(fields))
+            updated += 1
+    return updated
 
 
 def seed_templates(DocumentTemplate):

@@ -84,7 +84,12 @@ class TimeLimitRuleTable(tables.Table):
     class Meta:
         model = TimeLimitRule
         fields = ("code", "name", "start_event", "amount", "unit", "max_extension", "excludes_suspensions",
-                  "warn_days", "is_active", "legal_basis")
+                  "warn_days", "is_active", "legal_basis", "basis_verified")
+
+    def render_start_event(self, value):
+        """The timeline event by its name (已立案), not its code (filed)."""
+        from .choices import AdjudicationStatus, EventKind
+        return dict(EventKind.choices).get(value) or dict(AdjudicationStatus.choices).get(value, value)
 
 
 class DocumentTemplateTable(tables.Table):

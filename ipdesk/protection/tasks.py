@@ -8,7 +8,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from ipdesk.core.models import Notification
+from ipdesk.core.notify import notify
 from ipdesk.core.scoping import Role
 
 from .choices import AdjudicationStatus as A
@@ -45,12 +45,8 @@ def send_limit_warnings(today=None):
             body = f"{case.title}：{limit.rule.name}自 {limit.start:%Y-%m-%d} 起算，{limit.rule.amount}" \
                    f"{limit.rule.get_unit_display()}，届满日 {limit.due:%Y-%m-%d}。依据：{limit.rule.legal_basis}"
             key = f"protection:{case.pk}:{limit.rule.code}:{limit.due:%Y%m%d}:{limit.state}"
-            for user in _recipients(case):
-                _obj, created = Notification.objects.get_or_create(
-                    recipient=user, dedupe_key=key,
-                    defaults={"kind": f"protection_limit_{limit.state}", "title": title[:200], "body": body,
-                              "link": reverse("protection:adjudicationcase_detail", args=[case.pk])})
-                sent += created
+            sent += notify(_recipients(case), title, reverse("protection:adjudicationcase_detail", args=[case.pk]),
+                           f"protection_limit_{limit.state}", body=body, key=key)
     return sent
 
 

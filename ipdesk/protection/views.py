@@ -13,7 +13,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_noop as N_
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -30,68 +30,74 @@ from .models import AdjudicationCase, AssistanceCase, CooperationCase, DocumentT
 CASE_MODELS = {"assistance": AssistanceCase, "adjudication": AdjudicationCase, "cooperation": CooperationCase}
 
 # What each step asks for: (name, input type, label[, choices]). Types: date, text, textarea, choice, user, users.
-D = ("date", "date", "日期")
-NOTE = ("note", "textarea", "说明")
+D = ("date", "date", N_("日期"))
+NOTE = ("note", "textarea", N_("说明"))
 STEP_FIELDS = {
     AssistanceCase: {
         "accepted": [D, NOTE],
-        "declined": [D, ("note", "textarea", "不予受理理由")],
-        "handling": [("handler", "user", "承办人"), D, NOTE],
-        "referred": [("referred_to", "text", "转办单位"), D, ("note", "textarea", "转办说明")],
-        "closed": [("outcome", "choice", "办理结果", AssistanceOutcome.choices), ("outcome_note", "textarea", "结果说明"), D],
-        "visited": [("visit_note", "textarea", "回访情况"), D],
-        "service": [("kind", "choice", "服务类型", AssistanceServiceKind.choices), ("description", "textarea", "服务内容"), D],
-        "note": [("note", "textarea", "备注内容"), D],
+        "declined": [D, ("note", "textarea", N_("不予受理理由"))],
+        "handling": [("handler", "user", N_("承办人")), D, NOTE],
+        "referred": [("referred_to", "text", N_("转办单位")), D, ("note", "textarea", N_("转办说明"))],
+        "closed": [("outcome", "choice", N_("办理结果"), AssistanceOutcome.choices),
+                   ("outcome_note", "textarea", N_("结果说明")), D],
+        "visited": [("visit_note", "textarea", N_("回访情况")), D],
+        "service": [("kind", "choice", N_("服务类型"), AssistanceServiceKind.choices),
+                    ("description", "textarea", N_("服务内容")), D],
+        "note": [("note", "textarea", N_("备注内容")), D],
     },
     AdjudicationCase: {
-        "filed": [("handlers", "users", "办案人员（3名或以上单数）"), ("date", "date", "立案日期"), NOTE],
-        "rejected": [("date", "date", "决定日期"), ("note", "textarea", "不予受理理由")],
-        "copy_served": [("date", "date", "送达日期"), NOTE],
-        "answered": [("date", "date", "答辩日期"), ("note", "textarea", "答辩要点")],
-        "hearing_scheduled": [("hearing_on", "date", "口头审理日期"), ("date", "date", "通知日期"), NOTE],
-        "heard": [("date", "date", "口头审理日期"), ("note", "textarea", "审理情况")],
-        "decided": [("infringement_found", "choice", "裁决结论", [("true", "认定侵权"), ("false", "不构成侵权")]),
-                    ("result", "textarea", "裁决主文"), ("date", "date", "裁决日期")],
-        "mediated": [("result", "textarea", "调解协议内容"), ("date", "date", "调解日期")],
-        "withdrawn": [("result", "textarea", "撤回情况"), ("date", "date", "撤回日期")],
-        "served": [("date", "date", "送达日期"), ("note", "text", "送达方式")],
-        "suspend": [("kind", "choice", "类型", ExcludedPeriodKind.choices), ("reason", "text", "事由"),
-                    ("date", "date", "起始日")],
-        "resume": [("date", "date", "结束日"), NOTE],
-        "extend": [("amount", "text", "延长（月）"), ("approved_by", "text", "批准人"), ("date", "date", "批准日期"),
-                   ("reason", "text", "延长理由")],
-        "note": [("note", "textarea", "备注内容"), D],
+        "filed": [("handlers", "users", N_("办案人员（3名或以上单数）")), ("date", "date", N_("立案日期")), NOTE],
+        "rejected": [("date", "date", N_("决定日期")), ("note", "textarea", N_("不予受理理由"))],
+        "copy_served": [("date", "date", N_("送达日期")), NOTE],
+        "answer_copy_served": [("date", "date", N_("送达日期")), NOTE],
+        "answered": [("date", "date", N_("答辩日期")), ("note", "textarea", N_("答辩要点"))],
+        "hearing_scheduled": [("hearing_on", "date", N_("口头审理日期")), ("date", "date", N_("通知日期")), NOTE],
+        "heard": [("date", "date", N_("口头审理日期")), ("note", "textarea", N_("审理情况"))],
+        "decided": [("infringement_found", "choice", N_("裁决结论"), [("true", N_("认定侵权")), ("false", N_("不构成侵权"))]),
+                    ("result", "textarea", N_("裁决主文")), ("date", "date", N_("裁决日期"))],
+        "mediated": [("result", "textarea", N_("调解协议内容")), ("date", "date", N_("调解日期"))],
+        "withdrawn": [("result", "textarea", N_("撤回情况")), ("date", "date", N_("撤回日期"))],
+        "served": [("date", "date", N_("送达日期")), ("note", "text", N_("送达方式"))],
+        "suspend": [("kind", "choice", N_("类型"), ExcludedPeriodKind.choices), ("reason", "text", N_("事由")),
+                    ("date", "date", N_("起始日"))],
+        "resume": [("date", "date", N_("结束日")), NOTE],
+        "extend": [("amount", "text", N_("延长（月）")), ("approved_by", "text", N_("批准人")), ("date", "date", N_("批准日期")),
+                   ("reason", "text", N_("延长理由"))],
+        "note": [("note", "textarea", N_("备注内容")), D],
     },
     CooperationCase: {
-        "accepted": [("reply", "textarea", "对方回复"), ("date", "date", "回复日期")],
-        "declined": [("reply", "textarea", "不予受理理由"), ("date", "date", "回复日期")],
-        "concluded": [("result", "choice", "结果", CooperationResult.choices), ("reply", "textarea", "对方回复/说明"),
-                      ("date", "date", "办结日期")],
-        "note": [("note", "textarea", "备注内容"), D],
+        "accepted": [("reply", "textarea", N_("对方回复")), ("date", "date", N_("回复日期"))],
+        "declined": [("reply", "textarea", N_("不予受理理由")), ("date", "date", N_("回复日期"))],
+        "concluded": [("result", "choice", N_("结果"), CooperationResult.choices), ("reply", "textarea", N_("对方回复/说明")),
+                      ("date", "date", N_("办结日期"))],
+        "note": [("note", "textarea", N_("备注内容")), D],
     },
 }
 
 # Steps that are not state changes: name -> (function, label, when it applies)
 EXTRA_STEPS = {
     AssistanceCase: {
-        "service": (actions.record_service, "登记援助服务", lambda c: c.status in ("accepted", "handling", "referred")),
-        "note": (actions.add_note, "添加备注", lambda c: True),
+        "service": (actions.record_service, N_("登记援助服务"), lambda c: c.status in ("accepted", "handling", "referred")),
+        "note": (actions.add_note, N_("添加备注"), lambda c: True),
     },
     AdjudicationCase: {
-        "copy_served": (actions.serve_copy, "送达请求书副本",
+        "copy_served": (actions.serve_copy, N_("送达请求书副本"),
                         lambda c: c.status == "filed" and not c.is_suspended and
                         not c.events.filter(code="copy_served").exists()),
-        "hearing_scheduled": (actions.schedule_hearing, "安排口头审理",
+        "answer_copy_served": (actions.serve_answer_copy, N_("送达答辩书副本"),
+                               lambda c: c.status in ("answered", "heard") and
+                               not c.events.filter(code="answer_copy_served").exists()),
+        "hearing_scheduled": (actions.schedule_hearing, N_("安排口头审理"),
                               lambda c: c.status in ("filed", "answered") and not c.is_suspended),
-        "suspend": (actions.suspend, "中止/不计入期间", lambda c: c.status in ("filed", "answered", "heard")
+        "suspend": (actions.suspend, N_("中止/不计入期间"), lambda c: c.status in ("filed", "answered", "heard")
                     and not c.is_suspended),
-        "resume": (actions.resume, "恢复计算", lambda c: c.is_suspended),
-        "extend": (lambda case, user, **p: actions.extend(case, user, rule="closure", **p), "延长结案期限",
+        "resume": (actions.resume, N_("恢复计算"), lambda c: c.is_suspended),
+        "extend": (lambda case, user, **p: actions.extend(case, user, rule="closure", **p), N_("延长结案期限"),
                    lambda c: c.status in ("filed", "answered", "heard")),
-        "note": (actions.add_note, "添加备注", lambda c: True),
+        "note": (actions.add_note, N_("添加备注"), lambda c: True),
     },
     CooperationCase: {
-        "note": (actions.add_note, "添加备注", lambda c: True),
+        "note": (actions.add_note, N_("添加备注"), lambda c: True),
     },
 }
 
@@ -108,9 +114,9 @@ def _step_forms(case, user, names, labels):
     for name in names:
         fields = []
         for spec in STEP_FIELDS[type(case)].get(name, []):
-            field = {"name": spec[0], "type": spec[1], "label": spec[2]}
+            field = {"name": spec[0], "type": spec[1], "label": _(spec[2])}
             if spec[1] == "choice":
-                field["choices"] = spec[3]
+                field["choices"] = [(value, _(str(label))) for value, label in spec[3]]
             elif spec[1] in ("user", "users"):
                 field["choices"] = _choices_for(user, spec[1])
                 if spec[1] == "users":
@@ -155,10 +161,10 @@ class CaseDetailView(ObjectDetailView):
         ctx["act_url_name"] = f"protection:{model._meta.model_name}_act"
         if can_act:
             flow_labels = {t: label for t, label in actions.next_steps(case)}
-            extra = {n: spec[1] for n, spec in EXTRA_STEPS[model].items() if spec[2](case)}
+            extra = {n: _(spec[1]) for n, spec in EXTRA_STEPS[model].items() if spec[2](case)}
             ctx["transition_forms"] = _step_forms(case, user, list(flow_labels), flow_labels)
             ctx["step_forms"] = _step_forms(case, user, list(extra), extra)
-        ctx["allowed_text"] = "、".join(label for _t, label in actions.next_steps(case)) or "无"
+        ctx["allowed_text"] = "、".join(label for _t, label in actions.next_steps(case)) or _("无")
         if model is AdjudicationCase:
             ctx["limits"] = limits.case_limits(case)
             ctx["periods"] = case.excluded_periods.all()
@@ -195,17 +201,17 @@ class CaseActionView(LoginRequiredMixin, View):
             with transaction.atomic():
                 run_step(case, name, request.user, params)
         except ValidationError as exc:
-            messages.error(request, "操作未完成：" + "；".join(exc.messages))
+            messages.error(request, _("操作未完成：") + "；".join(exc.messages))
         else:
-            messages.success(request, "已完成：" + step_label(self.model, name))
+            messages.success(request, _("已完成：") + step_label(self.model, name))
         return redirect(case.get_absolute_url())
 
 
 def step_label(model, name):
     if name in actions.FLOWS[model]:
-        return actions.FLOWS[model][name][2]
+        return _(actions.FLOWS[model][name][2])
     if name in EXTRA_STEPS[model]:
-        return EXTRA_STEPS[model][name][1]
+        return _(EXTRA_STEPS[model][name][1])
     return name
 
 

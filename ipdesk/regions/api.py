@@ -20,7 +20,7 @@ class RegionSerializer(serializers.ModelSerializer):
 class PopulationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Population
-        fields = ["id", "region", "year", "population", "source", "version"]
+        fields = ["id", "region", "year", "population", "is_estimate", "source", "version"]
         read_only_fields = ["version"]
 
 

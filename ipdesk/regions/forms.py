@@ -12,7 +12,7 @@ class RegionForm(forms.ModelForm):
 class PopulationForm(forms.ModelForm):
     class Meta:
         model = Population
-        fields = ["region", "year", "population", "source"]
+        fields = ["region", "year", "population", "is_estimate", "source"]
 
 
 class IndustryChainForm(forms.ModelForm):

@@ -58,11 +58,17 @@ class Region(AuditedModel):
 
 
 class Population(AuditedModel):
-    """Year-end resident population of a region (年末常住人口), the denominator of per-10,000 figures."""
+    """Year-end resident population of a region (年末常住人口), the denominator of per-10,000 figures.
+
+    A figure is data with its year and source (e.g. 《枣庄市第七次全国人口普查公报》); one not published for the
+    region (interpolated, apportioned, carried over) is marked 估算 (`is_estimate`). A parent's figure and its
+    children's need not add up (a functional zone such as 高新区 may be reported apart): see setup.population_gaps.
+    """
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="populations", verbose_name=_("区划"))
     year = models.PositiveIntegerField(_("年份"))
     population = models.PositiveBigIntegerField(_("人口"))
     source = models.CharField(_("来源"), max_length=200, blank=True)
+    is_estimate = models.BooleanField(_("估算"), default=False, help_text=_("非统计部门公布数时勾选"))
 
     scope = Scope(region="region", public=True, change_roles=frozenset({"city_officer"}))
 

@@ -6,6 +6,7 @@ address keywords, population, industry chains and dictionaries. Loading is idemp
 """
 import csv
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -67,7 +68,8 @@ def load_reference_file(path):
     for row in data.get("population", []):
         Population.objects.update_or_create(region=Region.objects.get(code=row["region"]), year=row["year"],
                                             defaults={"population": row["population"],
-                                                      "source": row.get("source", "")})
+                                                      "source": row.get("source", ""),
+                                                      "is_estimate": bool(row.get("estimated", False))})
     for order, row in enumerate(data.get("industry_chains", []), start=1):
         IndustryChain.objects.update_or_create(code=row["code"], defaults={
             "name": row["name"], "group": row.get("group", ""), "sort_order": order,
@@ -89,3 +91,41 @@ def population(region, year):
     """Year-end population of `region` for `year`, else the latest earlier year (e.g. the census)."""
     row = Population.objects.filter(region=region, year__lte=year).order_by("-year").first()
     return row.population if row else None
+
+
+@dataclass
+class PopulationGap:
+    """A parent whose figure for `year` differs from the sum of its children's figures for that year."""
+    region: object
+    year: int
+    population: int
+    children_total: int
+    estimated_children: int         # children whose figure is 估算
+    missing: list                   # children with no figure that year (e.g. a functional zone reported apart)
+
+    @property
+    def difference(self):
+        return self.population - self.children_total
+
+
+def population_gaps(rows=None):
+    """Every (parent, year) where the parent has a figure, every child of it has one too (functional zones
+    aside: they are often reported apart, as 枣庄高新区 in the 2020 census, and are listed as `missing`), and the
+    children do not add up to the parent. Children with no figure at all for the year: not compared."""
+    rows = list(rows if rows is not None else Population.objects.select_related("region"))
+    by_key = {(p.region_id, p.year): p for p in rows}
+    children = {}
+    for region in Region.objects.filter(parent__isnull=False):
+        children.setdefault(region.parent_id, []).append(region)
+    gaps = []
+    for (region_id, year), parent in sorted(by_key.items(), key=lambda kv: (kv[1].region.path, kv[0][1])):
+        kids = children.get(region_id, [])
+        counted = [by_key[(k.pk, year)] for k in kids if (k.pk, year) in by_key]
+        missing = [k for k in kids if (k.pk, year) not in by_key]
+        if not counted or any(not k.is_functional_zone for k in missing):
+            continue
+        total = sum(p.population for p in counted)
+        if total != parent.population:
+            gaps.append(PopulationGap(parent.region, year, parent.population, total,
+                                      sum(1 for p in counted if p.is_estimate), missing))
+    return gaps

@@ -16,7 +16,7 @@ class PopulationTable(tables.Table):
 
     class Meta:
         model = Population
-        fields = ("region", "year", "population", "source")
+        fields = ("region", "year", "population", "is_estimate", "source")
 
 
 class IndustryChainTable(tables.Table):
@@ -33,3 +33,8 @@ class DictionaryEntryTable(tables.Table):
     class Meta:
         model = DictionaryEntry
         fields = ("dictionary", "code", "label", "sort_order", "is_active")
+
+    def render_dictionary(self, value):
+        """The list by its name (银行), not its code (bank)."""
+        from ipdesk.core.templatetags.labels import dictionary_name
+        return dictionary_name(value)

@@ -5,6 +5,7 @@ from .filters import DictionaryEntryFilter, IndustryChainFilter, PopulationFilte
 from .forms import DictionaryEntryForm, IndustryChainForm, PopulationForm, RegionForm
 from .models import DictionaryEntry, IndustryChain, Population, Region
 from .tables import DictionaryEntryTable, IndustryChainTable, PopulationTable, RegionTable
+from .views import PopulationListView
 
 app_name = "regions"
 urlpatterns = [
@@ -12,8 +13,7 @@ urlpatterns = [
                export_columns=[Column("行政区划代码", "code"), Column("名称", "name"), Column("级别", "level"),
                                Column("上级代码", "parent.code")]),
     *crud_urls(Population, table=PopulationTable, filterset=PopulationFilter, form=PopulationForm,
-               export_columns=[Column("行政区划代码", "region.code"), Column("区划", "region.name"),
-                               Column("年份", "year"), Column("年末人口", "population"), Column("来源", "source")]),
+               list_view=PopulationListView),
     *crud_urls(IndustryChain, table=IndustryChainTable, filterset=IndustryChainFilter, form=IndustryChainForm,
                prefix="industry-chains/"),
     *crud_urls(DictionaryEntry, table=DictionaryEntryTable, filterset=DictionaryEntryFilter, form=DictionaryEntryForm,

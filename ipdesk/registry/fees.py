@@ -1,7 +1,7 @@
-"""Annual-fee (年费) due dates of granted patents, from the pure rule in rules.next_fee_due.
+"""Annual-fee (年费) status of granted patents, from the pure rule in rules.annual_fee_status.
 
-The rule's numbers (grace period, reminder days, terms) come from settings.IPDESK_ANNUAL_FEE when
-set, else rules.ANNUAL_FEE_DEFAULTS.
+The rule's numbers (grace period, late-fee steps, reminder days, terms) come from settings.IPDESK_ANNUAL_FEE
+when set, else rules.ANNUAL_FEE_DEFAULTS.
 """
 from django.conf import settings
 
@@ -14,25 +14,23 @@ def fee_rule():
 
 
 def next_fee(patent, as_of):
-    """{"due", "grace_end", "days_left"} for a valid granted patent, else None."""
+    """The rules.FeeStatus of the annual fee a valid granted patent owes next — this year's while it is in its
+    grace period — or None (not granted, dead, or past its term)."""
     if patent.legal_status != LegalStatus.VALID or not patent.grant_date or not patent.filing_date:
         return None
-    found = rules.next_fee_due(patent.patent_type, patent.filing_date, max(as_of, patent.grant_date),
-                               patent.fee_paid_until, fee_rule())
-    if found is None:
-        return None
-    due, grace_end = found
-    return {"due": due, "grace_end": grace_end, "days_left": (due - as_of).days}
+    return rules.annual_fee_status(patent.patent_type, patent.filing_date, as_of, patent.fee_paid_until,
+                                   grant_date=patent.grant_date, rule=fee_rule(),
+                                   compensation_days=patent.term_compensation_days)
 
 
 def fee_schedule(patents, as_of):
-    """[(patent, fee)] of the valid patents in `patents` (a queryset), soonest due first."""
+    """[(patent, fee)] of the valid patents in `patents` (a queryset), soonest due first (overdue ones first)."""
     rows = []
     for patent in patents.filter(legal_status=LegalStatus.VALID, grant_date__isnull=False).only(
             "id", "application_no", "title", "patent_type", "filing_date", "grant_date", "legal_status",
-            "fee_paid_until", "holder_id", "region_id").iterator(chunk_size=2000):
+            "fee_paid_until", "term_compensation_days", "holder_id", "region_id").iterator(chunk_size=2000):
         fee = next_fee(patent, as_of)
         if fee is not None:
             rows.append((patent, fee))
-    rows.sort(key=lambda r: r[1]["due"])
+    rows.sort(key=lambda r: r[1].due)
     return rows

@@ -8,6 +8,7 @@ from ipdesk.core.models import AuditedModel
 from ipdesk.core.scoping import Scope
 
 from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
+from .placement import RegionSignal
 
 
 _TAG_CACHE = {"at": -1e9, "labels": {}}
@@ -32,6 +33,8 @@ class Enterprise(AuditedModel):
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="enterprises",
                                verbose_name=_("所属区划"))
     address = models.CharField(_("地址"), max_length=300, blank=True)
+    region_signal = models.CharField(_("区划依据"), max_length=20, blank=True, choices=RegionSignal.choices,
+                                     help_text=_("导入时决定所属区划的依据（registry.placement）；空：手工设定"))
     industry_chain = models.ForeignKey("regions.IndustryChain", null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="enterprises", verbose_name=_("产业链"))
     tags = models.JSONField(_("标签"), default=list, blank=True,
@@ -151,6 +154,8 @@ class Patent(AuditedModel):
     region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="patents", verbose_name=_("所属区划"),
                                db_index=False)  # led by the (region, patent_type) index
+    region_signal = models.CharField(_("区划依据"), max_length=20, blank=True, choices=RegionSignal.choices,
+                                     help_text=_("导入时决定所属区划的依据（registry.placement）；空：手工设定"))
     country_code = models.CharField(_("国省代码"), max_length=10, blank=True)
     is_domestic = models.BooleanField(_("国内"), default=True)
     ipc_main = models.CharField(_("主分类号"), max_length=50, blank=True)
@@ -168,6 +173,9 @@ class Patent(AuditedModel):
     claim1 = models.TextField(_("主权项"), blank=True)
     fee_paid_until = models.DateField(_("年费缴至"), null=True, blank=True,
                                       help_text=_("已缴年费覆盖到的日期；为空时按申请日周年日推算下一次缴费期限"))
+    term_compensation_days = models.PositiveIntegerField(
+        _("期限补偿天数"), default=0,
+        help_text=_("国家知识产权局决定给予的专利权期限补偿天数（专利法第四十二条第二、三款）；保护期届满日据此顺延"))
 
     scope = Scope(region="region", enterprise="holder", commissioner="holder__commissioner")
 
@@ -195,6 +203,22 @@ class Patent(AuditedModel):
 
     def __str__(self):
         return f"{self.application_no} {self.title}"
+
+    @property
+    def term_end(self):
+        """The last day of the statutory term with its compensation (保护期届满日, 专利法第四十二条), or None."""
+        from .fees import fee_rule
+        from .rules import patent_term_end
+        if self.filing_date is None or self.patent_type not in fee_rule()["term_years"]:
+            return None
+        return patent_term_end(self.patent_type, self.filing_date, fee_rule(), self.term_compensation_days)
+
+    @property
+    def term_expired(self):
+        """Past its statutory term today: not valid whatever legal_status says."""
+        from django.utils import timezone
+        end = self.term_end
+        return end is not None and end < timezone.localdate()
 
 
 class PatentEvent(AuditedModel):
@@ -236,6 +260,8 @@ class Trademark(AuditedModel):
                               verbose_name=_("注册人企业"))
     region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="trademarks", verbose_name=_("所属区划"))
+    region_signal = models.CharField(_("区划依据"), max_length=20, blank=True, choices=RegionSignal.choices,
+                                     help_text=_("导入时决定所属区划的依据（registry.placement）；空：手工设定"))
     filing_date = models.DateField(_("申请日"), null=True, blank=True)
     registration_date = models.DateField(_("注册日"), null=True, blank=True, db_index=True)
     expiry_date = models.DateField(_("专用权期限至"), null=True, blank=True)

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from ipdesk.core.audit import data_generation
 from ipdesk.core.jobs import job_handler
+from ipdesk.registry.fees import fee_rule
+from ipdesk.registry.rules import term_termination_date
 
 from . import rules
 from .models import FactState, PatentFact, PatentInterval
@@ -63,6 +65,19 @@ def _t(model):
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _term_end_sql(years):
+    """SQL for registry.rules.term_termination_date of an invention row `p`: the filing date's `years`-th
+    anniversary (29 February → 28 February when that year has none), plus its compensation days; NULL
+    without a filing date. tests/stats/test_term_stock.py checks it against the Python rule."""
+    if connection.vendor == "postgresql":
+        return (f"(CAST(p.filing_date + make_interval(years => {years}) AS date)"
+                f" + COALESCE(p.term_compensation_days, 0))")
+    plus = f"date(p.filing_date, '+{years} years')"   # SQLite rolls 29 February over to 1 March
+    anniversary = (f"CASE WHEN strftime('%m-%d', p.filing_date) = '02-29' AND strftime('%m-%d', {plus}) = '03-01'"
+                   f" THEN date(p.filing_date, '+{years} years', '-1 day') ELSE {plus} END")
+    return f"date({anniversary}, '+' || COALESCE(p.term_compensation_days, 0) || ' days')"
+
+
 @transaction.atomic
 def rebuild(sig=None, progress=None):
     """Rewrite all facts; returns (patents, intervals). `progress(done, total)` is optional."""
@@ -78,9 +93,18 @@ def rebuild(sig=None, progress=None):
     strategic = "(p.strategic_class <> '' OR COALESCE(ic.strategic_emerging, FALSE))"
     joins = f"LEFT JOIN {E} e ON e.id = p.holder_id LEFT JOIN {IC} ic ON ic.id = e.industry_chain_id"
     dead = "p.legal_status IN ('lapsed', 'revoked', 'expired')"
+    rule = fee_rule()
+    term = _term_end_sql(int(rule["term_years"]["invention"]))
+    recorded = "CAST(p.updated_at AS date)" if connection.vendor == "postgresql" else "date(p.updated_at)"
+    ends = f"""CASE WHEN {dead} AND p.lapse_date IS NOT NULL AND ({term} IS NULL OR p.lapse_date < {term})
+                    THEN p.lapse_date ELSE {term} END"""
     with connection.cursor() as cur:
-        # Patents without events: the current holder held it all along; in force from the grant to
-        # the lapse date (a dead status without a date: no known period in force, not counted).
+        # Patents without events: the current holder held it all along; in force from the grant to the
+        # lapse date or the end of the statutory term (专利法第四十二条, with its compensation), whichever
+        # comes first — whatever the status says (registry.rules.term_termination_date, the same rule in SQL).
+        # An expired patent without a lapse date ends with its term (when the term had ended by the record's
+        # last change: an "expired" status contradicting the term dates nothing); lapsed / revoked without a
+        # date: no known period in force, not counted.
         # Intervals are kept for invention patents only: no figure counts a utility-model or design stock.
         cur.execute(f"""
             INSERT INTO {F} (patent_id, patent_type, filing_date, filing_region_id, filing_domestic, grant_date,
@@ -92,10 +116,12 @@ def rebuild(sig=None, progress=None):
             INSERT INTO {I} (patent_id, patent_type, region_id, domestic, start, "end", filing_date, strategic,
                              overseas_family, first_pledge)
             SELECT p.id, p.patent_type, p.region_id, p.is_domestic, p.grant_date,
-                   CASE WHEN {dead} THEN p.lapse_date ELSE NULL END, p.filing_date, {strategic}, p.overseas_family, NULL
+                   {ends}, p.filing_date, {strategic}, p.overseas_family, NULL
             FROM {P} p {joins}
             WHERE {no_events} AND p.grant_date IS NOT NULL AND p.patent_type = 'invention'
-              AND (NOT {dead} OR (p.lapse_date IS NOT NULL AND p.lapse_date > p.grant_date))""")
+              AND (NOT {dead} OR p.lapse_date IS NOT NULL
+                   OR (p.legal_status = 'expired' AND {term} IS NOT NULL AND {term} <= {recorded}))
+              AND ({ends} IS NULL OR {ends} > p.grant_date)""")
     n_patents = PatentFact.objects.count()
     n_intervals = PatentInterval.objects.count()
 
@@ -112,7 +138,8 @@ def rebuild(sig=None, progress=None):
         facts, intervals = [], []
         for p in Patent.objects.filter(pk__in=chunk).values(
                 "id", "patent_type", "filing_date", "grant_date", "region_id", "is_domestic", "pct_application_no",
-                "strategic_class", "overseas_family", "legal_status", "lapse_date", "holder__industry_chain_id"):
+                "strategic_class", "overseas_family", "legal_status", "lapse_date", "term_compensation_days",
+                "updated_at", "holder__industry_chain_id"):
             evs = events.get(p["id"], [])
             transfers = [rules.Transfer(e["date"], e["region_before_id"], e["region_after_id"], e["domestic_after"])
                          for e in evs if e["kind"] == "transfer"]
@@ -129,8 +156,10 @@ def rebuild(sig=None, progress=None):
                 first_pledge=pledges[0] if pledges else None))
             if p["patent_type"] != "invention":
                 continue   # stock figures exist for invention patents only (有效发明专利); keep the table small
+            term_end = term_termination_date(p["patent_type"], p["filing_date"], rule, p["term_compensation_days"])
             for iv in rules.validity_intervals(p["grant_date"], [(e["date"], e["kind"]) for e in evs], transfers,
-                                               p["region_id"], p["is_domestic"], p["legal_status"], p["lapse_date"]):
+                                               p["region_id"], p["is_domestic"], p["legal_status"], p["lapse_date"],
+                                               term_end, p["updated_at"].date() if p["updated_at"] else None):
                 intervals.append(PatentInterval(
                     patent_id=p["id"], patent_type=p["patent_type"], region_id=iv.region, domestic=iv.domestic,
                     start=iv.start, end=iv.end, filing_date=p["filing_date"], strategic=strategic_flag,

@@ -55,17 +55,24 @@ def ownership_segments(current_region, current_domestic, transfers):
     return [s for s in segments if s[0] is None or s[1] is None or s[0] < s[1]]
 
 
-def in_force_periods(grant_date, events, legal_status="", lapse_date=None):
+def in_force_periods(grant_date, events, legal_status="", lapse_date=None, term_end=None, recorded_on=None):
     """[(start, end)] when a patent was in force: from the grant, ended by lapse / invalidation /
     expiry events, resumed by a restoration (恢复). `events` are (date, kind) pairs. When no ending
-    event is recorded but the current status is lapsed/revoked/expired, `lapse_date` ends it."""
-    if grant_date is None:
+    event is recorded but the current status is lapsed/revoked/expired, `lapse_date` ends it.
+
+    `term_end` is the first day the statutory term (with its compensation) no longer covers —
+    registry.rules.term_termination_date (专利法第四十二条): no period runs past it, whatever the status
+    column says, so a stale "valid" record stops counting there; an "expired" patent without a lapse
+    date ends there too (rather than vanishing from past stocks) — when the term had ended by the day the
+    status was recorded (`recorded_on`); a status that contradicts the term is not trusted to date anything."""
+    if grant_date is None or (term_end is not None and term_end <= grant_date):
         return []
     events = sorted((d, k) for d, k in events if k in ENDING | RESTORING)
     if not any(k in ENDING for _, k in events) and legal_status in DEAD_STATUSES:
-        if not lapse_date:
+        if lapse_date:
+            events = [(lapse_date, "lapse")]
+        elif legal_status != "expired" or term_end is None or (recorded_on is not None and term_end > recorded_on):
             return []  # dead, but since when is unknown: no period in force can be asserted
-        events = [(lapse_date, "lapse")]
     periods, start = [], grant_date
     for date, kind in events:
         if kind in ENDING and start is not None:
@@ -76,6 +83,8 @@ def in_force_periods(grant_date, events, legal_status="", lapse_date=None):
             start = max(date, grant_date)
     if start is not None:
         periods.append((start, None))
+    if term_end is not None:
+        periods = [(a, term_end if b is None or b > term_end else b) for a, b in periods if a < term_end]
     return periods
 
 
@@ -88,10 +97,10 @@ def _overlap(a_start, a_end, b_start, b_end):
 
 
 def validity_intervals(grant_date, events, transfers, current_region, current_domestic, legal_status="",
-                       lapse_date=None):
-    """The patent's in-force periods split by holder: a list of Interval."""
+                       lapse_date=None, term_end=None, recorded_on=None):
+    """The patent's in-force periods split by holder (a list of Interval), ended by the term (see in_force_periods)."""
     out = []
-    for p_start, p_end in in_force_periods(grant_date, events, legal_status, lapse_date):
+    for p_start, p_end in in_force_periods(grant_date, events, legal_status, lapse_date, term_end, recorded_on):
         for s_start, s_end, region, domestic in ownership_segments(current_region, current_domestic, transfers):
             hit = _overlap(p_start, p_end, s_start, s_end)
             if hit is not None:

@@ -16,6 +16,7 @@ def _carry_to_decision(case, user, panel):
     actions.transition(case, "filed", user, date=D(2024, 5, 21), handlers=[u.pk for u in panel[:3]])
     actions.serve_copy(case, user, date=D(2024, 5, 23))
     actions.transition(case, "answered", user, date=D(2024, 6, 5), note="否认侵权")
+    actions.serve_answer_copy(case, user, date=D(2024, 6, 6))
     actions.schedule_hearing(case, user, date=D(2024, 6, 6), hearing_on=D(2024, 6, 14))
     actions.transition(case, "heard", user, date=D(2024, 6, 14))
     actions.transition(case, "decided", user, date=D(2024, 7, 1), infringement_found="true", result="责令停止侵权")
@@ -28,12 +29,14 @@ def test_request_to_service_writes_a_typed_timeline(adjudication, users, panel):
     assert adjudication.status == "served" and adjudication.infringement_found is True
     assert adjudication.handlers.count() == 3 and adjudication.filed_on == D(2024, 5, 21)
     codes = [e.code for e in adjudication.timeline()]
-    assert codes == ["requested", "filed", "copy_served", "answered", "hearing_scheduled", "heard", "decided", "served"]
+    assert codes == ["requested", "filed", "copy_served", "answered", "answer_copy_served", "hearing_scheduled", "heard",
+                     "decided", "served"]
     filed = adjudication.timeline()[1]
     assert (filed.kind, filed.from_status, filed.to_status, filed.actor) == ("transition", "requested", "filed",
                                                                             users["district"])
     states = {l.rule.code: l.state for l in case_limits(adjudication, today=D(2024, 7, 10))}
-    assert states == {"filing_review": "met", "copy_service": "met", "answer_period": "met", "closure": "met"}
+    assert states == {"filing_review": "met", "copy_service": "met", "answer_period": "met",
+                      "answer_copy_service": "met", "closure": "met"}
 
 
 def test_invalid_transition_names_what_is_allowed(adjudication, users):
