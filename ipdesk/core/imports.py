@@ -26,7 +26,9 @@ Other hooks of ImportSpec (all optional): begin(ctx) loads lookups once per file
 check_scope(record, existing, ctx) refuses rows outside the user's scope (default: `region_field`);
 write(records, ctx, outcome) replaces the upsert (call `upsert` for the common part);
 after_write(written, ctx) reacts to created/changed records; finish(ctx) runs before the commit.
-Attributes: batch_size, create_only (attnames never overwritten on update), threaded (PostgreSQL:
+A row of another city: clean() raises RowOutside — counted as "outside", neither written nor rejected.
+Attributes: batch_size, create_only (attnames never overwritten on update), derived (attnames kept while
+the attname they explain is unchanged), threaded (PostgreSQL:
 parse and write in two threads — only when clean() reads no database). Entry points:
 run_import(spec_or_name, path, user=, keep_good=, dry_run=) → ImportResult; specs(); get_spec(name);
 the "import" job (core.jobs) and the page /import/<name>/ (core.import_views).
@@ -38,7 +40,8 @@ What the pipeline guarantees:
   member, member count, parts read whole), and its cells are counted as read (IMPORT_MAX_CELLS): a
   zip bomb is refused with 「文件解压后过大…」 naming the limit. The header row may sit below a
   few title rows; headers are matched to fields through their aliases after folding width, case,
-  spaces and punctuation, so "申请(专利权)人", "申请（专利权）人" and "Applicants" all work. A row
+  spaces and punctuation, so "申请(专利权)人", "申请（专利权）人" and "Applicants" all work; a header
+  with "/" that is no alias as a whole matches each of its parts (申请人/专利权人). A row
   shorter than the header has empty trailing cells; one with more filled cells than the header is
   rejected (列数多于表头), never cut.
 - Every cell goes through its field's parser (an empty cell gets what the parser makes of "",
@@ -46,6 +49,10 @@ What the pipeline guarantees:
   Chinese reason. Every rejected row is reported with its line, field and reason, on screen
   (`ImportResult.errors`, the first ERROR_SAMPLE of them) and in full as a CSV file of the rejected
   rows with their reasons (`ImportResult.rejected_path`), which can be corrected and imported again.
+  Every cell that cannot be parsed is reported at once (one line of the rejected-rows file per row,
+  its problems joined with ；).
+- Outside: rows that belong to another city (registry.placement) are counted (`ImportResult.outside`,
+  the CLI's `outside N`), never written and never errors.
 - All-or-nothing: if any row is rejected nothing is written, unless `keep_good=True`;
   `dry_run=True` checks and counts, then rolls everything back. How, by database:
   PostgreSQL (and any call inside a transaction): the file runs in one transaction.
@@ -114,6 +121,15 @@ class RowError(Exception):
     def __init__(self, field, reason):
         super().__init__(reason)
         self.field = field
+        self.reason = reason
+
+
+class RowOutside(Exception):
+    """A row that belongs to another city (registry.placement): neither written nor an error, counted as
+    "outside" (区外). `reason` says which signal told."""
+
+    def __init__(self, reason=""):
+        super().__init__(reason)
         self.reason = reason
 
 
@@ -210,7 +226,8 @@ _DATE_MEMO = {}  # raw text → date: a file holds a few thousand distinct dates
 
 
 def parse_date(value):
-    """2022-01-05, 2022/1/5, 2022.1.5, 20220105, 2022年1月5日, Excel date cells and serial numbers."""
+    """2022-01-05, 2022/1/5, 2022.1.5, 20220105, 2022年1月5日, Excel date cells and serial numbers;
+    0, N/A, -, 无 (NULL_WORDS) and empty are no date."""
     if value.__class__ is str:
         try:
             return _DATE_MEMO[value]
@@ -222,6 +239,11 @@ def parse_date(value):
     return _parse_date(value)
 
 
+# Written for "no date" by real exports (CNIPA, incoPat, PatSnap): 0, N/A, -, 无 …
+NULL_WORDS = frozenset({"0", "00000000", "0000-00-00", "n/a", "na", "null", "none", "nan", "-", "--", "—", "——", "/",
+                        "无", "空", "暂无"})
+
+
 def _parse_date(value):
     if value is None:
         return None
@@ -230,9 +252,9 @@ def _parse_date(value):
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _from_serial(value)
+        return None if value == 0 else _from_serial(value)
     s = _cell_text(value)
-    if s == "":
+    if s == "" or s.lower() in NULL_WORDS:
         return None
     if len(s) in (8, 10) and s[:4].isdigit():
         try:  # the common forms 2022-01-05 and 20220105, parsed in C
@@ -327,6 +349,8 @@ class ImportSpec:
     region_field = "region_id"   # model attname checked against a district officer's scope; None: not checked
     create_only = ()             # attnames set when a record is created, never compared or overwritten later
     threaded = False             # PostgreSQL: parse and write in two threads (only when clean() reads no database)
+    derived = {}                 # attname → the attname it explains: the stored value is kept while that one is
+                                 # unchanged (区划依据 follows the region), so re-importing an export changes nothing
 
     # hooks ---------------------------------------------------------------------------------------
     def begin(self, ctx):
@@ -534,6 +558,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    outside: int = 0                                 # rows of another city: not written, not errors
     errors: list = field(default_factory=list)      # the first ERROR_SAMPLE RowProblems
     warnings: list = field(default_factory=list)
     rejected_path: str = ""
@@ -546,9 +571,9 @@ class ImportResult:
         return self.created + self.updated
 
     def summary_line(self):
-        """The closing line of `ipdesk import`: imported N, unchanged N, rejected N."""
+        """The closing line of `ipdesk import`: imported N, unchanged N, rejected N, outside N."""
         return f"imported {self.imported if self.committed else 0}, " \
-               f"unchanged {self.unchanged if self.committed else 0}, rejected {self.rejected}"
+               f"unchanged {self.unchanged if self.committed else 0}, rejected {self.rejected}, outside {self.outside}"
 
     @property
     def outcome(self):
@@ -562,9 +587,9 @@ class ImportResult:
         written (将新增), so a rolled-back import never reads like a success."""
         if self.committed:
             return (f"导入完成：共 {self.rows} 行，新增 {self.created} 条，更新 {self.updated} 条，"
-                    f"未变化 {self.unchanged} 条，拒绝 {self.rejected} 行。")
+                    f"未变化 {self.unchanged} 条，拒绝 {self.rejected} 行{self._outside_text()}。")
         counts = (f"共 {self.rows} 行，将新增 {self.created} 条，将更新 {self.updated} 条，"
-                  f"未变化 {self.unchanged} 条，拒绝 {self.rejected} 行。")
+                  f"未变化 {self.unchanged} 条，拒绝 {self.rejected} 行{self._outside_text()}。")
         if self.dry_run:
             text_value = f"试导入，未写入任何数据：{counts}"
             if self.rejected:
@@ -575,10 +600,14 @@ class ImportResult:
                     "修正后重新导入，或勾选“仅导入正确的行”。")
         return f"未导入：未写入任何数据。{counts}"
 
+    def _outside_text(self):
+        return f"，属外地（不导入）{self.outside} 行" if self.outside else ""
+
     def as_dict(self):
         return {"kind": self.kind, "filename": self.filename, "rows": self.rows, "created": self.created,
                 "updated": self.updated, "unchanged": self.unchanged, "rejected": self.rejected,
-                "imported": self.imported if self.committed else 0, "committed": self.committed,
+                "outside": self.outside, "imported": self.imported if self.committed else 0,
+                "committed": self.committed,
                 "outcome": self.outcome, "written": self.committed,
                 "dry_run": self.dry_run, "sha256": self.sha256, "warnings": self.warnings,
                 "errors": [{"line": e.line, "field": e.field, "reason": e.reason, "value": e.value}
@@ -685,7 +714,7 @@ def _file_entry(spec, ctx, result, user):
                  after={"file": ctx.filename, "sha256": result.sha256, "rows": result.rows,
                         "created": result.created, "updated": result.updated,
                         "unchanged": result.unchanged, "rejected": result.rejected,
-                        "keep_good": ctx.keep_good})
+                        "outside": result.outside, "keep_good": ctx.keep_good})
     result.committed = True
 
 
@@ -757,7 +786,7 @@ def _run_in_short_transactions(spec, table, ctx, result, rejects, progress, user
     _run(spec, table, ctx, check, rejects, half,
          lambda batch: _check_batch(spec, batch, ctx, check, rejects))
     if check.rejected and not ctx.keep_good:
-        for name in ("rows", "rejected", "errors", "warnings"):
+        for name in ("rows", "rejected", "outside", "errors", "warnings"):
             setattr(result, name, getattr(check, name))
         return
     rejects.reset()
@@ -953,6 +982,7 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
             if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                 continue
         result.rows += 1
+        problems = None  # every cell's problem is reported at once, not only the first
         try:
             values = dict(absent)
             for name, indexes, parse, required, header, empty in plan:
@@ -964,15 +994,27 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
                         continue
                     try:
                         value = parse(cell)
-                    except RowError:
-                        raise
-                    except (ValueError, ArithmeticError) as exc:
-                        raise RowError(header, str(exc))
+                    except (RowError, ValueError, ArithmeticError) as exc:
+                        if problems is None:
+                            problems = []
+                        problems.append(exc if isinstance(exc, RowError) else RowError(header, str(exc)))
+                        value = _ASK
+                        break
                     if value not in (None, ""):
                         break
+                if value is _ASK:
+                    continue
                 if required and value in (None, ""):
-                    raise RowError(header, "必填，不能为空")
+                    if problems is None:
+                        problems = []
+                    problems.append(RowError(header, "必填，不能为空"))
+                    continue
                 values[name] = value
+            if problems:
+                for exc in problems:
+                    exc.field = shown.get(exc.field, exc.field)
+                _reject(result, rejects, line, problems, cells)
+                continue
             record = clean(values, ctx)
             # Lengths: limits run shortest first, and no value is longer than the longest cell it came
             # from, so the checks stop at the first limit the row cannot exceed.
@@ -986,6 +1028,9 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
         except RowError as exc:
             exc.field = shown.get(exc.field, exc.field)
             _reject(result, rejects, line, exc, cells)
+            continue
+        except RowOutside:  # another city's row (registry.placement): counted, neither written nor an error
+            result.outside += 1
             continue
         key = key_of(record)
         if key in batch_keys:  # the same key again: write what we have, so the later row wins
@@ -1034,6 +1079,14 @@ def _find_header(rows, by_header, spec):
             f = by_header.get(_fold(cell)) if cell not in (None, "") else None
             if f is not None:
                 columns.append((index, f))
+            elif isinstance(cell, str) and ("/" in cell or "／" in cell):
+                # 申请人/专利权人: a header naming several things matches each of its parts (once per field)
+                matched = []
+                for part in re.split(r"[/／]", cell):
+                    f = by_header.get(_fold(part))
+                    if f is not None and all(f is not g for g in matched):
+                        matched.append(f)
+                columns += [(index, f) for f in matched]
         names = {f.name for _, f in columns}
         if columns and (required <= names or len(names) >= 3):
             return line, columns, [str(c) if c is not None else "" for c in cells]
@@ -1045,12 +1098,14 @@ _reject_lock = threading.Lock()
 
 
 def _reject(result, rejects, line, exc, cells):
-    problem = RowProblem(line, exc.field, exc.reason)
+    """Count a rejected row; `exc` is one RowError or a list of them (all problems of the row)."""
+    problems = [RowProblem(line, e.field, e.reason) for e in (exc if isinstance(exc, list) else [exc])]
     with _reject_lock:  # the reader and the writer thread both reject rows
         result.rejected += 1
-        if len(result.errors) < ERROR_SAMPLE:
-            result.errors.append(problem)
-        rejects.write(problem, cells)
+        for problem in problems:
+            if len(result.errors) < ERROR_SAMPLE:
+                result.errors.append(problem)
+        rejects.write(problems, cells)
 
 
 def _flush(spec, batch, ctx, result, rejects):
@@ -1133,6 +1188,9 @@ def upsert(spec, records, ctx, outcome):
         if old is None:
             new.append(values)
             continue
+        for attname, basis in spec.derived.items():
+            if attname in old and basis in values and _same(old.get(basis), values.get(basis)):
+                values[attname] = old[attname]
         diff = {k: v for k, v in values.items()
                 if k in old and k not in spec.create_only and not _same(old[k], v)}
         if not diff:
@@ -1249,13 +1307,16 @@ class _RejectWriter:
     def start(self, headers):
         self.headers = headers
 
-    def write(self, problem, cells):
+    def write(self, problems, cells):
+        """One line per rejected row; several problems of the row are joined with ；."""
+        if not isinstance(problems, list):
+            problems = [problems]
         if self.fh is None:
             self.fh = open(self.path, "w", encoding="utf-8-sig", newline="")
             self.writer = csv.writer(self.fh)
             self.writer.writerow(["行号", "字段", "原因", *self.headers])
-        self.writer.writerow([problem.line, problem.field, problem.reason,
-                              *[_cell_out(c) for c in (cells or [])]])
+        self.writer.writerow([problems[0].line, "；".join(p.field for p in problems),
+                              "；".join(p.reason for p in problems), *[_cell_out(c) for c in (cells or [])]])
 
     def close(self):
         if self.fh is not None:

@@ -110,12 +110,14 @@ class CultivationForm(forms.ModelForm):
     class Meta:
         model = CultivationMembership
         fields = ["enterprise", "year", "tier", "is_pilot", "note"]
+        labels = {"enterprise": _("企业")}
 
 
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["enterprise", "name", "title", "phone", "email", "id_number"]
+        labels = {"enterprise": _("企业")}
 
 
 class ResolveOwnerForm(forms.Form):

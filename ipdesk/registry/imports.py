@@ -6,11 +6,11 @@ write, so an exported list imports back unchanged.
 """
 import re
 
-from ipdesk.core.imports import Field, ImportSpec, RowError, choice_parser, parse_bool, parse_date, parse_int, \
-    raw_text, register, text, upsert
+from ipdesk.core.imports import Field, ImportSpec, RowError, RowOutside, choice_parser, parse_bool, parse_date, \
+    parse_int, raw_text, register, text, upsert
 from ipdesk.core.scoping import choosable
 
-from . import rules
+from . import placement, rules
 from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
 from .models import CultivationMembership, Enterprise, EnterpriseNameHistory, GIProduct, Patent, PatentEvent, \
     Trademark
@@ -23,8 +23,11 @@ def load_lookups(ctx):
     if "regions" in cache:
         return cache
     from django.conf import settings
-    regions = list(Region.objects.values("pk", "code", "name", "short_name", "address_keywords", "path"))
+    regions = list(Region.objects.values("pk", "code", "name", "short_name", "address_keywords", "path",
+                                         "is_functional_zone", "parent__code"))
     cache["regions"] = {r["code"]: r["pk"] for r in regions}
+    cache["region_codes"] = {r["pk"]: r["code"] for r in regions}
+    cache["gazetteer"] = _gazetteer(settings.IPDESK_CITY_CODE, regions)
     city = next((r["path"] for r in regions if r["code"] == settings.IPDESK_CITY_CODE), "")
     keywords = []
     for r in regions:  # addresses place records in the city's own regions only
@@ -41,9 +44,11 @@ def load_lookups(ctx):
     if getattr(ctx, "user", None) is not None:
         enterprises = choosable(enterprises, ctx.user)
     by_uscc, by_name = {}, {}
-    for e in enterprises.values("pk", "uscc", "normalized_name", "region_id"):
+    signals = cache["enterprise_signal"] = {}  # enterprise id → how its region was decided (placement)
+    for e in enterprises.values("pk", "uscc", "normalized_name", "region_id", "region_signal"):
         by_uscc[e["uscc"]] = (e["pk"], e["region_id"])
         by_name[e["normalized_name"]] = (e["pk"], e["region_id"])
+        signals[e["pk"]] = e["region_signal"]
     linkable = {pk for pk, _region in by_uscc.values()}
     for h in EnterpriseNameHistory.objects.values("normalized_name", "enterprise_id", "enterprise__region_id"):
         if h["enterprise_id"] in linkable:
@@ -58,6 +63,63 @@ def load_lookups(ctx):
         cache["tags"][code.lower()] = code
         cache["tags"][label] = code
     return cache
+
+
+_GAZETTEERS = {}
+
+
+def _gazetteer(city_code, regions):
+    """registry.placement's view of the country (data/regions-cn.csv) and of this city's regions, built
+    once per process for the same regions (a region edited by an officer builds it anew)."""
+    from ipdesk.regions.setup import national_rows
+    local = tuple((r["code"], r["name"], r["short_name"], r["address_keywords"], r["parent__code"] or "",
+                   r["is_functional_zone"]) for r in regions)
+    key = (city_code, local)
+    if key not in _GAZETTEERS:
+        _GAZETTEERS.clear()
+        _GAZETTEERS[key] = placement.Gazetteer.build(
+            national_rows(), city_code,
+            [dict(zip(("code", "name", "short_name", "address_keywords", "parent_code", "is_functional_zone"), r))
+             for r in local])
+    return _GAZETTEERS[key]
+
+
+# Area columns (地区 / 所在省份 / 所在城市 / 所在区县), read together in that order by placement.
+AREA_FIELDS = [
+    Field("province", ("所在省份", "所属省份", "省份", "省", "province")),
+    Field("city", ("所在城市", "所属城市", "城市", "所在地市", "地市", "city")),
+    Field("area", ("地区", "所在地区", "所属地区", "所在区县", "所属区县", "区县", "area", "district")),
+    Field("postcode", ("邮政编码", "邮编", "申请人邮编", "postcode", "zip")),
+]
+
+
+def locate(ctx, values, enterprise_id=None, enterprise_region=None, header="行政区划代码", address_field="address"):
+    """(region id or None, signal) of a row by registry.placement.place; raises RowOutside when the row
+    belongs to another city, RowError when its region code exists nowhere."""
+    cache = ctx.cache
+    code = str(values.get("region_code") or "").strip()
+    g = cache["gazetteer"]
+    if code and code not in cache["regions"] and code not in g.level:
+        raise RowError(header, f"行政区划代码不存在：{code}")
+    enterprise = None
+    if enterprise_id is not None or enterprise_region is not None:
+        enterprise = (cache["region_codes"].get(enterprise_region),
+                      cache["enterprise_signal"].get(enterprise_id, ""))
+    area = "".join(str(values.get(name) or "") for name in ("province", "city", "area"))
+    key = (code, placement.credit_code_division(values.get("uscc") or ""), area, enterprise,
+           values.get(address_field) or "", str(values.get("postcode") or ""), values.get("country_code") or "")
+    memo = cache.setdefault("placement_memo", {})
+    try:
+        found = memo[key]
+    except KeyError:
+        found = placement.place(g, region_code=key[0], uscc=values.get("uscc") or "", area=area,
+                                enterprise=enterprise, address=key[4], postcode=key[5], country_code=key[6])
+        if len(memo) < _MEMO_LIMIT:
+            memo[key] = found
+    if found.outcome == placement.OUTSIDE:
+        raise RowOutside(placement.explain(found))
+    region_id = cache["regions"].get(found.region) if found.region else None
+    return region_id, (found.signal if region_id else "")
 
 
 def region_code_id(values, ctx, header="行政区划代码"):
@@ -91,14 +153,16 @@ _MEMO_LIMIT = 50_000  # memo entries per file: bounded, so memory does not grow 
 
 
 def address_region(ctx, address):
-    """rules.region_from_address, remembered per file (the same addresses come back row after row)."""
+    """The region an address alone places a record in (registry.placement), or None — also for an
+    address of another city. Remembered per file (the same addresses come back row after row)."""
     if not address:
         return None
     memo = ctx.cache.setdefault("address_memo", {})
     try:
         return memo[address]
     except KeyError:
-        found = rules.region_from_address(address, ctx.cache["address_keywords"])
+        found = placement.place(ctx.cache["gazetteer"], address=address)
+        found = ctx.cache["regions"].get(found.region) if found.region else None
         if len(memo) < _MEMO_LIMIT:
             memo[address] = found
         return found
@@ -155,9 +219,141 @@ def _labels(choices):
     return {**{str(label): value for value, label in choices}, **{value: value for value, _ in choices}}
 
 
-parse_patent_type = choice_parser(rules.PATENT_TYPE_WORDS, "专利类型")
-parse_legal_status = choice_parser({**rules.LEGAL_STATUS_WORDS, **_labels(LegalStatus.choices)}, "法律状态")
-parse_event_kind = choice_parser({**rules.EVENT_WORDS, **_labels(PatentEventKind.choices)}, "事件类型")
+# ---- Patent type, kind code and legal status as real exports write them ------------------------------
+# Kind codes of CN patent documents (国家知识产权局 专利文献种类标识代码 — 待核对 against the standard's own text,
+# not read here): A invention application published, B invention granted, U utility model granted, S design
+# granted; C, Y and D are the grant codes of invention, utility model and design in the older editions. A utility
+# model or a design is published only when granted (专利法第四十条), so its publication is its grant.
+KIND_CODES = {"A": ("invention", False), "B": ("invention", True), "C": ("invention", True),
+              "U": ("utility", True), "Y": ("utility", True), "S": ("design", True), "D": ("design", True)}
+_TYPE_WORDS = {**rules.PATENT_TYPE_WORDS, "发明公开": "invention", "发明公布": "invention", "发明专利申请": "invention",
+               "发明专利授权": "invention", "实用新型授权": "utility", "实用新型专利授权": "utility",
+               "外观设计授权": "design", "外观设计专利授权": "design", "外观专利": "design"}
+_plain_type = choice_parser(_TYPE_WORDS, "专利类型")
+_PARTS = re.compile(r"\s*[;；,，、/|\n]\s*")
+
+
+def _remembered(parse):
+    """A parser remembered per cell text: a column holds few distinct spellings in a million rows."""
+    seen = {}
+
+    def remembered(value):
+        try:
+            return seen[value]
+        except (KeyError, TypeError):
+            found = parse(value)
+            if isinstance(value, str) and len(seen) < 10000:
+                seen[value] = found
+            return found
+    remembered.__doc__ = parse.__doc__
+    return remembered
+
+
+@_remembered
+def parse_patent_type(value):
+    """(patent type, granted?) from a type cell: 发明 / 实用新型 / 外观设计, a kind code (A B C U Y S D), or a
+    compound such as 发明公开;发明授权. `granted` is True when the cell says so, else None."""
+    s = text(value)
+    if not s:
+        return None
+    kinds, granted = set(), None
+    for part in _PARTS.split(s):
+        if not part:
+            continue
+        code = part.upper()
+        if code in KIND_CODES:
+            kind, says = KIND_CODES[code]
+        else:
+            kind, says = _plain_type(part), ("授权" in part or None)
+        kinds.add(kind)
+        granted = granted or says or None
+    if len(kinds) != 1:
+        raise ValueError(f"专利类型前后矛盾：{s}")
+    return kinds.pop(), granted
+
+
+_PUBLICATION_KIND = re.compile(r"([ABCUYSD])\d?$")
+
+
+def parse_publication_no(value):
+    """公开（公告）号 such as CN105555555A / CN205555555U: (patent type, granted?) from its kind code, or None."""
+    s = text(value).upper().replace(" ", "")
+    if not s:
+        return None
+    found = None
+    for part in _PARTS.split(s):
+        m = _PUBLICATION_KIND.search(part)
+        if m:
+            kind, granted = KIND_CODES[m.group(1)]
+            found = (kind, granted or bool(found and found[1]))
+    return found
+
+
+# Legal status: plain words (rules.LEGAL_STATUS_WORDS), the CNIPA legal-status event texts (the last event
+# that tells decides), and the compound statuses of commercial exports (incoPat / PatSnap: 有权-审定授权,
+# 审中-实质审查, 无权-驳回 …). Event texts that say nothing about the status (a transfer, a licence, a pledge,
+# a change of name) leave it to the dates.
+_STATUS_WORDS = {
+    **rules.LEGAL_STATUS_WORDS, **_labels(LegalStatus.choices),
+    "发明专利申请公布": "pending", "发明专利申请公开": "pending", "发明专利申请公布后的实质审查生效": "pending",
+    "实质审查请求的生效": "pending", "实质审查": "pending", "公布": "pending", "申请": "pending",
+    "发明专利权授予": "valid", "实用新型专利权授予": "valid", "外观设计专利权授予": "valid", "授权": "valid",
+    "专利权有效": "valid", "审定授权": "valid",
+    "专利权的终止": "lapsed", "未缴年费专利权终止": "lapsed", "专利权的视为放弃": "lapsed", "避免重复授权放弃专利权": "lapsed",
+    "专利权人放弃专利权": "lapsed", "主动放弃": "lapsed", "未缴年费": "lapsed",
+    "专利权的恢复": "valid", "权利的恢复": "valid",
+    "发明专利申请公布后的驳回": "rejected", "驳回": "rejected",
+    "发明专利申请公布后的视为撤回": "withdrawn", "发明专利申请公布后的撤回": "withdrawn", "视为撤回": "withdrawn",
+    "撤回": "withdrawn", "专利申请的视为撤回": "withdrawn",
+    "专利权的全部无效": "revoked", "全部无效": "revoked",
+    "专利权期限届满": "expired", "期限届满": "expired", "期满终止": "expired",
+}
+_STATUS_SILENT = ("转移", "变更", "许可", "质押", "保全", "更正", "通知", "口审", "复审", "部分无效")
+_COMPOUND_HEAD = {"有权": "valid", "审中": "pending", "无权": "lapsed"}
+_one_status = choice_parser(_STATUS_WORDS, "法律状态")
+_STATUS_PARTS = re.compile(r"\s*[;；|\n]\s*")
+
+
+@_remembered
+def parse_legal_status(value):
+    """A legal status (LegalStatus value) from plain words, CNIPA event texts or 有权-/审中-/无权- compounds;
+    None when the cell holds only events that do not tell the status (then the dates decide)."""
+    s = text(value)
+    if not s:
+        return None
+    found, silent = None, False
+    for part in _STATUS_PARTS.split(s):  # not on 、: 专利申请权、专利权的转移 is one event
+        if not part:
+            continue
+        head, dash, tail = part.replace("－", "-").partition("-")
+        if dash and head in _COMPOUND_HEAD:
+            status = _COMPOUND_HEAD[head]
+            detail = _STATUS_WORDS.get(tail)
+            if head == "无权" and detail in ("rejected", "withdrawn", "revoked", "expired", "lapsed"):
+                status = detail
+            found = status
+            continue
+        try:
+            found = _one_status(part)
+        except ValueError:
+            if any(word in part for word in _STATUS_SILENT):
+                silent = True
+                continue
+            raise
+    if found is None and not silent:
+        return None
+    return found
+
+
+parse_event_kind = choice_parser({**rules.EVENT_WORDS, **_labels(PatentEventKind.choices),
+                                  # CNIPA legal-status event texts (法律状态公告)
+                                  "发明专利申请公布": "publication", "发明专利权授予": "grant",
+                                  "实用新型专利权授予": "grant", "外观设计专利权授予": "grant",
+                                  "专利申请权、专利权的转移": "transfer", "专利申请权的转移": "transfer",
+                                  "专利权的终止": "lapse", "专利权的视为放弃": "lapse",
+                                  "专利权质押合同登记的生效": "pledge", "专利权质押合同登记的注销": "pledge_release",
+                                  "专利权的恢复": "restoration", "权利的恢复": "restoration",
+                                  "专利权的全部无效": "invalidation", "专利权期限届满": "expiry"}, "事件类型")
 parse_tier = choice_parser({**_labels(CultivationTier.choices), "培育层": "cultivate", "储备层": "reserve",
                             "推荐层": "recommend"}, "培育库梯次")
 parse_tm_status = choice_parser({**_labels(TrademarkStatus.choices), "注册": "registered", "有效": "registered",
@@ -196,16 +392,18 @@ class EnterpriseImport(ImportSpec):
         Field("established", ("成立日期", "成立时间", "established"), parse_date),
         Field("employees", ("员工人数", "职工人数", "employees"), parse_int),
         Field("rd_staff", ("研发人员", "研发人员数", "rd_staff"), parse_int),
+        *AREA_FIELDS,
     ]
+    derived = {"region_signal": "region_id"}
 
     def begin(self, ctx):
         load_lookups(ctx)
 
     def clean(self, values, ctx):
         cache = ctx.cache
-        region_id = region_code_id(values, ctx) or address_region(ctx, values["address"])
+        region_id, signal = locate(ctx, values)
         if region_id is None:
-            raise RowError("行政区划代码", "无法确定所属区划：请填写行政区划代码，或在地址中写明区（市）")
+            raise RowError("行政区划代码", "无法确定所属区划：请填写行政区划代码，或在地址中写明本市及区（市）")
         chain_id = None
         if values["industry_chain"]:
             chain_id = cache["chains"].get(values["industry_chain"]) or \
@@ -226,7 +424,8 @@ class EnterpriseImport(ImportSpec):
                 raise RowError(name, "不能为负数")
         return {
             "uscc": values["uscc"], "name": values["name"], "normalized_name": rules.normalize_name(values["name"]),
-            "region_id": region_id, "address": values["address"] or "", "industry_chain_id": chain_id,
+            "region_id": region_id, "region_signal": signal, "address": values["address"] or "",
+            "industry_chain_id": chain_id,
             "tags": sorted(tags), "is_key_enterprise": bool(values["is_key_enterprise"]),
             "legal_representative": values["legal_representative"] or "", "established": values["established"],
             "employees": values["employees"], "rd_staff": values["rd_staff"],
@@ -272,22 +471,27 @@ class PatentImport(ImportSpec):
     batch_size = 5000
     threaded = True
     fields = [
-        Field("application_no", ("申请号", "专利申请号", "application_no", "application_number", "app_no"),
+        Field("application_no", ("申请号", "专利申请号", "application_no", "application_number", "app_no", "APN"),
               parse_application_no, required=True),
-        Field("patent_type", ("专利类型", "类型", "patent_type", "type"), parse_patent_type,
-              help="空则按申请号第5位判断"),
+        Field("patent_type", ("专利类型", "类型", "文献类型", "文献种类", "专利类别", "patent_type", "type", "PType",
+                              "kind_code"), parse_patent_type,
+              help="空则按申请号第5位判断；可为种类代码 A/B/C/U/Y/S/D 或 发明公开;发明授权"),
+        Field("publication_no", ("公开(公告)号", "公开公告号", "公开号", "授权公告号", "申请公布号", "publication_no", "PN"),
+              parse_publication_no, help="按末尾种类代码判断是否已授权（B/C/U/Y/S/D）"),
         Field("title", ("名称", "专利名称", "标题", "发明名称", "title"), required=True),
         Field("applicants", ("申请人", "申请(专利权)人", "专利权人", "申请人名称", "原始申请人", "applicants",
                              "applicant")),
-        Field("current_owner", ("当前权利人", "当前专利权人", "current_owner", "owner")),
+        Field("current_owner", ("当前权利人", "当前专利权人", "current_owner", "owner", "ANCS")),
         Field("uscc", ("统一社会信用代码", "第一权利人统一社会信用代码", "uscc")),
         Field("address", ("申请人地址", "地址", "第一申请人地址", "专利权人地址", "address")),
         Field("region_code", ("行政区划代码", "区划代码", "region_code")),
         Field("country_code", ("国省代码", "申请人国别省市代码", "国别省市代码", "country_code"), parse_country),
         Field("ipc_main", ("主分类号", "IPC主分类", "IPC主分类号", "ipc_main", "ipc")),
-        Field("filing_date", ("申请日", "申请日期", "filing_date", "application_date"), parse_date),
-        Field("publication_date", ("公开日", "公开(公告)日", "公开公告日", "publication_date"), parse_date),
-        Field("grant_date", ("授权公告日", "授权日", "授权日期", "grant_date"), parse_date),
+        Field("filing_date", ("申请日", "申请日期", "filing_date", "application_date", "APD"), parse_date),
+        # 申请公布日/授权公告日 and 公开（公告）日 hold the document's date: a grant when the kind says so (below)
+        Field("publication_date", ("公开日", "公开(公告)日", "公开公告日", "申请公布日/授权公告日", "申请公布日",
+                                   "publication_date", "PBD"), parse_date),
+        Field("grant_date", ("授权公告日", "授权日", "授权日期", "grant_date", "ISD"), parse_date),
         Field("lapse_date", ("失效日", "失效日期", "lapse_date"), parse_date),
         Field("legal_status", ("法律状态", "当前法律状态", "简单法律状态", "legal_status", "status"),
               parse_legal_status, help="有效/审中/失效/无效宣告/期限届满/驳回/撤回"),
@@ -298,7 +502,9 @@ class PatentImport(ImportSpec):
         Field("abstract", ("摘要", "abstract"), raw_text),
         Field("claim1", ("主权项", "首项权利要求", "claim1"), raw_text),
         Field("fee_paid_until", ("年费缴至", "fee_paid_until"), parse_date),
+        *AREA_FIELDS,
     ]
+    derived = {"region_signal": "region_id"}
 
     def begin(self, ctx):
         load_lookups(ctx)
@@ -306,27 +512,35 @@ class PatentImport(ImportSpec):
     def clean(self, values, ctx):
         number = values["application_no"]
         kind, pct_digit = rules.application_type(number)
-        if values["patent_type"] and values["patent_type"] != kind:
-            raise RowError("专利类型", f"与申请号不符：申请号 {number} 为{PatentType(kind).label}")
+        granted = None
+        for name, header in (("patent_type", "专利类型"), ("publication_no", "公开(公告)号")):
+            hint = values.get(name)
+            if hint and hint[0] != kind:
+                raise RowError(header, f"与申请号不符：申请号 {number} 为{PatentType(kind).label}")
+            granted = granted or (hint and hint[1]) or None
+        grant_date = values["grant_date"]
+        if grant_date is None and values["publication_date"] and (kind in ("utility", "design") or granted):
+            # a utility model or design is published when granted (公告即授权); a B/C document's date is its grant
+            grant_date = values["publication_date"]
         owners = values["current_owner"] or values["applicants"] or ""
         holder_name = rules.first_name(owners)
         if not holder_name:
             raise RowError("申请人", "申请人与当前权利人不能都为空")
         enterprise_id, enterprise_region = match_enterprise(ctx, values["uscc"], holder_name)
-        region_id = region_code_id(values, ctx) or enterprise_region or \
-            address_region(ctx, values["address"])
+        region_id, signal = locate(ctx, values, enterprise_id, enterprise_region)
         status = values["legal_status"] or (LegalStatus.LAPSED if values["lapse_date"] else
-                                            LegalStatus.VALID if values["grant_date"] else LegalStatus.PENDING)
+                                            LegalStatus.VALID if grant_date else LegalStatus.PENDING)
         record = {
             "application_no": number, "patent_type": kind, "is_pct": pct_digit or bool(values["pct_application_no"]),
             "title": values["title"], "applicants": values["applicants"] or "",
             "current_owner": values["current_owner"] or "", "holder_id": enterprise_id, "holder_name": holder_name,
-            "address": values["address"] or "", "region_id": region_id, "country_code": values["country_code"] or "",
+            "address": values["address"] or "", "region_id": region_id, "region_signal": signal,
+            "country_code": values["country_code"] or "",
             "is_domestic": rules.is_domestic(values["country_code"], values["address"],
                                              values["uscc"] or ("x" if enterprise_id else "")),
             "ipc_main": values["ipc_main"] and parse_ipc(values["ipc_main"]) or "",
             "filing_date": values["filing_date"], "publication_date": values["publication_date"],
-            "grant_date": values["grant_date"], "lapse_date": values["lapse_date"], "legal_status": str(status),
+            "grant_date": grant_date, "lapse_date": values["lapse_date"], "legal_status": str(status),
             "pct_application_no": values["pct_application_no"] or "",
             "overseas_family": bool(values["overseas_family"]), "strategic_class": values["strategic_class"] or "",
             "agency": values["agency"] or "", "abstract": values["abstract"] or "", "claim1": values["claim1"] or "",
@@ -375,19 +589,20 @@ class TrademarkImport(ImportSpec):
         Field("status", ("状态", "商标状态", "status"), parse_tm_status),
         Field("is_geographic_indication", ("地理标志证明/集体商标", "地理标志", "is_geographic_indication"),
               parse_bool),
+        *AREA_FIELDS,
     ]
+    derived = {"region_signal": "region_id"}
 
     def begin(self, ctx):
         load_lookups(ctx)
 
     def clean(self, values, ctx):
         enterprise_id, enterprise_region = match_enterprise(ctx, values["uscc"], values["owner_name"])
-        region_id = region_code_id(values, ctx) or enterprise_region or \
-            address_region(ctx, values["address"])
+        region_id, signal = locate(ctx, values, enterprise_id, enterprise_region)
         record = {
             "registration_no": values["registration_no"], "name": values["name"], "nice_class": values["nice_class"],
             "owner_name": values["owner_name"], "owner_id": enterprise_id, "address": values["address"] or "",
-            "region_id": region_id, "filing_date": values["filing_date"],
+            "region_id": region_id, "region_signal": signal, "filing_date": values["filing_date"],
             "registration_date": values["registration_date"], "expiry_date": values["expiry_date"],
             "status": values["status"] or TrademarkStatus.REGISTERED.value,
             "is_geographic_indication": bool(values["is_geographic_indication"]),
@@ -481,9 +696,9 @@ class GIProductImport(ImportSpec):
         load_lookups(ctx)
 
     def clean(self, values, ctx):
-        region_id = region_code_id(values, ctx) or address_region(ctx, values["address"])
+        region_id, _signal = locate(ctx, values)
         if region_id is None:
-            raise RowError("行政区划代码", "无法确定所属区划：请填写行政区划代码，或在产地中写明区（市）")
+            raise RowError("行政区划代码", "无法确定所属区划：请填写行政区划代码，或在产地中写明本市及区（市）")
         return {"name": values["name"], "region_id": region_id, "protection_type": values["protection_type"] or "",
                 "approved_on": values["approved_on"], "holder": values["holder"] or "",
                 "description": values["description"] or ""}

@@ -28,7 +28,7 @@ class PatentTable(tables.Table):
 
 
 class PatentEventTable(tables.Table):
-    patent = tables.Column(linkify=True)
+    patent = tables.Column(linkify=True, verbose_name=_("专利"))
 
     class Meta:
         model = PatentEvent
@@ -53,7 +53,7 @@ class GIProductTable(tables.Table):
 
 
 class CultivationTable(tables.Table):
-    enterprise = tables.Column(linkify=lambda record: record.enterprise.get_absolute_url())
+    enterprise = tables.Column(linkify=lambda record: record.enterprise.get_absolute_url(), verbose_name=_("企业"))
 
     class Meta:
         model = CultivationMembership
@@ -61,6 +61,7 @@ class CultivationTable(tables.Table):
 
 
 class ContactTable(tables.Table):
+    enterprise = tables.Column(verbose_name=_("企业"))
     name = tables.Column(linkify=True)
 
     class Meta:

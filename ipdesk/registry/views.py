@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_noop as N_
 from django.views import View
 
 from ipdesk.core.exports import Column, mask_id_number, mask_phone
@@ -220,8 +220,8 @@ class EnterpriseDetailView(ObjectDetailView):
 
 # Reverse relations shown on the enterprise page, by related_name; modules that are not there are skipped.
 RELATED_LABELS = {
-    "service_requests": _("服务请求"), "problems": _("专精特新企业问题"), "assistance_cases": _("维权援助案件"),
-    "pledges": _("专利质押"), "interest_subsidies": _("质押贴息"), "insurance_policies": _("专利保险"),
+    "service_requests": N_("服务请求"), "problems": N_("专精特新企业问题"), "assistance_cases": N_("维权援助案件"),
+    "pledges": N_("专利质押"), "interest_subsidies": N_("质押贴息"), "insurance_policies": N_("专利保险"),
 }
 
 
@@ -241,7 +241,7 @@ def related_records(enterprise, user, limit=5):
             continue
         if not count:
             continue
-        label = RELATED_LABELS.get(rel.get_accessor_name()) or model._meta.verbose_name_plural
+        label = _(RELATED_LABELS.get(rel.get_accessor_name(), "")) or model._meta.verbose_name_plural
         items = []
         for obj in qs.order_by("-pk")[:limit]:
             try:

@@ -109,12 +109,15 @@ def test_files_that_are_not_csv_or_xlsx_are_refused(tmp_path, regions):
     ("2022年1月5日", dt.date(2022, 1, 5)), ("2022.01.05", dt.date(2022, 1, 5)), (44566, dt.date(2022, 1, 5)),
     ("44566", dt.date(2022, 1, 5)), (44566.0, dt.date(2022, 1, 5)), (dt.datetime(2022, 1, 5, 8, 0), dt.date(2022, 1, 5)),
     ("2022-01-05 00:00:00", dt.date(2022, 1, 5)), ("２０２２年１月５日", dt.date(2022, 1, 5)), ("", None), (None, None),
+    # "no date" as real exports write it (issue 15)
+    ("0", None), (0, None), ("N/A", None), ("-", None), ("无", None),
 ])
 def test_date_forms(raw, expected):
     assert parse_date(raw) == expected
 
 
-@pytest.mark.parametrize("raw,reason", [("2022-02-30", "日期不存在"), ("5 Jan 2022", "无法识别"), ("0", "超出范围")])
+@pytest.mark.parametrize("raw,reason", [("2022-02-30", "日期不存在"), ("5 Jan 2022", "无法识别"),
+                                        (3000000, "超出范围")])
 def test_bad_dates_say_why(raw, reason):
     with pytest.raises(ValueError, match=reason):
         parse_date(raw)
@@ -142,7 +145,7 @@ def test_all_or_nothing_reports_every_rejected_row(tmp_path, regions):
     got = [(e.line, e.field) for e in result.errors]
     assert got == [(5, "申请号"), (6, "专利名称"), (7, "申请日"), (8, "授权公告日")]
     assert "校验位应为 1" in result.errors[0].reason and "必填" in result.errors[1].reason
-    assert result.summary_line() == "imported 0, unchanged 0, rejected 4"
+    assert result.summary_line() == "imported 0, unchanged 0, rejected 4, outside 0"
     with open(result.rejected_path, encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
     assert rows[0][:4] == ["行号", "字段", "原因", "申请号"]
@@ -153,7 +156,7 @@ def test_keep_good_imports_the_good_rows(tmp_path, regions):
     result = run_import("patents", write_csv(tmp_path, ROWS + BAD), keep_good=True)
     assert (result.created, result.rejected, result.committed) == (3, 4, True)
     assert Patent.objects.count() == 3
-    assert result.summary_line() == "imported 3, unchanged 0, rejected 4"
+    assert result.summary_line() == "imported 3, unchanged 0, rejected 4, outside 0"
 
 
 def test_dry_run_writes_nothing(tmp_path, regions):
@@ -209,20 +212,20 @@ def test_command_line_last_line_and_exit_status(tmp_path, regions, capsys):
     good = write_csv(tmp_path, ROWS)
     call_command("import", "patents", str(good))
     out = capsys.readouterr().out.strip().splitlines()
-    assert out[-1] == "imported 3, unchanged 0, rejected 0"
+    assert out[-1] == "imported 3, unchanged 0, rejected 0, outside 0"
     call_command("import", "patents", str(good))
-    assert capsys.readouterr().out.strip().splitlines()[-1] == "imported 0, unchanged 3, rejected 0"
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "imported 0, unchanged 3, rejected 0, outside 0"
     bad = write_csv(tmp_path, ROWS + BAD[:1], name="bad.csv")
     with pytest.raises(SystemExit) as exit_info:
         call_command("import", "patents", str(bad), "--dry-run")
     captured = capsys.readouterr()
     assert exit_info.value.code == 1
-    assert captured.out.strip().splitlines()[-1] == "imported 0, unchanged 0, rejected 1"
+    assert captured.out.strip().splitlines()[-1] == "imported 0, unchanged 0, rejected 1, outside 0"
     assert "bad.csv:5: 申请号: 申请号校验位错误" in captured.err
     with pytest.raises(SystemExit) as exit_info:
         call_command("import", "patents", str(bad), "--keep-good")
     assert exit_info.value.code == 1
-    assert capsys.readouterr().out.strip().splitlines()[-1] == "imported 0, unchanged 3, rejected 1"
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "imported 0, unchanged 3, rejected 1, outside 0"
 
 
 def test_command_line_unreadable_file_exits_2(tmp_path, regions, capsys):

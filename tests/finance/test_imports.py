@@ -119,7 +119,7 @@ def test_the_command_line(tmp_path, world, capsys):
     path = write_csv(tmp_path / "c.csv", ["登记号", "出质人", "质权人", "质押金额（万元）", "登记日", "专利申请号"], [
         ["Y8", world["own"].name, "BOC", "100", "2022-05-01", world["own_patents"][2].application_no]])
     call_command("import", "pledges", str(path))
-    assert capsys.readouterr().out.strip().endswith("imported 1, unchanged 0, rejected 0")
+    assert capsys.readouterr().out.strip().endswith("imported 1, unchanged 0, rejected 0, outside 0")
 
 
 def test_the_list_pages_link_to_the_shared_import_page(clients):

@@ -65,9 +65,9 @@ def test_import_endpoint(clients, regions):
     assert response.status_code == 422
     data = response.json()
     assert data["rejected"] == 1 and data["imported"] == 0 and data["errors"][0]["line"] == 3
-    assert data["summary_line"] == "imported 0, unchanged 0, rejected 1"
+    assert data["summary_line"] == "imported 0, unchanged 0, rejected 1, outside 0"
     response = clients["city"].post("/api/imports/patents/", {"file": upload(), "keep_good": "true"})
-    assert response.json()["summary_line"] == "imported 1, unchanged 0, rejected 1"
+    assert response.json()["summary_line"] == "imported 1, unchanged 0, rejected 1, outside 0"
     assert clients["leader"].post("/api/imports/patents/", {"file": upload()}).status_code == 403
     assert clients["city"].post("/api/imports/nothing/", {"file": upload()}).status_code == 404
     assert clients["city"].post("/api/imports/patents/", {}).status_code == 400

@@ -69,19 +69,23 @@ def test_enterprise_import_validates_codes_records_former_names_and_cultivation(
     header = ["统一社会信用代码", "企业名称", "行政区划代码", "地址", "产业链", "标签", "重点企业库", "培育库梯次", "培育库年度"]
     rows = [["91110000600037341L", "枣庄鲁南科技有限公司", "370403", "", "EV", "专精特新、高新技术企业", "是", "储备", "2022"],
             ["91350203M0001QAY9B", "坏码公司", "370403", "", "", "", "", "", ""],
-            ["91350200776049653A", "滕州公司", "", "山东省滕州市龙泉路", "高端装备", "", "否", "", ""],
-            ["91440101MA5CJQ4N59", "无区划公司", "", "北京市", "", "", "", "", ""],
-            ["91440101MA5CJQ4N59", "标签错公司", "370403", "", "", "不存在的标签", "", "", ""]]
+            # a provincial credit code (370000) leaves the address to decide (registry.placement)
+            ["91370000MA3C4N5K1A", "滕州公司", "", "山东省滕州市龙泉路", "高端装备", "", "否", "", ""],
+            # a Guangzhou credit code: another city's enterprise, counted as outside, not an error
+            ["91440101MA5CJQ4N59", "外地公司", "", "北京市", "", "", "", "", ""],
+            ["91440101MA5CJQ4N59", "标签错公司", "370403", "", "", "不存在的标签", "", "", ""],
+            ["91370000MA3C7P2R8K", "无区划公司", "", "光明路1号", "", "", "", "", ""]]
     result = run_import("enterprises", csv_file(tmp_path, header, rows), keep_good=True)
-    assert result.created == 2 and result.rejected == 3
+    assert (result.created, result.rejected, result.outside) == (2, 3, 1)
     reasons = {e.line: (e.field, e.reason) for e in result.errors}
     assert reasons[3][0] == "统一社会信用代码" and "校验位错误" in reasons[3][1]
-    assert reasons[5][0] == "行政区划代码" and "无法确定所属区划" in reasons[5][1]
+    assert reasons[7][0] == "行政区划代码" and "无法确定所属区划" in reasons[7][1]
     assert reasons[6][0] == "标签"
     e = Enterprise.objects.get(uscc="91110000600037341L")
     assert e.tags == ["hnte", "zjtx"] and e.is_key_enterprise and e.industry_chain.code == "EV"
     assert CultivationMembership.objects.get(enterprise=e).tier == "reserve"
-    assert Enterprise.objects.get(uscc="91350200776049653A").region.code == "370481"
+    placed = Enterprise.objects.get(uscc="91370000MA3C4N5K1A")
+    assert (placed.region.code, placed.region_signal) == ("370481", "address")
     # A new name for the same credit code: the old one is kept as a former name, and still matches patents.
     rows2 = [["91110000600037341L", "山东鲁南新材料股份有限公司", "370403", "", "EV", "专精特新；高新技术企业", "是", "储备", "2022"]]
     second = run_import("enterprises", csv_file(tmp_path, header, rows2, "again.csv"))
@@ -158,9 +162,10 @@ def test_gi_products_import_and_round_trip(tmp_path, clients, regions):
     header = ["产品名称", "行政区划代码", "产地", "保护方式", "批准日期", "申请/管理单位"]
     rows = [["店子长红枣", "", "山东省枣庄市山亭区店子镇", "地理标志产品保护", "2009年12月30日", "山亭区店子镇人民政府"],
             ["伏里土陶", "370404", "", "地理标志证明商标", "2016/5/1", ""],
-            ["无处产品", "", "北京", "", "", ""]]
+            ["无处产品", "", "光明路", "", "", ""],
+            ["外地产品", "", "北京", "", "", ""]]   # another place: outside, not an error
     result = run_import("gi_products", csv_file(tmp_path, header, rows), keep_good=True)
-    assert (result.created, result.rejected) == (2, 1) and result.errors[0].field == "行政区划代码"
+    assert (result.created, result.rejected, result.outside) == (2, 1, 1) and result.errors[0].field == "行政区划代码"
     from ipdesk.registry.models import GIProduct
     assert GIProduct.objects.get(name="店子长红枣").region.code == "370406"
     body = b"".join(clients["city"].get("/registry/gi-products/?export=csv").streaming_content)

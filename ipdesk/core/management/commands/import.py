@@ -1,6 +1,7 @@
 """`ipdesk import KIND FILE [--keep-good] [--dry-run]`: a file through the one import pipeline.
 
-The last line is always `imported N, unchanged N, rejected N`; the exit status is 0 when no row
+The last line is always `imported N, unchanged N, rejected N, outside N` (outside: rows of another
+city, neither written nor errors); the exit status is 0 when no row
 was rejected, 1 when rows were rejected, 2 when the file could not be read at all.
 """
 import sys
@@ -39,7 +40,7 @@ class Command(BaseCommand):
                                     rejected_path=rejected)
         except (ImportFileError, OSError) as exc:
             self.stderr.write(f"{file}: {exc}")
-            self.stdout.write("imported 0, unchanged 0, rejected 0")
+            self.stdout.write("imported 0, unchanged 0, rejected 0, outside 0")
             sys.exit(2)
         for warning in result.warnings:
             self.stderr.write(f"warning: {warning}")
