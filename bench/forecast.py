@@ -30,6 +30,7 @@ import argparse
 import datetime as dt
 import importlib.util
 import os
+import pickle
 import statistics
 import sys
 import tempfile
@@ -127,14 +128,14 @@ def seasonal(series, kind, year, month):
 
 
 # ---- Backtest ------------------------------------------------------------------------------------------
-def backtest(series, regions, parent, keys, last_year):
+def backtest(series, regions, parent, keys, last_year, starts):
     """[(key, actual, forecast, low80, high80, pace, seasonal, year, month, region pk)] for every case."""
     from ipdesk.stats import forecast as fc
     cases = []
     profiles = {}
     for key in keys:
         kind = fc.kind_of(key)
-        start = fc.records_start(key)
+        start = starts[key]
         for r in regions:
             s = series[r.pk][key]
             if kind == "flow":
@@ -184,6 +185,8 @@ def main():
                         "province: default postgres://postgres@127.0.0.1:5432/ipdesk_bench_stats")
     parser.add_argument("--patents", type=int, default=5_000_000, help="province: patents to generate")
     parser.add_argument("--reuse", action="store_true", help="province: keep the data set already in the database")
+    parser.add_argument("--series-cache", type=Path, help="keep the monthly series read from the database in this "
+                        "file and read them from it on the next run (with --reuse: for trying the model's constants)")
     args = parser.parse_args()
     t0 = time.perf_counter()
     if args.data == "demo":
@@ -198,27 +201,38 @@ def main():
     from ipdesk.stats.indicators import latest_data_date, raw_figures
     from ipdesk.stats.models import PatentFact
 
-    t = time.perf_counter()
-    ensure_fresh()
-    print(f"facts fresh ({time.perf_counter() - t:.1f} s)", flush=True)
-    last = latest_data_date()
-    last_year = last.year if last.month == 12 else last.year - 1      # the last complete year
-    first = PatentFact.objects.filter(grant_date__isnull=False).order_by("grant_date") \
-        .values_list("grant_date", flat=True).first()
-    if first is None:
-        raise SystemExit("bench: no granted patents in the data set")
-    # The figures the data set has at all (the province has no trademarks or pledges: not asking for
-    # them spares every module's provider at every month end).
-    whole = raw_figures([regions[0]], dt.date(first.year, 1, 1), dt.date(last_year, 12, 31),
-                        keys=set(FLOW_KEYS + STOCK_KEYS))[regions[0].pk]
-    keys = [k for k in FLOW_KEYS + STOCK_KEYS if whole.get(k)]
-    t = time.perf_counter()
-    series, _tree = fc.monthly_series(regions, keys, first.year, dt.date(last_year, 12, 31))
-    print(f"{args.data}: {len(regions)} regions, years {first.year}–{last_year}; monthly series of "
-          f"{len(keys)} figures read in {time.perf_counter() - t:.1f} s", flush=True)
+    cached = args.series_cache and args.series_cache.exists()
+    if cached:
+        with args.series_cache.open("rb") as f:
+            keys, last_year, first_year, series = pickle.load(f)
+        print(f"monthly series read from {args.series_cache}", flush=True)
+    else:
+        t = time.perf_counter()
+        ensure_fresh()
+        print(f"facts fresh ({time.perf_counter() - t:.1f} s)", flush=True)
+        last = latest_data_date()
+        last_year = last.year if last.month == 12 else last.year - 1      # the last complete year
+        first = PatentFact.objects.filter(grant_date__isnull=False).order_by("grant_date") \
+            .values_list("grant_date", flat=True).first()
+        if first is None:
+            raise SystemExit("bench: no granted patents in the data set")
+        first_year = first.year
+        # The figures the data set has at all (the province has no trademarks or pledges: not asking for
+        # them spares every module's provider at every month end).
+        whole = raw_figures([regions[0]], dt.date(first_year, 1, 1), dt.date(last_year, 12, 31),
+                            keys=set(FLOW_KEYS + STOCK_KEYS))[regions[0].pk]
+        keys = [k for k in FLOW_KEYS + STOCK_KEYS if whole.get(k)]
+        t = time.perf_counter()
+        series, _tree = fc.monthly_series(regions, keys, first_year, dt.date(last_year, 12, 31))
+        print(f"monthly series of {len(keys)} figures read in {time.perf_counter() - t:.1f} s", flush=True)
+        if args.series_cache:
+            with args.series_cache.open("wb") as f:
+                pickle.dump((keys, last_year, first_year, series), f)
+    starts = {key: fc.records_start(key) for key in keys}      # the model's, read anew: not part of the cache
+    print(f"{args.data}: {len(regions)} regions, years {first_year}–{last_year}", flush=True)
 
     t = time.perf_counter()
-    cases = backtest(series, regions, parent, keys, last_year)
+    cases = backtest(series, regions, parent, keys, last_year, starts)
     print(f"{len(cases):,} forecasts in {time.perf_counter() - t:.1f} s "
           f"(forecast dates: month ends March–November of each year after a region's first year of data)")
     print(f"{'figure':32} {'cases':>7} {'zero':>5} {'mape':>8} {'pace':>8} {'seasonal':>8} {'cover80':>8}")

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -51,6 +52,64 @@ class IndicatorsAPIView(APIView):
         if dates.get("from") and dates["from"] > dates["as_of"]:
             raise ValidationError({"from": ["统计起始日期不能晚于截止日期"]})
         return Response(figures(region, dates["as_of"], dates.get("from")))
+
+
+class ForecastRowSerializer(serializers.Serializer):
+    """One unit × figure of stats.forecast.target_forecasts (the office's estimate, not a statistic)."""
+    code = serializers.CharField()
+    name = serializers.CharField()
+    key = serializers.CharField()
+    target = serializers.FloatField(allow_null=True)
+    expected = serializers.FloatField()
+    low80 = serializers.FloatField()
+    high80 = serializers.FloatField()
+    probability = serializers.FloatField(allow_null=True)
+    needed_per_month = serializers.FloatField(allow_null=True)
+    so_far = serializers.FloatField()
+    months_left = serializers.IntegerField()
+    method = serializers.CharField()
+
+
+class ForecastsSerializer(serializers.Serializer):
+    region = serializers.CharField()
+    year = serializers.IntegerField()
+    month = serializers.IntegerField()
+    rows = ForecastRowSerializer(many=True)
+
+
+@extend_schema(parameters=[OpenApiParameter("region", str), OpenApiParameter("year", int),
+                           OpenApiParameter("month", int)], responses=ForecastsSerializer)
+class ForecastsAPIView(APIView):
+    """GET ?region=CODE&year=YYYY&month=M: the year-end forecasts of the region's bulletin units
+    (stats.forecast.target_forecasts) for every figure with a target — the dashboard's 年度目标完成预测.
+    Regions are scoped as /api/indicators/ scopes them (a district officer: its own district and
+    below); year and month default to the statistics pages' default period (views.default_as_of)."""
+    permission_classes = [StaffOnly]
+
+    def get(self, request):
+        from . import bulletin
+        from .views import dashboard_forecasts, default_as_of, region_for
+        if not request.user.has_role(*STAFF_ROLES):
+            raise Http404
+        region = region_for(request.user, request.query_params.get("region"))
+        errors, period = {}, {}
+        default = None
+        for name, low, high in (("year", 2000, 2100), ("month", 1, 12)):
+            value = request.query_params.get(name)
+            if not value:
+                default = default or default_as_of()
+                period[name] = getattr(default, name)
+                continue
+            try:
+                period[name] = int(value)
+                if not low <= period[name] <= high:
+                    raise ValueError
+            except ValueError:
+                errors[name] = [f"应为{low}—{high}之间的整数：{value}"]
+        if errors:
+            raise ValidationError(errors)
+        rows = dashboard_forecasts(region, bulletin.children(region), period["year"], period["month"])
+        return Response({"region": region.code, "year": period["year"], "month": period["month"], "rows": rows})
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -101,11 +160,16 @@ class HighValueCriterionViewSet(ScopedViewSet):
 
 class BulletinSerializer(serializers.ModelSerializer):
     region_code = serializers.CharField(source="region.code", read_only=True)
+    forecasts = serializers.SerializerMethodField(
+        help_text="The year-end forecasts stored with the bulletin (empty for one built before they existed).")
 
     class Meta:
         model = Bulletin
         fields = ["id", "region", "region_code", "year", "month", "as_of", "title", "status", "summary", "data",
-                  "published_at", "version"]
+                  "forecasts", "published_at", "version"]
+
+    def get_forecasts(self, obj) -> list:
+        return (obj.data or {}).get("forecasts") or []
 
 
 class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
@@ -138,4 +202,5 @@ router = DefaultRouter()
 router.register("targets", TargetViewSet)
 router.register("high-value-criteria", HighValueCriterionViewSet)
 router.register("bulletins", BulletinViewSet)
-urlpatterns = [path("indicators/", IndicatorsAPIView.as_view(), name="api-indicators")]
+urlpatterns = [path("indicators/", IndicatorsAPIView.as_view(), name="api-indicators"),
+               path("stats/forecasts/", ForecastsAPIView.as_view(), name="api-stats-forecasts")]

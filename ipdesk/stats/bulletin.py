@@ -1,8 +1,9 @@
 """The monthly patent bulletin (专利通报): its data, and its XLSX, DOCX and PDF renderings.
 
 `build(region, year, month)` returns the bulletin as plain data (JSON-able): for each figure a
-table of the region's children — value, target, completion, YoY, rank among siblings — the
-region's own line, a monthly trend and a generated summary. A published bulletin stores this data
+table of the region's children — value, target, completion, YoY, rank among siblings and, where a
+target is set, the year-end forecast (预计年末, 80% interval) and the probability of reaching it
+(stats.forecast) — the region's own line, a monthly trend and a generated summary. A published bulletin stores this data
 and is rendered from it ever after, so it never changes (stats.actions).
 
 All three files use the "Noto Sans CJK SC" font (Debian fonts-noto-cjk, installed by `make setup`).
@@ -71,13 +72,148 @@ def build(region, year, month):
                     "yoy": values[r.pk].get(f"{key}_yoy"), "rank": ranks.get(r.pk)}
         sections.append({"key": key, "label": label(key), "unit": unit(key), "city": line(region),
                          "rows": [line(u) for u in units]})
+    # The year-end forecasts (stats.forecast) are stored with the data, so a published bulletin keeps
+    # the ones it was issued with; each section holds its own by region code for the table's columns.
+    forecasts = year_end_forecasts(region, year, month)
+    for section in sections:
+        section["forecast"] = {f["code"]: f for f in forecasts if f["key"] == section["key"]}
     data = {"region": region.code, "region_name": region.name, "year": year, "month": month,
             "from": dt.date(year, 1, 1).isoformat(), "as_of": as_of.isoformat(), "sections": sections,
             "trend": monthly_trend(region, year, month, tree),
             "high_value": {k[len("high_value_"):]: v for k, v in values[region.pk].items()
-                           if k.startswith("high_value_") and not k.endswith("_yoy") and k != "high_value_per_10k"}}
-    data["summary"] = rules.bulletin_summary(region.name, year, month, sections)
+                           if k.startswith("high_value_") and not k.endswith("_yoy") and k != "high_value_per_10k"},
+            "forecasts": forecasts, "data_state": data_state()}
+    data["summary"] = rules.bulletin_summary(region.name, year, month, sections) + \
+        forecast_summary(region.code, month, forecasts)
     return data
+
+
+# ---- Year-end forecasts (年度目标完成预测) -----------------------------------------------------------
+# Below this probability of reaching its annual target a unit is "at risk" (有风险): named in the
+# summary, marked on the dashboard. An office convention, not a regulation (待核对 with the office).
+AT_RISK_BELOW = 0.5
+
+
+def year_end_forecasts(region, year, month):
+    """stats.forecast.target_forecasts, imported here on use (it brings scipy, which no other page needs)."""
+    from .forecast import target_forecasts
+    return target_forecasts(region, year, month)
+
+
+def at_risk(row):
+    """A forecast row whose target is unlikely to be reached in the months left."""
+    return bool(row) and row.get("months_left", 0) > 0 and row.get("probability") is not None \
+        and row["probability"] < AT_RISK_BELOW
+
+
+def forecast_summary(region_code, month, forecasts):
+    """The summary's forecast sentences (stats.forecast.sentence): the region's own figures, then the
+    units at risk. None in December: the year is over, the table's figures are the actual ones."""
+    if not forecasts or month >= 12:
+        return ""
+    from .forecast import sentence
+    own = "".join(sentence(f["name"], f["key"], f) for f in forecasts if f["code"] == region_code)
+    return own + at_risk_sentence(region_code, forecasts)
+
+
+def at_risk_sentence(region_code, forecasts):
+    """The units at risk in one sentence, figure by figure, e.g. 完成年度目标的可能性不足50%的：发明专利
+    授权量——市中区（预计80件，约0%）、台儿庄区（预计56件，约19%）。 — a city's many districts would
+    otherwise each take a sentence of their own and bury the city's."""
+    from .forecast import kind_of
+    parts = []
+    for key in dict.fromkeys(f["key"] for f in forecasts):
+        risky = [f for f in forecasts if f["key"] == key and f["code"] != region_code and at_risk(f)]
+        if risky:
+            u = unit(key) if kind_of(key) != "per_10k" else ""
+            names = "、".join(f"{f['name']}（预计{rules.number(_forecast_round(key, f['expected']))}{u}，"
+                             f"约{rules.percent(f['probability'], 0)}）" for f in risky)
+            parts.append(f"{label(key)}——{names}")
+    if not parts:
+        return ""
+    return f"完成年度目标的可能性不足{rules.percent(AT_RISK_BELOW, 0)}的：" + "；".join(parts) + "。"
+
+
+def _forecast_round(key, value):
+    """A forecast value rounded as stats.forecast.sentence writes it: counts whole, amounts and
+    per-10,000 figures to two places."""
+    from .forecast import kind_of
+    if value is None:
+        return None
+    return round(value, 2) if kind_of(key) == "per_10k" or unit(key) == "万元" else int(round(value))
+
+
+def forecast_cells(key, row):
+    """The forecast of one unit and figure as display texts: expected (with the 80% interval; in
+    December the actual figure, the year being over), interval, probability and what each month
+    left must add. Every text is "—" without a forecast (a bulletin built before forecasts existed)."""
+    if not row:
+        return {"expected": "—", "interval": "—", "probability": "—", "needed": "—", "final": False}
+    expected = rules.number(_forecast_round(key, row["expected"]))
+    interval = f"{rules.number(_forecast_round(key, row['low80']))}—{rules.number(_forecast_round(key, row['high80']))}"
+    final = row.get("months_left", 0) <= 0
+    if final:
+        probability = "—" if row.get("probability") is None else ("已完成" if row["probability"] >= 1 else "未完成")
+        shown = f"{expected}（全年实际）"
+    else:
+        probability = rules.percent(row.get("probability"), 0)
+        shown = f"{expected}（{interval}）"
+    return {"expected": shown, "interval": interval, "probability": probability, "final": final,
+            "needed": _needed_text(key, row.get("needed_per_month"))}
+
+
+def _needed_text(key, value):
+    """What each month left must add: amounts and per-10,000 figures to two places, counts to one
+    (0.3 a month is not "0 a month")."""
+    from .forecast import kind_of
+    if value is None:
+        return "—"
+    if kind_of(key) == "per_10k" or unit(key) == "万元":
+        return rules.number(round(value, 2))
+    value = rules._round(value, 1)
+    return rules.number(int(value)) if value.is_integer() else f"{value:,.1f}"
+
+
+def forecast_note(data):
+    """What the forecast columns mean, for a bulletin that has them ("" for one built before)."""
+    if not data.get("forecasts"):
+        return ""
+    if data.get("month") == 12:
+        return "注：12月通报的“预计年末”即全年实际数，“完成概率”为是否已完成年度目标。"
+    return ("注：“预计年末”为按截至本月的月度数据对年末数的估计（括号内为80%区间），“完成概率”为达到年度目标的"
+            "估计概率；均为本局测算，不是统计数据。")
+
+
+def data_state():
+    """What the figures were computed from: the registry signature (stats.facts) and the last change of
+    any record (core.audit.data_generation) — a draft compares it with the present (data_changed_since)."""
+    from ipdesk.core.audit import data_generation
+
+    from .facts import current_signature
+    return {"signature": current_signature(), "generation": data_generation()}
+
+
+# Audit entries that are no data a bulletin counts: the bulletins themselves, users, sessions, settings.
+NOT_FIGURE_DATA = ("stats.bulletin", "accounts.", "core.", "otp_", "django_", "sessions.", "auth.")
+
+
+def data_changed_since(data):
+    """True when the records changed after the bulletin's data was computed; None when unknown (built
+    before the data state was stored)."""
+    from ipdesk.core.audit import DATA_ACTIONS
+    from ipdesk.core.models import AuditEntry
+    from django.db.models import Q
+
+    from .facts import current_signature
+    state = data.get("data_state")
+    if not state:
+        return None
+    if state.get("signature") != current_signature():
+        return True
+    later = AuditEntry.objects.filter(pk__gt=state.get("generation") or 0, action__in=DATA_ACTIONS)
+    for prefix in NOT_FIGURE_DATA:
+        later = later.exclude(Q(object_type__startswith=prefix))
+    return later.exists()
 
 
 def title(region, year, month):
@@ -89,15 +225,21 @@ def fmt_value(value):
     return rules.number(value)
 
 
-HEADERS = ["区划", "数值", "年度目标", "完成率", "同比", "排名"]
+HEADERS = ["区划", "数值", "年度目标", "完成率", "同比", "排名", "预计年末（80%区间）", "完成概率"]
+
+
+def _forecast_of(section, r):
+    """The stored forecast of a table line (None: no target, or a bulletin built before forecasts)."""
+    return (section.get("forecast") or {}).get(r.get("code"))
 
 
 def table_rows(section):
     rows = []
     for r in section["rows"] + [dict(section["city"], name=f"{section['city']['name']}（合计）", rank=None)]:
+        f = forecast_cells(section["key"], _forecast_of(section, r))
         rows.append([r["name"], fmt_value(r["value"]), fmt_value(r["target"]) if r["target"] is not None else "—",
                      rules.percent(r["completion"]), rules.percent(r["yoy"]) if r["yoy"] is not None else "—",
-                     str(r["rank"]) if r.get("rank") else "—"])
+                     str(r["rank"]) if r.get("rank") else "—", f["expected"], f["probability"]])
     return rows
 
 
@@ -125,6 +267,23 @@ def _xlsx_percent(fraction):
     return rules._round(fraction * 100, 1) / 100, PERCENT_FORMAT
 
 
+# The workbook gives the forecast's interval its own two number columns (the other formats write it
+# in brackets after the expected value).
+XLSX_HEADERS = HEADERS[:6] + ["预计年末", "80%区间下限", "80%区间上限", "完成概率"]
+PROBABILITY_FORMAT = "0%"
+
+
+def _xlsx_forecast(section, row):
+    """The forecast cells of a line: expected, low, high (rounded as the other formats show them) and
+    the probability (whole percent, as the other formats show it); dashes without a forecast."""
+    per_10k = section["key"].endswith("_per_10k")
+    if not row:
+        return [("—", None)] * 4
+    numbers = [_xlsx_number(_forecast_round(section["key"], row[k]), per_10k) for k in ("expected", "low80", "high80")]
+    p = row.get("probability")
+    return numbers + [("—", None) if p is None else (rules._round(p * 100, 0) / 100, PROBABILITY_FORMAT)]
+
+
 def xlsx_rows(section):
     """table_rows for the workbook: each cell a (value, number format or None) pair."""
     per_10k = section["key"].endswith("_per_10k")
@@ -132,7 +291,8 @@ def xlsx_rows(section):
     for r in section["rows"] + [dict(section["city"], name=f"{section['city']['name']}（合计）", rank=None)]:
         rows.append([(r["name"], None), _xlsx_number(r["value"], per_10k), _xlsx_number(r["target"], per_10k),
                      _xlsx_percent(r["completion"]), _xlsx_percent(r["yoy"]),
-                     (int(r["rank"]), "0") if r.get("rank") else ("—", None)])
+                     (int(r["rank"]), "0") if r.get("rank") else ("—", None),
+                     *_xlsx_forecast(section, _forecast_of(section, r))])
     return rows
 
 
@@ -149,14 +309,14 @@ def to_xlsx(bulletin_title, data):
     ws["A1"].font = bold
     ws.append([f"统计期间：{data['from']} 至 {data['as_of']}"])
     ws.append([neutralize(data["summary"])])
-    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=6)
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=len(XLSX_HEADERS))
     ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[3].height = 90
+    ws.row_dimensions[3].height = 120
     for section in data["sections"]:
         ws.append([])
         ws.append([f"{section['label']}（{section['unit'] or '—'}）"])
         ws.cell(ws.max_row, 1).font = Font(name=FONT, bold=True, size=12)
-        ws.append(HEADERS)
+        ws.append(XLSX_HEADERS)
         for cell in ws[ws.max_row]:
             cell.font = Font(name=FONT, bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -165,6 +325,9 @@ def to_xlsx(bulletin_title, data):
             for cell, (_, number_format) in zip(ws[ws.max_row], row):
                 if number_format:
                     cell.number_format = number_format
+    if forecast_note(data):
+        ws.append([])
+        ws.append([forecast_note(data)])
     trend = data.get("trend") or {}
     if trend.get("months"):
         ws2 = wb.create_sheet("月度趋势")
@@ -189,7 +352,7 @@ def to_xlsx(bulletin_title, data):
                     cell.font = Font(name=FONT, bold=cell.font.bold if cell.font else False,
                                      size=cell.font.size if cell.font else 11)
         sheet.column_dimensions["A"].width = 22
-        for col in "BCDEF":
+        for col in "BCDEFGHIJ":
             sheet.column_dimensions[col].width = 14
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -197,64 +360,10 @@ def to_xlsx(bulletin_title, data):
 
 
 # ---- DOCX ----------------------------------------------------------------------------------------
-def _docx_font(run, size=None, bold=None):
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-    run.font.name = FONT
-    rpr = run._element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(rfonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), FONT)
-    if size:
-        run.font.size = Pt(size)
-    if bold is not None:
-        run.bold = bold
-
-
 def to_docx(bulletin_title, data):
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    doc = Document()
-    p = doc.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _docx_font(p.add_run(bulletin_title), size=18, bold=True)
-    p = doc.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _docx_font(p.add_run(f"统计期间：{data['from']} 至 {data['as_of']}"), size=10)
-    p = doc.add_paragraph()
-    _docx_font(p.add_run("　　" + data["summary"]), size=12)
-
-    def table(headers, rows):
-        t = doc.add_table(rows=1, cols=len(headers))
-        t.style = "Table Grid"
-        for i, h in enumerate(headers):
-            cell = t.rows[0].cells[i]
-            cell.text = ""
-            _docx_font(cell.paragraphs[0].add_run(h), size=10, bold=True)
-        for row in rows:
-            cells = t.add_row().cells
-            for i, v in enumerate(row):
-                _docx_font(cells[i].paragraphs[0].add_run(str(v)), size=10)
-
-    for n, section in enumerate(data["sections"], start=1):
-        p = doc.add_paragraph()
-        _docx_font(p.add_run(f"{_cn_number(n)}、{section['label']}（{section['unit'] or '—'}）"), size=13, bold=True)
-        table(HEADERS, table_rows(section))
-    trend = data.get("trend") or {}
-    if trend.get("months"):
-        y0, y1 = trend["years"]
-        p = doc.add_paragraph()
-        _docx_font(p.add_run(f"{_cn_number(len(data['sections']) + 1)}、月度趋势（发明专利）"), size=13, bold=True)
-        table(["月份", f"{y0}年授权", f"{y1}年授权", f"{y0}年有效量", f"{y1}年有效量"],
-              [[m, trend[f"grants_{y0}"][i], trend[f"grants_{y1}"][i], trend[f"valid_{y0}"][i], trend[f"valid_{y1}"][i]]
-               for i, m in enumerate(trend["months"])])
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    """The official-document layout (GB/T 9704-2012 page, 期号, charts) lives in stats.bulletin_docx."""
+    from .bulletin_docx import to_docx as render_docx
+    return render_docx(bulletin_title, data)
 
 
 def _cn_number(n):
@@ -315,5 +424,5 @@ def to_pdf(bulletin_title, data):
     from ipdesk.core.pdf import render_pdf
     html = render_to_string("stats/bulletin_pdf.html", {
         "title": bulletin_title, "data": data, "font": FONT, "headers": HEADERS, "charts": charts(data),
-        "tables": [(s, table_rows(s)) for s in data["sections"]]})
+        "tables": [(s, table_rows(s)) for s in data["sections"]], "forecast_note": forecast_note(data)})
     return render_pdf(html)

@@ -8,7 +8,9 @@ Flows (counts in the year: grants, applications, PCT, pledges) — `forecast_flo
 model (Gelman et al., Bayesian Data Analysis, 3rd ed., §2.6 and §17.2):
   * the monthly counts of year Y are Poisson(λ_Y · w_k): an annual level λ_Y spread over the months
     by a seasonal profile w (the share of the year's total that falls in month k — Chinese patent
-    grants peak in December). The profile is the pooled shares of the previous years, shrunk toward
+    grants peak in December). The profile is the pooled shares of the previous years — each year's
+    months first divided by its steady growth through the year (`year_trend`), so growth is not read
+    as a season —, shrunk toward
     the parent region's profile (or an even one) by a Dirichlet prior, so a small district borrows
     the city's seasonality instead of reading it from a handful of grants;
   * the prior on λ_Y is a Gamma centred on last year's total times the recent growth (shrunk toward
@@ -23,7 +25,8 @@ model (Gelman et al., Bayesian Data Analysis, 3rd ed., §2.6 and §17.2):
     variation of the season's shape widens it further (moment-matched).
 Stocks (valid patents at year-end) — `forecast_stock`: the value now plus the forecast net flow of
 the months left (grants minus lapses and transfers): the monthly net flows are an annual level
-spread evenly plus an additive seasonal effect, with a normal prior on the level from last year's
+spread evenly plus an additive seasonal effect (read after each past year's steady change is taken out,
+and shrunk toward none by SEASON_PSEUDO_YEARS), with a normal prior on the level from last year's
 net flow (a random walk from year to year) updated by this year's months; normal predictive.
 Per-10,000 figures are the stock forecast over the population (`scaled`).
 
@@ -54,6 +57,18 @@ MIN_LEVEL_CV = 0.05
 GROWTH_PRIOR_SD = 0.10
 # Shape of the Gamma prior on a level nothing is known about (Jeffreys' prior for a Poisson rate).
 JEFFREYS_SHAPE = 0.5
+# The seasonal effects of a stock's monthly net flows, measured over n past years, are shrunk by
+# n / (n + SEASON_PSEUDO_YEARS) toward none: a few years of a growing stock say little of its season.
+SEASON_PSEUDO_YEARS = 4
+# Each earlier year counts PROFILE_DECAY times the year after it in a profile (exponential smoothing of
+# seasonal indices, as Holt–Winters does): a season drifts, and a year of unusual shape fades out.
+PROFILE_DECAY = 0.5
+# Months after the first filing a registry holds until its grants are whole (above: records_start):
+# invention examination takes up to about three years, utility models and designs about one (待核对:
+# an estimate from the grant lags of the demo and of CNIPA's reported pendency, not a published figure).
+GRANT_LAG_MONTHS = {"invention": 36, "utility": 12}
+# Prior spread of a steady growth through a year (log scale): a figure rarely doubles in a year.
+TREND_PRIOR_SD = 0.3
 INTERVAL = 0.80
 _LOW, _HIGH = (1 - INTERVAL) / 2, 1 - (1 - INTERVAL) / 2
 
@@ -115,13 +130,62 @@ def _past_years(history, year, start=None):
     return [y for y in range(max(year - HISTORY_YEARS, first), year) if any((y, k) in history for k in range(1, 13))]
 
 
+def _first_whole_year(start):
+    return 0 if start is None else start[0] + (start[1] > 1)
+
+
+def _shrunk(rate, noise):
+    """A log growth rate shrunk toward none by its count noise against a N(0, TREND_PRIOR_SD²) prior."""
+    return rate * TREND_PRIOR_SD ** 2 / (TREND_PRIOR_SD ** 2 + noise)
+
+
+def year_trend(history, y, year, start=None):
+    """The growth rate through past year `y` (log scale, a year): from the totals of the whole years around
+    it — centred on y when y−1 and y+1 are both known, else the one step known — shrunk by its Poisson
+    noise (`_shrunk`); 0 when no neighbouring whole year is known. For last year, the step after it is
+    this year's months so far against the same months of last year (the history holds no later month)."""
+    first = _first_whole_year(start)
+    totals = _year_totals(history, [v for v in (y - 1, y, y + 1) if first <= v < year])
+    before, now = totals.get(y - 1, 0.0), totals.get(y, 0.0)
+    steps = []
+    if before > 0 and now > 0:
+        steps.append((math.log(now / before), 1 / now + 1 / before))
+    if y + 1 < year:
+        after = totals.get(y + 1, 0.0)
+        if after > 0 and now > 0:
+            steps.append((math.log(after / now), 1 / after + 1 / now))
+    elif y + 1 == year and y >= first:
+        month = max((k for k in range(1, 13) if (year, k) in history), default=0)
+        this = sum(history.get((year, k), 0.0) for k in range(1, month + 1))
+        last = sum(history.get((y, k), 0.0) for k in range(1, month + 1))
+        if this > 0 and last > 0:
+            steps.append((math.log(this / last), 1 / this + 1 / last))
+    if not steps:
+        return 0.0
+    return _shrunk(sum(r for r, _ in steps) / len(steps), sum(v for _, v in steps) / len(steps) ** 2)
+
+
+def _trend_weights(rate):
+    """exp(rate · (k − 6.5)/12) for the 12 months: a steady growth of `rate` a year, centred mid-year."""
+    return [math.exp(rate * (k - 6.5) / 12) for k in range(1, 13)]
+
+
 def seasonal_profile(history, year, reference=None, start=None):
     """The share of the annual total falling in each month (12 numbers summing to 1) from the years
     before `year`: pooled counts plus PROFILE_PSEUDO_COUNTS spread like `reference` (a parent's
-    profile) or evenly — the posterior mean of a Dirichlet–multinomial."""
+    profile) or evenly — the posterior mean of a Dirichlet–multinomial. Each year's counts are first
+    divided by its steady growth through the year (`year_trend`; the ratio-to-trend step of classical
+    decomposition, Hyndman & Athanasopoulos, Forecasting: Principles and Practice, 3rd ed., §3.4): a
+    figure growing fast would otherwise read its growth as a season of low early months, and a year
+    after the growth stops would be forecast far too high. Earlier years weigh less (PROFILE_DECAY)."""
     base = reference or [1 / 12] * 12
     past = _past_years(history, year, start)
-    counts = [sum(max(0.0, history.get((y, k), 0.0)) for y in past) for k in range(1, 13)]
+    counts = [0.0] * 12
+    for y in past:
+        weights = _trend_weights(year_trend(history, y, year, start))
+        recency = PROFILE_DECAY ** (year - 1 - y)
+        for k in range(12):
+            counts[k] += recency * max(0.0, history.get((y, k + 1), 0.0)) / weights[k]
     total = sum(counts)
     return [(c + PROFILE_PSEUDO_COUNTS * b) / (total + PROFILE_PSEUDO_COUNTS) for c, b in zip(counts, base)]
 
@@ -244,6 +308,17 @@ def _net_flows(values, year):
     return [ends[k] - ends[k - 1] for k in range(1, 13)]
 
 
+def _stock_slope(annual, y, ahead=None):
+    """The change of a year's monthly net flow from one month to the next, from the net flows of the
+    years around `y` (centred when both are known): a year's change ÷ 144 (12 months × 12). `ahead`:
+    the step after `y` when y + 1 is the year being forecast (its months so far against the same
+    months of y, brought to a year)."""
+    steps = [annual[b] - annual[a] for a, b in ((y - 1, y), (y, y + 1)) if a in annual and b in annual]
+    if ahead is not None and y + 1 not in annual:
+        steps.append(ahead)
+    return sum(steps) / len(steps) / 144 if steps else 0.0
+
+
 def forecast_stock(month_end_values, as_of, target=None, start=None):
     """Year-end forecast of a stock (有效发明专利拥有量, 高价值发明专利拥有量 …).
 
@@ -267,10 +342,18 @@ def forecast_stock(month_end_values, as_of, target=None, start=None):
     past = [y for y in _past_years(values, year, start) if _net_flows(values, y) is not None]
     flows = {y: _net_flows(values, y) for y in past}
     annual = {y: sum(f) for y, f in flows.items()}
-    seasonal = [sum(flows[y][k] - annual[y] / 12 for y in past) / len(past) if past else 0.0 for k in range(12)]
+    # Each past year's monthly net flows less its steady change through the year (the year's net flow
+    # moving from the year before to the year after, spread over the months: ratio-to-trend, as for flows)
+    # before the seasonal effects are read from them: a growing stock would otherwise read its growth
+    # as a season.
     start = values.get((year - 1, 12))
     current = [values[(year, k)] - (values[(year, k - 1)] if k > 1 else start) for k in range(1, month + 1)] \
         if start is not None and all((year, k) in values for k in range(1, month)) else None
+    ahead = (sum(current) - sum(flows[year - 1][:month])) * 12 / month if current and year - 1 in flows else None
+    slopes = {y: _stock_slope(annual, y, ahead if y == year - 1 else None) for y in past}
+    flows = {y: [f - slopes[y] * (k - 5.5) for k, f in enumerate(flows[y])] for y in past}
+    seasonal = [sum(flows[y][k] - annual[y] / 12 for y in past) / len(past) if past else 0.0 for k in range(12)]
+    seasonal = [v * len(past) / (len(past) + SEASON_PSEUDO_YEARS) for v in seasonal]
 
     # Monthly noise: residual variance around level + season, never below the mean absolute monthly
     # net flow (a net flow of counts is a difference of Poisson counts: its variance is at least that).
@@ -393,8 +476,9 @@ def monthly_series(regions, keys, first_year, as_of, tree=None):
 
 
 def records_start(key):
-    """(year, month) of the first record a patent figure counts — the registry's first grant, or first
-    filing for application figures — so the year the records begin in is not taken for a whole year;
+    """(year, month) from which a patent figure's records are whole — the registry's first grant (but not
+    before its grants are whole: GRANT_LAG_MONTHS after the first filing), or first filing for
+    application figures — so the years the records begin in are not taken for whole years;
     None for other modules' figures (their records are taken as whole from the first year)."""
     from django.db.models import Min
 
@@ -408,7 +492,16 @@ def records_start(key):
     if key.endswith("_applications"):
         first = facts.aggregate(d=Min("filing_date"))["d"]
     elif key.endswith("_grants"):
-        first = facts.aggregate(d=Min("grant_date"))["d"]
+        # Grants of a registry whose filings begin at a date are incomplete until the patents filed
+        # before it would all have been granted: they ramp up for as long as examination takes, which
+        # reads as growth and as a season. The grant series counts as whole from the first filing plus
+        # GRANT_LAG_MONTHS (of the slowest type the figure counts), or the first grant if later.
+        dates = facts.aggregate(g=Min("grant_date"), f=Min("filing_date"))
+        first = dates["g"]
+        if first and dates["f"]:
+            lag = GRANT_LAG_MONTHS["utility" if kind in ("utility", "design") else "invention"]
+            months = dates["f"].year * 12 + dates["f"].month - 1 + lag
+            first = max(first, dt.date(months // 12, months % 12 + 1, 1))
     elif key in ("valid_trademarks",) or kind_of(key) not in ("stock", "per_10k"):
         first = None
     else:   # the invention stocks begin with the first invention grant

@@ -62,7 +62,7 @@ def label(key):
 
 
 def unit(key):
-    return LABELS[key][1] if key in LABELS else ""
+    return str(_(LABELS[key][1])) if key in LABELS and LABELS[key][1] else ""  # 件, 家, 万元: translated
 
 
 # ---- High-value criteria ------------------------------------------------------------------------

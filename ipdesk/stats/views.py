@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -78,6 +79,29 @@ def latest_supported_date():
     return dt.date(dt.date.today().year + FUTURE_YEARS, 12, 31)
 
 
+def default_as_of(today=None):
+    """The one default period end of the statistics pages — dashboard, indicator query and the bulletin
+    prepare form — so they show the same period: the end of the latest month with data
+    (indicators.latest_data_date), but never a month still running (a bulletin and a forecast take
+    their month as complete)."""
+    today = today or dt.date.today()
+    last_complete = today.replace(day=1) - dt.timedelta(days=1)
+    return min(ind.latest_data_date(), last_complete)
+
+
+def data_stops_note(as_of):
+    """A note when the records stop before the end of the chosen period ("" otherwise): figures after
+    the last month with data are not zero, they are not in yet."""
+    latest = ind.latest_data_date()
+    if as_of <= latest:
+        return ""
+    return _("现有数据截至%(y)d年%(m)d月，所选期间截至%(as_of)s：其后的数字尚未录入，相关指标可能偏低。") % {
+        "y": latest.year, "m": latest.month, "as_of": as_of.isoformat()}
+
+
+PARAM_LABELS = {"as_of": _lazy("截止日期"), "from": _lazy("起始日期"), "to": _lazy("截止日期")}  # not the query names
+
+
 def date_param(request, name, default=None):
     """A date of the query, within the period figures can describe; anything else is a _BadParam
     whose message says what is wrong (the views show it instead of failing on year 0 or 10000)."""
@@ -87,7 +111,8 @@ def date_param(request, name, default=None):
     try:
         date = dt.date.fromisoformat(value)
     except ValueError:
-        raise _BadParam(_("%(name)s 日期格式不正确：%(value)s（应为 YYYY-MM-DD）") % {"name": name, "value": value})
+        raise _BadParam(_("%(name)s 日期格式不正确：%(value)s（应为 YYYY-MM-DD）")
+                        % {"name": PARAM_LABELS.get(name, name), "value": value})
     latest = latest_supported_date()
     if not EARLIEST_DATE <= date <= latest:
         raise _BadParam(_("%(name)s 日期超出支持范围：%(value)s（应在 %(first)s 至 %(last)s 之间；"
@@ -130,10 +155,10 @@ class DashboardView(StaffMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         region = region_for(self.request.user, self.request.GET.get("region"))
         try:
-            as_of = date_param(self.request, "as_of") or ind.latest_data_date()
+            as_of = date_param(self.request, "as_of") or default_as_of()
         except _BadParam as exc:
             ctx["error"] = str(exc)
-            as_of = ind.latest_data_date()
+            as_of = default_as_of()
         start = dt.date(as_of.year, 1, 1)
         units = render_bulletin.children(region)
         data = dashboard_data(region, units, as_of)
@@ -148,9 +173,45 @@ class DashboardView(StaffMixin, TemplateView):
             ranking.append({"key": key, "label": ind.label(key), "rows": [
                 {"name": u.name, "code": u.code, "value": values[u.pk].get(key), "yoy": values[u.pk].get(f"{key}_yoy"),
                  "rank": ranks[u.pk], "url": drill_url(key, u, start, as_of)} for u in units]})
+        period = forecast_period(as_of)
+        forecasts = dashboard_forecasts(region, units, *period) if period else []
         ctx.update(region=region, as_of=as_of, start=start, cards=cards, ranking=ranking,
-                   trend_month=data["trend_month"], trend_year=data["trend_year"], units=units)
+                   trend_month=data["trend_month"], trend_year=data["trend_year"], units=units,
+                   forecasts=forecast_table(forecasts), forecast_period=period, data_note=data_stops_note(as_of))
         return ctx
+
+
+def forecast_period(as_of):
+    """(year, month) of the last complete month at `as_of` — a forecast takes its month as complete —
+    or None when no month of the year is complete yet."""
+    if (as_of + dt.timedelta(days=1)).day == 1:
+        return as_of.year, as_of.month
+    return (as_of.year, as_of.month - 1) if as_of.month > 1 else None
+
+
+def dashboard_forecasts(region, units, year, month):
+    """stats.forecast.target_forecasts for the dashboard, computed only when a target is set for the
+    year, and once per state of the data (the key of dashboard_data): a forecast reads five years of
+    monthly figures, which the leaders opening the page in between should not each recompute."""
+    if not Target.objects.filter(year=year, region__in=[region, *units]).exists():
+        return []
+    state = f"{audit.data_generation()}|{facts.current_signature()}|{region.pk}|{year}-{month}"
+    key = "stats:forecasts:" + hashlib.sha256(state.encode()).hexdigest()
+    rows = cache.get(key)
+    if rows is None:
+        rows = render_bulletin.year_end_forecasts(region, year, month)
+        cache.set(key, rows, DASHBOARD_TTL)
+    return rows
+
+
+def forecast_table(rows):
+    """The dashboard's 年度目标完成预测 rows: the stored numbers with their display texts, at-risk marked."""
+    out = []
+    for row in rows:
+        cells = render_bulletin.forecast_cells(row["key"], row)
+        out.append({**row, **{f"{k}_text": v for k, v in cells.items()}, "label": ind.label(row["key"]),
+                    "unit": ind.unit(row["key"]), "at_risk": render_bulletin.at_risk(row)})
+    return out
 
 
 DASHBOARD_TTL = 600
@@ -194,7 +255,7 @@ class IndicatorsView(StaffMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         region = region_for(self.request.user, self.request.GET.get("region"))
         try:
-            as_of = date_param(self.request, "as_of") or ind.latest_data_date()
+            as_of = date_param(self.request, "as_of") or default_as_of()
             start = date_param(self.request, "from") or dt.date(as_of.year, 1, 1)
             if start > as_of:
                 raise _BadParam(_("统计起始日期不能晚于截止日期"))
@@ -205,7 +266,8 @@ class IndicatorsView(StaffMixin, TemplateView):
         rows = [{"key": k, "label": ind.label(k), "unit": ind.unit(k), "value": v, "yoy": values.get(f"{k}_yoy"),
                  "url": drill_url(k, region, start, as_of)}
                 for k, v in values.items() if ind.is_number(v) and not k.endswith("_yoy") and k != "population"]
-        ctx.update(region=region, as_of=as_of, start=start, rows=rows, regions=self.regions())
+        ctx.update(region=region, as_of=as_of, start=start, rows=rows, regions=self.regions(),
+                   data_note=data_stops_note(as_of))
         return ctx
 
     def regions(self):
@@ -284,9 +346,12 @@ class BulletinListView(StaffMixin, ObjectListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        last_month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
-        ctx["prepare_form"] = PrepareBulletinForm(initial={"year": last_month.year, "month": last_month.month})
         ctx["can_prepare"] = self.request.user.has_role(Role.CITY_OFFICER)
+        if ctx["can_prepare"]:
+            as_of = default_as_of()
+            ctx["prepare_form"] = PrepareBulletinForm(initial={"year": as_of.year, "month": as_of.month})
+            latest = ind.latest_data_date()
+            ctx["data_until"] = _("现有数据截至%(y)d年%(m)d月。") % {"y": latest.year, "m": latest.month}
         return ctx
 
 
@@ -299,6 +364,10 @@ class BulletinDetailView(StaffMixin, ObjectDetailView):
         b = self.object
         ctx["tables"] = [(s, render_bulletin.table_rows(s)) for s in b.data.get("sections", [])]
         ctx["headers"] = render_bulletin.HEADERS
+        ctx["forecast_note"] = render_bulletin.forecast_note(b.data)
+        if not b.is_published:      # a published bulletin is what was issued; only a draft may be recomputed
+            ctx["data_changed"] = render_bulletin.data_changed_since(b.data)
+            ctx["data_note"] = data_stops_note(b.as_of)
         ctx["can_publish"] = not b.is_published and self.request.user.has_role(Role.CITY_OFFICER)
         ctx["publish_form"] = PublishForm(initial={"summary": b.summary})
         ctx["events"] = b.events.select_related("user")

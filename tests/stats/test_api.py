@@ -91,3 +91,39 @@ def test_high_value_criteria_api(clients, data):
     assert clients["city"].patch(f"/api/high-value-criteria/{pk}/", {"enabled": False, "version": version},
                                  content_type="application/json").status_code == 200
     assert clients["enterprise"].get(f"/api/high-value-criteria/{pk}/").status_code == 404
+
+
+def test_forecasts_endpoint_rows_and_defaults(clients, data, regions):
+    from ipdesk.stats.forecast import target_forecasts
+    r = clients["leader"].get("/api/stats/forecasts/", {"region": "370400", "year": 2022, "month": 6})
+    assert r.status_code == 200
+    body = r.json()
+    assert (body["region"], body["year"], body["month"]) == ("370400", 2022, 6)
+    assert body["rows"] == target_forecasts(regions["370400"], 2022, 6)
+    row = body["rows"][0]
+    assert row["code"] == "370403" and row["key"] == "invention_grants" and row["target"] == 2.0
+    assert row["so_far"] == 1 and row["low80"] <= row["expected"] <= row["high80"] and 0 <= row["probability"] <= 1
+    default = clients["city"].get("/api/stats/forecasts/").json()      # the pages' default: the last grant's month
+    assert (default["region"], default["year"], default["month"]) == ("370400", 2022, 4)
+    assert clients["city"].get("/api/stats/forecasts/", {"year": 2021, "month": 6}).json()["rows"] == []
+    for params in ({"month": 13}, {"month": "x"}, {"year": 1999}):
+        r = clients["city"].get("/api/stats/forecasts/", {"year": 2022, "month": 6, **params})
+        assert r.status_code == 400 and set(params) <= set(r.json())
+
+
+def test_forecasts_endpoint_scope(clients, data):
+    district = clients["district"].get("/api/stats/forecasts/", {"year": 2022, "month": 6})
+    assert district.status_code == 200 and district.json()["region"] == "370403"
+    assert {r["code"] for r in district.json()["rows"]} == {"370403"}
+    assert clients["district"].get("/api/stats/forecasts/", {"region": "370400"}).status_code == 404
+    assert clients["other_district"].get("/api/stats/forecasts/", {"region": "370403"}).status_code == 404
+    assert clients["other_district"].get("/api/stats/forecasts/", {"region": "370400"}).status_code == 404
+    for role in ("commissioner", "enterprise", "lawyer"):
+        assert clients[role].get("/api/stats/forecasts/").status_code in (403, 404)
+    assert clients["leader"].get("/api/stats/forecasts/", {"region": "370481"}).status_code == 200
+
+
+def test_bulletin_api_exposes_the_stored_forecasts(clients, data):
+    b = data["bulletin"]
+    body = clients["city"].get(f"/api/bulletins/{b.pk}/").json()
+    assert body["forecasts"] == b.data["forecasts"] and body["forecasts"][0]["code"] == "370403"

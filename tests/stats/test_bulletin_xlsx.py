@@ -58,14 +58,14 @@ def test_downloaded_bulletin_xlsx_holds_numbers_with_number_formats(clients, rec
     ws = wb["专利通报"]
 
     grants = _section(ws, "发明专利授权量")
-    name, value, target, completion, yoy, rank = grants["滕州市"]
+    name, value, target, completion, yoy, rank, *_forecast = grants["滕州市"]
     assert value.value == 5 and isinstance(value.value, int) and value.number_format == "#,##0"
     assert target.value == 4 and target.number_format == "#,##0"
     assert completion.value == pytest.approx(1.25) and completion.number_format == "0.0%"
     assert yoy.value == pytest.approx(4.0) and yoy.number_format == "0.0%"
     assert rank.value == 1 and isinstance(rank.value, int)
 
-    _, value, target, completion, yoy, rank = grants["市中区"]
+    _, value, target, completion, yoy, rank, *_forecast = grants["市中区"]
     assert value.value == 1 and yoy.value == pytest.approx(-2 / 3, abs=0.0005) and yoy.number_format == "0.0%"
     assert target.value == "—" and completion.value == "—"   # no target: text, not a zero
 

@@ -186,3 +186,39 @@ def test_bulletin_units_with_a_target_get_a_forecast(regions, make_patent):
     per_10k = got[("370400", "valid_invention_per_10k")]
     assert per_10k["so_far"] == pytest.approx(45 * 10000 / 3855601) and per_10k["probability"] < 0.01
     assert fc.target_forecasts(regions["370400"], 2023, 6) == []             # no targets that year
+
+
+def test_growth_is_not_read_as_a_season():
+    """A figure that grew steadily through the past years, with no season at all: its profile stays even
+    (the growth is taken out before the shares are read), so a year whose growth has stopped is not
+    forecast far above its pace — without the trend step, the low early months of a growing year read
+    as a season and March's 300 would be taken for a fifth of the year."""
+    history = {}
+    for i, y in enumerate((2018, 2019, 2020, 2021)):
+        for m in range(1, 13):
+            history[(y, m)] = round(100 * 1.5 ** (i + (m - 6.5) / 12))     # 50% a year, smooth through the year
+    level = history[(2021, 12)]
+    history.update({(2022, m): level for m in range(1, 4)})               # growth stopped in January
+    profile = fc.seasonal_profile(history, 2022)
+    assert max(profile) / min(profile) < 1.1
+    untrended = [sum(history[(y, m)] for y in (2018, 2019, 2020, 2021)) for m in range(1, 13)]
+    assert untrended[11] / untrended[0] > 1.4                             # what the raw shares would say
+    f = fc.forecast_flow(history, D(2022, 3, 31))
+    assert f.expected < 12 * level * 1.1
+
+
+@pytest.mark.django_db
+def test_grant_history_counts_once_the_filings_behind_it_are_whole(make_patent):
+    """A registry whose filings begin in March 2013 holds only part of the grants of 2014–2015 (inventions
+    filed before 2013 are missing, and take up to three years to be granted): its invention grant series is
+    whole from March 2016; a utility model's a year after the first filing; the first grant when later."""
+    from ipdesk.stats.facts import ensure_fresh
+    make_patent(grant=D(2014, 5, 6), filing=D(2013, 3, 4))
+    make_patent(patent_type="utility", grant=D(2013, 9, 1), filing=D(2013, 3, 4))
+    make_patent(patent_type="design", grant=D(2015, 2, 1), filing=D(2014, 6, 1))
+    ensure_fresh()
+    assert fc.records_start("invention_grants") == (2016, 3)
+    assert fc.records_start("patent_grants") == (2016, 3)         # the slowest type it counts
+    assert fc.records_start("utility_grants") == (2014, 3)
+    assert fc.records_start("design_grants") == (2015, 6)         # first design filing 2014-06 + 12 months
+    assert fc.records_start("invention_applications") == (2013, 3)

@@ -73,7 +73,7 @@ def test_dashboard_cards_ranking_and_drill_down(clients, data):
 
 def test_bad_parameters_say_what_is_wrong(clients, data):
     r = clients["city"].get("/stats/indicators/?as_of=2022-13-01")
-    assert r.status_code == 200 and "as_of 日期格式不正确" in r.content.decode()
+    assert r.status_code == 200 and "截止日期 日期格式不正确" in r.content.decode()  # the label, not "as_of"
     r = clients["city"].get("/stats/indicators/?as_of=2022-01-01&from=2022-05-01")
     assert "起始日期不能晚于截止日期" in r.content.decode()
     r = clients["city"].get("/stats/records/?figure=nonsense")
