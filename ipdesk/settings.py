@@ -305,6 +305,25 @@ else:
             "filename": str(VAR_DIR / "jobs.sqlite3"), "immediate": HUEY_IMMEDIATE,
             "consumer": {"workers": 2, "worker_type": "thread"}}
 
+# The 工作台 (core.todo): a deadline this many days ahead counts as 临期.
+TODO_DAYS = int(os.environ.get("TODO_DAYS", "7"))
+
+# Notifications (core.notify) are also e-mailed when an SMTP server is named (EMAIL_HOST in the
+# environment); without it no mailer is configured and messages stay in-app. Django 6.1 MAILERS.
+MAILERS = {}
+if os.environ.get("EMAIL_HOST"):
+    MAILERS["default"] = {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+        "host": os.environ["EMAIL_HOST"], "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""), "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False), "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10"))}}
+# No mailer is the intended state without an SMTP server (core.notify then mails nothing), not a mistake.
+if "default" not in MAILERS:
+    SILENCED_SYSTEM_CHECKS.append("mail.W001")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ipdesk@localhost")
+# The address people open the system at, for the links in e-mails (e.g. https://ip.example.gov.cn).
+IPDESK_BASE_URL = os.environ.get("IPDESK_BASE_URL", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -314,3 +333,7 @@ LOGGING = {
 
 # The city this installation serves (GB/T 2260 code); reference data is loaded from files, not code.
 IPDESK_CITY_CODE = os.environ.get("IPDESK_CITY_CODE", "370400")
+# The issuing office printed in the 版头 of documents and the 机关代字 of their 发文字号 (core.gongwen);
+# empty: the defaults of the demo city (枣庄市市场监督管理局, 枣市监知).
+OFFICE_NAME = os.environ.get("OFFICE_NAME", "")
+OFFICE_DOC_PREFIX = os.environ.get("OFFICE_DOC_PREFIX", "")

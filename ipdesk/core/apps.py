@@ -17,6 +17,10 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import columns, signals  # noqa: F401  (signals: audit hooks)
+        # The empty choice of every select ("- Select an option -" in Django 6.1, which Django's own
+        # Chinese catalogue does not translate yet): the platform's own, translated label.
+        from django.db.models import fields as model_fields
+        model_fields.BLANK_CHOICE_LABEL = _("请选择")
         columns.install()   # before any table class is built: cheap date cells for every table
         # Job handlers and periodic tasks live in each app's tasks.py; every process (web, worker,
         # commands) must know them, not only the huey consumer.

@@ -87,9 +87,37 @@ def execute(job):
                 % {"id": error_id}
         Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished_at=timezone.now(),
                                              message=message, result={"error_id": error_id})
+        _notify_owner(job)
         return None
     Job.objects.filter(pk=job.pk).update(status=JobStatus.DONE, finished_at=timezone.now(), result=result)
+    _notify_owner(job)
     return result
+
+
+def _notify_owner(job):
+    """Tell whoever started the job how it ended (导入结果), with a link to its page. Never fails the job."""
+    try:
+        from django.urls import reverse
+
+        from .notify import notify
+        job.refresh_from_db()
+        if job.created_by is None:
+            return
+        if job.kind == "import":
+            from .import_views import import_outcome
+            outcome = import_outcome(job)
+            link = reverse("core:import_job", args=[job.pk])
+        else:
+            outcome = "failed" if job.status == JobStatus.FAILED else "committed"
+            link = reverse("core:job_detail", args=[job.pk])
+        from .todo import JOB_OUTCOMES
+        result = job.result if isinstance(job.result, dict) else {}
+        body = job.message if job.status == JobStatus.FAILED else str(result.get("summary", ""))
+        notify(job.created_by, f"{job.title}：{JOB_OUTCOMES.get(outcome, job.get_status_display())}", link,
+               "job_failed" if outcome in ("failed", "file_error", "rolled_back") else "job_done",
+               body=body, key=f"job-{job.pk}")
+    except Exception:  # noqa: BLE001 — a message that cannot be written must not turn a done job into a failure
+        log.exception("could not notify the owner of job %s", job.pk)
 
 
 @db_task()

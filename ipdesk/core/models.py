@@ -221,3 +221,42 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class DocumentNumber(models.Model):
+    """The counter of one 发文字号 sequence: 机关代字 (prefix) + 〔year〕 + 顺序号 + 号, numbered per year and
+    document type (GB/T 9704-2012 7.2.5: 年份标全称, 用六角括号括入; 顺序号不加"第"字、不编虚位).
+    `last` is the number last issued; core.gongwen.issue_number takes the next one under a row lock,
+    and `version` counts the increments, so two concurrent issues can never hand out the same number."""
+    prefix = models.CharField(_("机关代字"), max_length=30)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    doc_type = models.CharField(_("文书类型"), max_length=40)
+    last = models.PositiveIntegerField(_("已用至"), default=0)
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("发文字号")
+        verbose_name_plural = _("发文字号")
+        constraints = [models.UniqueConstraint(fields=["prefix", "year", "doc_type"], name="document_number_once")]
+
+    def __str__(self):
+        return f"{self.prefix}〔{self.year}〕{self.last}号"
+
+
+class IssuedDocumentNumber(models.Model):
+    """The register of issued numbers (发文登记): one row per document that received a number, so the same
+    document (a case's 立案通知书, downloaded again) keeps its number instead of taking a new one."""
+    sequence = models.ForeignKey(DocumentNumber, on_delete=models.PROTECT, related_name="issued")
+    number = models.PositiveIntegerField(_("顺序号"))
+    key = models.CharField(_("文书"), max_length=120, unique=True)
+    text = models.CharField(_("发文字号"), max_length=60)
+    issued_at = models.DateTimeField(_("编号时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("发文登记")
+        verbose_name_plural = _("发文登记")
+        constraints = [models.UniqueConstraint(fields=["sequence", "number"], name="issued_number_once")]
+
+    def __str__(self):
+        return self.text

@@ -13,8 +13,18 @@ class JobTable(tables.Table):
         model = Job
         fields = ("id", "kind", "title", "status", "percent", "message", "created_by", "created_at", "finished_at")
 
+    def render_kind(self, value):
+        """The job's kind by its name (数据导入), not its code (import)."""
+        from .templatetags.labels import job_kind
+        return job_kind(value)
+
 
 class AuditTable(tables.Table):
     class Meta:
         model = AuditEntry
         fields = ("id", "timestamp", "username", "action", "object_type", "object_id", "object_repr", "ip", "request_id")
+
+    def render_object_type(self, value):
+        """The record type by its name (专利), not its code (registry.patent)."""
+        from .templatetags.history import object_type_label
+        return object_type_label(value)

@@ -25,13 +25,12 @@ def nightly_audit_verify():
     from ipdesk.accounts.models import User
 
     from .jobs import start
-    from .models import Notification
+    from .notify import notify
     job = start("audit_verify", "审计日志夜间校验")
     job.refresh_from_db()
     if job.status == "failed":
-        for officer in User.objects.filter(role="city_officer", is_active=True):
-            Notification.objects.get_or_create(recipient=officer, dedupe_key=f"audit-broken-{job.pk}", defaults={
-                "kind": "audit", "title": "审计日志校验失败", "body": job.message, "link": f"/jobs/{job.pk}/"})
+        notify(User.objects.filter(role="city_officer", is_active=True), "审计日志校验失败", f"/jobs/{job.pk}/", "audit",
+               body=job.message, key=f"audit-broken-{job.pk}")
 
 
 @db_periodic_task(crontab(minute="*/10"))
@@ -41,13 +40,11 @@ def periodic_audit_checkpoint():
     verifies gets no checkpoint; city officers are told."""
     from ipdesk.accounts.models import User
 
-    from .models import Notification
+    from .notify import notify
     record, problems = audit.checkpoint(force=False)
     if not problems:
         return record
     log.error("audit chain broken, no checkpoint written: %s", problems[0])
-    for officer in User.objects.filter(role="city_officer", is_active=True):
-        Notification.objects.get_or_create(recipient=officer, dedupe_key=f"audit-checkpoint-{problems[0][:60]}",
-                                           defaults={"kind": "audit", "title": "审计日志校验失败",
-                                                     "body": f"未写入检查点：{problems[0]}", "link": "/audit/"})
+    notify(User.objects.filter(role="city_officer", is_active=True), "审计日志校验失败", "/audit/", "audit",
+           body=f"未写入检查点：{problems[0]}", key=f"audit-checkpoint-{problems[0][:60]}")
     return None

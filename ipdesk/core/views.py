@@ -104,7 +104,8 @@ INTERNAL_FIELDS = {"id", "version", "created_at", "updated_at", "normalized_name
 
 def field_rows(obj, names=None):
     for f in obj._meta.concrete_fields:
-        if (names is None and f.name in INTERNAL_FIELDS) or (names is not None and f.name not in names):
+        if (names is None and f.name in INTERNAL_FIELDS) or (names is not None and f.name not in names) \
+                or f.get_internal_type() == "BinaryField":  # file contents are downloaded, not shown
             continue
         if f.choices:
             value = getattr(obj, f"get_{f.name}_display")()
@@ -193,12 +194,22 @@ class ObjectDeleteView(ScopedMixin, DeleteView):
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
+    """The 工作台: the user's to-do list (core.todo, from every app, within the user's scope) and unread messages."""
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs):
+        from django.urls import reverse
+
+        from . import todo
         from .models import Notification
         ctx = super().get_context_data(**kwargs)
-        ctx["notifications"] = Notification.objects.filter(recipient=self.request.user, read_at__isnull=True)[:10]
+        user = self.request.user
+        items = todo.collect(user)
+        ctx.update(notifications=Notification.objects.filter(recipient=user, read_at__isnull=True)[:10],
+                   todo_groups=todo.grouped(items), todo_count=sum(1 for i in items if i.kind != "target"),
+                   todo_days=todo.todo_days(),
+                   portal_url=reverse("services:portal") if user.role == Role.ENTERPRISE and user.enterprise_id
+                   and not user.is_superuser else None)
         return ctx
 
 

@@ -160,13 +160,19 @@ def _event(app, kind, user, note="", amount=None):
 def _notify_enterprise(app, kind, note):
     """Tell the enterprise's users how their application was decided (消息提醒)."""
     from ipdesk.accounts.models import User
-    from ipdesk.core.models import Notification
+    from ipdesk.core.notify import notify
     title = f"{app.year}年贴息申请{SubsidyEventKind(kind).label}"
     body = f"核定贴息 {app.subsidy_yuan} 元" if kind != SubsidyEventKind.REJECTED else f"理由：{note}"
-    for user in User.objects.filter(enterprise=app.enterprise_id, is_active=True):
-        Notification.objects.get_or_create(recipient=user, dedupe_key=f"finance-subsidy-{app.pk}-{kind}",
-                                           defaults={"kind": "finance_subsidy", "title": title, "body": body,
-                                                     "link": app.get_absolute_url()})
+    notify(User.objects.filter(enterprise=app.enterprise_id, is_active=True), title, app.get_absolute_url(),
+           "finance_subsidy", body=body, key=f"finance-subsidy-{app.pk}-{kind}")
+
+
+def _notify_office(app, user):
+    """A new application reaches the officers of the enterprise's district (core.notify.to_office)."""
+    from ipdesk.core.notify import notify, to_office
+    notify(to_office(app.enterprise.region, user), f"新的贴息申请：{app.enterprise} {app.year}年",
+           app.get_absolute_url(), "finance_subsidy_submitted", key=f"finance-subsidy-{app.pk}-submitted",
+           body=f"核定贴息 {app.subsidy_yuan} 元，待审核。")
 
 
 def _require_officer(user):
@@ -225,6 +231,8 @@ def submit_application(app, user=None):
     _apply_working(app)
     app.save()
     _event(app, SubsidyEventKind.SUBMITTED if new else SubsidyEventKind.RECOMPUTED, user)
+    if new:
+        _notify_office(app, user)
     return app
 
 

@@ -70,3 +70,31 @@ def finance_indicators(region, start, end):
     """质押融资、专利保险、项目资金 figures of `region` (and its children) from `start` to `end`."""
     return {**pledge_figures(region, start, end), **insurance_figures(region, start, end),
             **project_figures(region, start, end)}
+
+
+# Labels and units of these figures for the indicators page and `ipdesk indicators` (stats keeps the
+# table; its own entries win), so no figure shows by its key (insurers, projects).
+def _labels():
+    from django.utils.text import format_lazy
+    from django.utils.translation import gettext_lazy as _
+
+    from .choices import ProjectKind
+    labels = {
+        "pledge_count": (_("质押登记笔数"), "笔"), "pledge_enterprises": (_("质押企业"), "家"),
+        "insurance_policies": (_("专利保险保单"), "份"), "insurance_enterprises": (_("投保企业"), "家"),
+        "insurance_patents": (_("承保专利"), "件"), "insurance_premium_10k_yuan": (_("保费"), "万元"),
+        "insurance_subsidy_10k_yuan": (_("保费补贴"), "万元"), "insurers": (_("保险机构"), "家"),
+        "projects": (_("资助项目"), "个"), "project_funds_10k_yuan": (_("项目资金"), "万元"),
+    }
+    for kind, label in ProjectKind.choices:
+        labels[f"projects_{kind}"] = (label, "个")
+        labels[f"project_funds_{kind}_10k_yuan"] = (format_lazy(_("{}资金"), label), "万元")
+    return labels
+
+
+try:
+    from ipdesk.stats.indicators import LABELS as _STATS_LABELS
+    for _key, _value in _labels().items():
+        _STATS_LABELS.setdefault(_key, _value)
+except (ImportError, AttributeError):  # stats not installed: the keys print as they are
+    pass

@@ -4,7 +4,7 @@ import datetime as dt
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from ipdesk.core.models import Notification
+from ipdesk.core.notify import notify
 
 REMIND_DAYS = 30   # how long before the debt's end date the enterprise and its commissioner hear of it
 
@@ -28,14 +28,11 @@ def send_pledge_due_reminders(as_of=None, days=REMIND_DAYS):
         recipients = list(enterprise.users.filter(is_active=True))
         if enterprise.commissioner_id and enterprise.commissioner.is_active:
             recipients.append(enterprise.commissioner)
-        for user in recipients:
-            _, new = Notification.objects.get_or_create(
-                recipient=user, dedupe_key=f"finance-pledge-due-{pledge.pk}-{pledge.end_date:%Y%m%d}",
-                defaults={"kind": "finance_pledge_due", "link": pledge.get_absolute_url(),
-                          "title": f"专利质押 {pledge.registration_no} 将于 {pledge.end_date:%Y-%m-%d} 到期",
-                          "body": f"{enterprise.name} 质押金额 {pledge.amount_10k_yuan} 万元（{pledge.pledgee}），"
-                                  "到期还款后请办理质押注销登记，续贷请办理变更登记。"})
-            created += new
+        created += notify(recipients, f"专利质押 {pledge.registration_no} 将于 {pledge.end_date:%Y-%m-%d} 到期",
+                          pledge.get_absolute_url(), "finance_pledge_due",
+                          key=f"finance-pledge-due-{pledge.pk}-{pledge.end_date:%Y%m%d}",
+                          body=f"{enterprise.name} 质押金额 {pledge.amount_10k_yuan} 万元（{pledge.pledgee}），"
+                               "到期还款后请办理质押注销登记，续贷请办理变更登记。")
     return created
 
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_noop as N_
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -242,13 +242,13 @@ class MilestoneCreateView(ObjectCreateView):
 
 
 # ---- Figures -------------------------------------------------------------------------------
-FIGURE_ROWS = [  # (provider key, label); the breakdown by district shows BREAKDOWN_KEYS
-    ("pledged_patents", _("质押专利（件）")), ("pledge_count", _("质押登记（笔）")),
-    ("pledge_amount_10k_yuan", _("质押金额（万元）")), ("pledge_enterprises_over_10m", _("质押超1000万元企业（家）")),
-    ("insurance_policies", _("专利保险保单（份）")), ("insurers", _("保险机构（家）")),
-    ("insurance_enterprises", _("投保企业（家）")), ("insurance_patents", _("承保专利（件）")),
-    ("insurance_premium_10k_yuan", _("保费（万元）")), ("insurance_subsidy_10k_yuan", _("保费补贴（万元）")),
-    ("projects", _("资助项目（个）")), ("project_funds_10k_yuan", _("项目资金（万元）")),
+FIGURE_ROWS = [  # (provider key, label: translated when shown); the breakdown by district shows BREAKDOWN_KEYS
+    ("pledged_patents", N_("质押专利（件）")), ("pledge_count", N_("质押登记（笔）")),
+    ("pledge_amount_10k_yuan", N_("质押金额（万元）")), ("pledge_enterprises_over_10m", N_("质押超1000万元企业（家）")),
+    ("insurance_policies", N_("专利保险保单（份）")), ("insurers", N_("保险机构（家）")),
+    ("insurance_enterprises", N_("投保企业（家）")), ("insurance_patents", N_("承保专利（件）")),
+    ("insurance_premium_10k_yuan", N_("保费（万元）")), ("insurance_subsidy_10k_yuan", N_("保费补贴（万元）")),
+    ("projects", N_("资助项目（个）")), ("project_funds_10k_yuan", N_("项目资金（万元）")),
 ]
 
 
@@ -280,12 +280,12 @@ class FiguresView(ScopedMixin, TemplateView):
             year, month = actions.today().year - 1, 12
         current = finance_indicators(region, *period(year, month))
         previous = finance_indicators(region, *period(year - 1, month))
-        rows = [{"key": key, "label": label, "value": current[key], "previous": previous[key],
+        rows = [{"key": key, "label": _(label), "value": current[key], "previous": previous[key],
                  "yoy": rules.percent_change(current[key], previous[key])} for key, label in FIGURE_ROWS]
         children = [(child, finance_indicators(child, *period(year, month)))
                     for child in regions.filter(parent=region).order_by("sort_order", "code")]
         ctx.update(region=region, year=year, month=month, months=range(1, 13), rows=rows,
-                   regions=regions.order_by("path"), breakdown_keys=[(k, label) for k, label in FIGURE_ROWS
+                   regions=regions.order_by("path"), breakdown_keys=[(k, _(label)) for k, label in FIGURE_ROWS
                                                                      if k in BREAKDOWN_KEYS],
                    breakdown=[{"region": child, "values": [figures[k] for k in BREAKDOWN_KEYS]}
                               for child, figures in children],

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ipdesk.core.models import Notification
+from ipdesk.core.notify import notify, to_office
 from ipdesk.core.scoping import CHANGE, Role
 
 from . import rules
@@ -19,12 +19,7 @@ SUBMITTER_ROLES = (Role.ENTERPRISE, Role.COMMISSIONER, Role.CITY_OFFICER, Role.D
 
 
 def _notify(recipient, kind, title, body="", link="", key=""):
-    if recipient is None or not recipient.is_active:
-        return
-    if key and Notification.objects.filter(recipient=recipient, dedupe_key=key).exists():
-        return
-    Notification.objects.create(recipient=recipient, kind=kind, title=title[:200], body=body, link=link,
-                                dedupe_key=key)
+    notify(recipient, title, link, kind, body=body, key=key)
 
 
 def _notify_enterprise(req, kind, title, body=""):
@@ -85,11 +80,13 @@ def submit_request(user, enterprise, service_type, title, description="", at=Non
             former_days=service_type.former_days, day_unit=service_type.day_unit,
             due_date=rules.due_date(timezone.localtime(at).date(), service_type.promised_days, service_type.day_unit))
         _event(req, EventKind.SUBMITTED, user, at, "", RequestStatus.SUBMITTED)
-        if enterprise.commissioner_id:
-            _notify(enterprise.commissioner, "service_request", _("新的服务申请：%(e)s · %(t)s") % {"e": enterprise, "t": title},
-                    _("服务事项：%(s)s，承诺 %(d)s 天内办结（%(due)s 前）。")
-                    % {"s": service_type, "d": service_type.promised_days, "due": req.due_date},
-                    req.get_absolute_url(), f"svc-{req.pk}-submitted")
+        # the commissioner and the officers of the enterprise's district (core.notify.to_office)
+        recipients = [enterprise.commissioner] + to_office(enterprise.region, user)
+        notify([u for u in recipients if u is not None and u.pk != user.pk],
+               _("新的服务申请：%(e)s · %(t)s") % {"e": enterprise, "t": title}, req.get_absolute_url(),
+               "service_request", key=f"svc-{req.pk}-submitted",
+               body=_("服务事项：%(s)s，承诺 %(d)s 天内办结（%(due)s 前）。")
+               % {"s": service_type, "d": service_type.promised_days, "due": req.due_date})
     return req
 
 

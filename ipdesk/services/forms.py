@@ -26,7 +26,8 @@ class RequestForm(forms.Form):
         else:
             self.fields["enterprise"].queryset = Enterprise.objects.restrict(user)
         self.fields["service_type"].label_from_instance = (
-            lambda t: f"{t.name}（承诺 {t.promised_days} 个{t.get_day_unit_display()}，原 {t.former_days}）")
+            lambda t: _("%(name)s（承诺 %(days)s 个%(unit)s，原 %(former)s）") % {
+                "name": t.name, "days": t.promised_days, "unit": t.get_day_unit_display(), "former": t.former_days})
 
 
 class NoteForm(forms.Form):

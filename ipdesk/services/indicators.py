@@ -84,16 +84,18 @@ def service_indicators(region, start, end):
     return {k: figures[k] for k in PROVIDED}
 
 
-# Chinese labels and units for `ipdesk indicators` and the dashboard (stats keeps the table; its
-# own entries win).
+# Chinese labels (translated) and units for `ipdesk indicators` and the dashboard (stats keeps the
+# table; its own entries win).
+from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
+
 LABELS = {
-    "service_requests": ("服务专员受理服务申请", "件"), "service_requests_completed": ("服务申请办结", "件"),
-    "service_median_days": ("服务申请办理用时中位数", "天"), "service_p90_days": ("服务申请办理用时P90", "天"),
-    "service_promised_median_days": ("承诺时限中位数", "天"), "service_former_median_days": ("原时限中位数", "天"),
-    "service_on_time_pct": ("按时办结率", "%"), "service_time_saved_pct": ("办理用时较原时限压缩", "%"),
-    "service_limit_cut_pct": ("承诺时限较原时限压缩", "%"), "service_satisfaction_avg": ("企业满意度（5分制）", "分"),
-    "service_enterprises_served": ("服务专员服务企业", "家"), "zjtx_enterprises": ("专精特新企业问题台账企业", "家"),
-    "zjtx_problems": ("专精特新企业提出问题", "个"), "zjtx_problems_solved": ("专精特新企业问题解决", "个"),
+    "service_requests": (_lazy("服务专员受理服务申请"), "件"), "service_requests_completed": (_lazy("服务申请办结"), "件"),
+    "service_median_days": (_lazy("服务申请办理用时中位数"), "天"), "service_p90_days": (_lazy("服务申请办理用时P90"), "天"),
+    "service_promised_median_days": (_lazy("承诺时限中位数"), "天"), "service_former_median_days": (_lazy("原时限中位数"), "天"),
+    "service_on_time_pct": (_lazy("按时办结率"), "%"), "service_time_saved_pct": (_lazy("办理用时较原时限压缩"), "%"),
+    "service_limit_cut_pct": (_lazy("承诺时限较原时限压缩"), "%"), "service_satisfaction_avg": (_lazy("企业满意度（5分制）"), "分"),
+    "service_enterprises_served": (_lazy("服务专员服务企业"), "家"), "zjtx_enterprises": (_lazy("专精特新企业问题台账企业"), "家"),
+    "zjtx_problems": (_lazy("专精特新企业提出问题"), "个"), "zjtx_problems_solved": (_lazy("专精特新企业问题解决"), "个"),
 }
 try:
     from ipdesk.stats.indicators import LABELS as _STATS_LABELS

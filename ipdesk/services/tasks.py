@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from ipdesk.core.models import Notification
+from ipdesk.core.notify import notify
 from ipdesk.core.scoping import Role
 
 from . import rules
@@ -19,11 +19,7 @@ from .models import RequestEvent, ServiceRequest
 
 
 def _warn(user, kind, title, body, link, key):
-    if user is None or not user.is_active:
-        return False
-    _obj, created = Notification.objects.get_or_create(recipient=user, dedupe_key=key, defaults={
-        "kind": kind, "title": title[:200], "body": body, "link": link})
-    return created
+    return notify(user, title, link, kind, body=body, key=key)
 
 
 def send_overdue_warnings(today=None, warn_days=1):

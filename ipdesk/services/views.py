@@ -268,9 +268,11 @@ class PortalView(PortalMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
+        from ipdesk.core.todo import collect
         ctx.update(enterprise=user.enterprise,
                    requests=ServiceRequest.objects.restrict(user).select_related("service_type"),
                    reminders=_reminders(user), assistance_url=assistance_url(),
+                   todo=collect(user),  # its fee deadlines (年费) and requests to rate, from core.todo
                    commissioner=user.enterprise.commissioner)
         return ctx
 
