@@ -40,9 +40,9 @@ def fee_items(patents, today, window):
     module = _("年费")
     rows = []
     for patent, fee in fee_schedule(patents.filter(holder__isnull=False), today):
-        if _get(fee, "days_left") > window or len(rows) >= LIMIT:
+        if fee.days_left > window or len(rows) >= LIMIT:
             break  # sorted by due date
-        if _get(fee, "lapsed", False) and _get(fee, "grace_end") < today - dt.timedelta(days=RECENT_LAPSE_DAYS):
+        if fee.lapsed and fee.grace_end < today - dt.timedelta(days=RECENT_LAPSE_DAYS):
             continue  # an old lapse is the registry's matter, not today's list
         rows.append((patent, fee))
     names = dict(Enterprise.objects.filter(pk__in={p.holder_id for p, _f in rows}).values_list("pk", "name"))
@@ -52,16 +52,11 @@ def fee_items(patents, today, window):
 RECENT_LAPSE_DAYS = 60  # a lapse this recent still shows: restoration can be requested (实施细则第六条第二款)
 
 
-def _get(fee, name, default=None):
-    """A field of registry.fees.next_fee's answer (a FeeStatus; older versions: a dict)."""
-    return fee.get(name, default) if isinstance(fee, dict) else getattr(fee, name, default)
-
-
 def _item(module, patent, holder, fee, today):
-    due, grace_end = _get(fee, "due"), _get(fee, "grace_pay_by") or _get(fee, "grace_end")  # the last day to pay
+    due, grace_end = fee.due, fee.grace_pay_by or fee.grace_end  # the last day to pay
     if due < today:
         kind = "overdue"
-        if _get(fee, "lapsed", today > grace_end):
+        if fee.lapsed:
             detail = _("年费缴纳期限 %(d)s 已过，滞纳期至 %(g)s 届满未缴：专利权自期限届满日起终止，可依法请求恢复权利。") \
                 % {"d": due, "g": grace_end}
         else:

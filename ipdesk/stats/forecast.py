@@ -126,7 +126,7 @@ def _past_years(history, year, start=None):
     `start` = (year, month) the records begin; the year it falls in is left out unless it is January
     (a registry imported from mid-year, a district set up in the year: that first year is not a year
     of the figure, and would read as a level and a season)."""
-    first = 0 if start is None else start[0] + (start[1] > 1)
+    first = _first_whole_year(start)
     return [y for y in range(max(year - HISTORY_YEARS, first), year) if any((y, k) in history for k in range(1, 13))]
 
 
