@@ -37,30 +37,50 @@ def match_agency(name):
     return Agency.objects.filter(normalized_name=normalize_name(name)).first()
 
 
-def address_keywords():
-    """[(keyword, region id, depth)] of the city's regions: the registry import's own table, so an
-    application is placed by its address exactly as a patent or an enterprise would be."""
-    from types import SimpleNamespace
+def placement_lookups():
+    """registry.placement's gazetteer of this city and its region ids (registry.imports.city_placement): an
+    application is placed exactly as a patent or an enterprise is by the import."""
+    from ipdesk.registry.imports import city_placement
+    return city_placement()
 
-    from ipdesk.registry.imports import load_lookups
-    return load_lookups(SimpleNamespace(cache={}))["address_keywords"]
+
+address_keywords = placement_lookups  # the name callers (compliance.demo) knew it by
+
+
+def place_application(address, enterprise=None, lookups=None):
+    """(region id or None, outcome, basis) of an application by registry.placement.place — the one placement
+    (SPEC section 4 order): the matched enterprise when its own region came from a strong signal, else the address
+    only when it names this city, or no other place (济南市市中区 is outside; 枣庄市市中区 is 370402; 菏泽市中华路 is
+    no 市中区: the short keyword 市中 is never used). `outcome` is registry.placement's PLACED / OUTSIDE / UNPLACED."""
+    from ipdesk.registry import placement
+    gazetteer, region_ids = lookups or placement_lookups()
+    match = None
+    if enterprise is not None and enterprise.region_id:
+        match = (enterprise.region.code, enterprise.region_signal)
+    found = placement.place(gazetteer, enterprise=match, address=address or "")
+    region_id = region_ids.get(found.region) if found.region else None
+    if region_id is None:
+        return None, (placement.OUTSIDE if found.outcome == placement.OUTSIDE else placement.UNPLACED), ""
+    return region_id, placement.PLACED, ("enterprise" if found.signal == "enterprise" else "address")
 
 
 def assign(application, default_region=None, keywords=None):
-    """Region and enterprise of an application: the matched enterprise's region, else the address
-    keywords of the regions, else the batch's default region (SPEC section 4 order)."""
+    """Region and enterprise of an application: registry.placement (the matched enterprise placed by a strong
+    signal, else the address), else the batch's default region (SPEC section 4 order). An address of another
+    city is refused (the application is not this city's to verify). `keywords`: placement_lookups(), computed
+    once by callers that assign many applications."""
     from ipdesk.regions.models import Region
-    from ipdesk.registry.rules import region_from_address
+    from ipdesk.registry import placement
     enterprise = match_enterprise(application.applicant)
     application.enterprise = enterprise
     application.agency = match_agency(application.agency_name)
-    if enterprise is not None:
-        application.region, application.region_basis = enterprise.region, "enterprise"
-        return application
-    region_id = region_from_address(application.address, address_keywords() if keywords is None else keywords)
+    region_id, outcome, basis = place_application(application.address, enterprise, keywords)
     if region_id:
-        application.region, application.region_basis = Region.objects.get(pk=region_id), "address"
+        application.region, application.region_basis = Region.objects.get(pk=region_id), basis
         return application
+    if outcome == placement.OUTSIDE:
+        raise ValidationError({"address": f"申请号 {application.application_no}：地址“{application.address}”属于本市以外"
+                                          f"地区，不属本市核查范围；如申请人确在本市，请先在企业库中登记该申请人。"})
     if default_region is None:
         raise ValidationError({"region": f"申请号 {application.application_no}：无法确定所属区划（申请人未匹配企业、"
                                          f"地址“{application.address or '空'}”未能解析），请为批次指定默认区划。"})
@@ -192,7 +212,7 @@ def create_batch_from_candidates(candidates, user, name, default_region=None, re
     batch = AbnormalBatch.objects.create(name=name.strip(), source="detection", received=received or timezone.localdate(),
                                          default_region=default_region,
                                          note="由筛查线索生成：" + "、".join(f"#{c.pk}" for c in candidates))
-    keywords = address_keywords()
+    keywords = placement_lookups()
     seen = set()
     for c in candidates:
         behaviour = CANDIDATE_BEHAVIOUR[c.kind]

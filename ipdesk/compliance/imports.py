@@ -2,10 +2,11 @@
 pipeline (ipdesk.core.imports): `ipdesk import abnormal_applications FILE`, the import page, the API.
 
 A file is one batch: its name comes from the 批次 column, or else from the file name; the batch is
-created on first import. Each row is assigned to its region like every other import (matched
-enterprise, else address keywords, else the batch's default region: the city) and matched to its
-agency. New rows start `notified` (or `pending` without a notice date) with their first timeline
-events; re-importing the same file changes nothing, and never resets a status already moved on.
+created on first import. Each row is assigned to its region like every other import (registry.placement, the
+one placement: the matched enterprise when placed by a strong signal, else the address; else the batch's default
+region: the city; a row of another city is counted as outside, not written) and matched to its agency. New rows
+start `notified` (or `pending` without a notice date) with their first timeline events; re-importing the same
+file changes nothing, and never resets a status already moved on.
 """
 from pathlib import Path
 
@@ -13,8 +14,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from ipdesk.core.imports import Field, ImportSpec, RowError, choice_parser, parse_date, register, text
-from ipdesk.registry.imports import load_lookups, match_enterprise, parse_application_no
-from ipdesk.registry.rules import normalize_name, region_from_address, split_names
+from ipdesk.registry.imports import load_lookups, locate, match_enterprise, parse_application_no, split_applicants
+from ipdesk.registry.rules import normalize_name
 
 from .choices import OLD_BEHAVIOUR_LABELS, ApplicationStatus, Behaviour, EventKind
 from .models import AbnormalApplication, AbnormalBatch, Agency, ApplicationEvent
@@ -80,11 +81,11 @@ class AbnormalApplicationImport(ImportSpec):
         if values.get("notice_date") and values.get("deadline") and values["deadline"] < values["notice_date"]:
             raise RowError("答复期限", "答复期限不能早于通知日期")
         batch_id, default_region_id = self._batch(values.get("batch"), ctx)
-        names = split_names(values["applicant"])
-        enterprise_id, region_id = match_enterprise(ctx, name=names[0] if names else "")
-        basis = "enterprise"
-        if region_id is None:
-            region_id, basis = region_from_address(values.get("address"), cache["address_keywords"]), "address"
+        names = split_applicants(values["applicant"])  # lines, JSON arrays, ; ；、 (registry.imports)
+        enterprise_id, enterprise_region = match_enterprise(ctx, name=names[0] if names else "")
+        # registry.placement: the enterprise (strong signal) else the address; another city's row → RowOutside
+        region_id, signal = locate(ctx, {"address": values.get("address")}, enterprise_id, enterprise_region)
+        basis = "enterprise" if signal == "enterprise" else "address"
         if region_id is None:
             region_id, basis = default_region_id, "default"
         if region_id is None:

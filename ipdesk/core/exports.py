@@ -101,6 +101,27 @@ def export_response(queryset, columns, fmt, filename, user=None):
     return response
 
 
+def write_file(queryset, columns, path, user=None, title="Sheet1"):
+    """Write the queryset to `path` as the list page's export would (CSV with a BOM, or XLSX when the name ends in
+    .xlsx), audited as an export; returns the number of data rows. `ipdesk export` uses it."""
+    import pathlib
+    path = pathlib.Path(path)
+    fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
+    count = queryset.count()
+    audit.record(AuditAction.EXPORT, object_type_name=f"{queryset.model._meta.app_label}.{queryset.model._meta.model_name}",
+                 object_repr=f"{title}.{fmt}"[:200], after={"format": fmt, "rows": count, "file": path.name})
+    if fmt == "xlsx":
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(title=str(title)[:31])
+        for row in rows(queryset, columns, user):
+            ws.append(row)  # rows() has neutralised every cell: numbers and dates stay numbers and dates
+        wb.save(path)
+    else:
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(rows(queryset, columns, user))
+    return count
+
+
 def workbook_bytes(table_rows, title="Sheet1"):
     """XLSX bytes from an iterable of rows (the first is the header), written in constant memory."""
     wb = Workbook(write_only=True)

@@ -4,6 +4,7 @@ GET  /import/<kind>/              the form, with the accepted headers of the kin
 POST /import/<kind>/              saves the upload and starts an "import" job (core.jobs)
 GET  /import/jobs/<pk>/           the job's page: progress bar (HTMX, every second) and the result
 GET  /import/jobs/<pk>/rejected.csv  the rejected rows with line, column and reason
+GET  /import/<kind>/template.xlsx   the kind's import template (core.templates_xlsx)
 Apps link to it with `reverse("core:import", args=[kind])` or their own URL name (see registry/urls.py).
 """
 import datetime
@@ -24,24 +25,55 @@ from .imports import get_spec, imports_dir, read_progress
 from .models import Job, JobStatus
 from .views import scoped_object_or_404
 
-ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls")
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("文件（CSV 或 XLSX）"))
+    file = forms.FileField(label=_("文件（CSV 或 Excel 表格）"))
+    columns = forms.CharField(
+        label=_("列映射（仅当文件没有表头行时填写）"), required=False, max_length=2000,
+        widget=forms.TextInput(attrs={"placeholder": _("例如：申请号,名称,申请人,,申请日")}),
+        help_text=_("按文件中列的顺序写出每列的列名（见下方“可识别的列”），用逗号分隔；不导入的列留空。"))
     keep_good = forms.BooleanField(label=_("仅导入正确的行（跳过被拒绝的行）"), required=False,
                                    help_text=_("不勾选时：文件中任何一行有错，整个文件都不导入"))
     dry_run = forms.BooleanField(label=_("试导入（只检查，不写入）"), required=False)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
-            raise forms.ValidationError(_("只接受 CSV 或 XLSX 文件（.csv / .xlsx），当前文件：%(name)s") % {"name": upload.name})
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in ALLOWED_SUFFIXES:
+            what = NOT_TABLE_SUFFIXES.get(suffix)
+            if what:
+                raise forms.ValidationError(_("这是一个 %(what)s 文件，不是表格：请导出为 CSV 或 XLSX（Excel）文件后再导入。")
+                                            % {"what": what})
+            raise forms.ValidationError(_("只接受 CSV、XLSX 或 XLS 文件（.csv / .xlsx / .xls），当前文件：%(name)s")
+                                        % {"name": upload.name})
         if upload.size > settings.IPDESK_UPLOAD_MAX_BYTES:
             raise forms.ValidationError(_("文件过大（上限 %(mb)d MB）") % {"mb": settings.IPDESK_UPLOAD_MAX_BYTES // 2**20})
         if upload.size == 0:
             raise forms.ValidationError(_("文件为空"))
         return upload
+
+    def clean_columns(self):
+        value = self.cleaned_data["columns"]
+        if value and self.spec is not None:
+            from .imports import _fold, _header_columns, parse_columns
+            by_header = {_fold(a): f for f in self.spec.fields for a in f.aliases}
+            unknown = [n for n in parse_columns(value) or () if n and not _header_columns([n], by_header)]
+            if unknown:
+                raise forms.ValidationError(_("无法识别的列名：%(names)s") % {"names": "、".join(unknown)})
+        return value
+
+    def __init__(self, *args, spec=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+
+
+# Files that are plainly no table, named by their extension before the upload is even stored
+# (a file with a table's extension but other content is named by core.imports when read).
+NOT_TABLE_SUFFIXES = {".sql": "SQL", ".json": "JSON", ".jsonl": "JSON Lines", ".ndjson": "JSON Lines",
+                      ".doc": "Word", ".docx": "Word", ".pdf": "PDF", ".ppt": "PowerPoint", ".pptx": "PowerPoint",
+                      ".zip": "ZIP", ".rar": "RAR", ".7z": "7z", ".xml": "XML", ".html": "HTML", ".htm": "HTML"}
 
 
 def _spec_or_404(kind, user):
@@ -59,11 +91,20 @@ class ImportView(LoginRequiredMixin, View):
 
     def get(self, request, kind=None):
         spec = _spec_or_404(kind or self.kind, request.user)
-        return render(request, "core/import_form.html", {"spec": spec, "form": ImportForm()})
+        columns = request.GET.get("columns", "")
+        if "col0" in request.GET:  # the job page's per-column mapping step (one select per column of row 1)
+            from .imports import MAX_MAPPED_COLUMNS
+            picked = [request.GET.get(f"col{i}", "") for i in range(MAX_MAPPED_COLUMNS)]
+            while picked and not picked[-1]:
+                picked.pop()
+            columns = ",".join(picked)
+        initial = {"columns": columns[:2000]}
+        return render(request, "core/import_form.html", {"spec": spec, "form": ImportForm(initial=initial, spec=spec),
+                                                         "no_header": request.GET.get("no_header") == "1"})
 
     def post(self, request, kind=None):
         spec = _spec_or_404(kind or self.kind, request.user)
-        form = ImportForm(request.POST, request.FILES)
+        form = ImportForm(request.POST, request.FILES, spec=spec)
         if not form.is_valid():
             return render(request, "core/import_form.html", {"spec": spec, "form": form}, status=400)
         upload = form.cleaned_data["file"]
@@ -73,8 +114,22 @@ class ImportView(LoginRequiredMixin, View):
                 fh.write(chunk)
         job = jobs.start("import", f"{spec.label}导入：{upload.name}"[:200], request.user, record_type=spec.name,
                          path=str(target), filename=upload.name, keep_good=form.cleaned_data["keep_good"],
-                         dry_run=form.cleaned_data["dry_run"])
+                         dry_run=form.cleaned_data["dry_run"], columns=form.cleaned_data["columns"] or None)
         return redirect("core:import_job", job.pk)
+
+
+class TemplateDownloadView(LoginRequiredMixin, View):
+    """The import template of a record type (XLSX: headers, and a 说明 sheet describing every column)."""
+
+    def get(self, request, kind):
+        from django.http import HttpResponse
+
+        from .templates_xlsx import build_template, template_filename
+        spec = _spec_or_404(kind, request.user)
+        response = HttpResponse(build_template(spec),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{template_filename(spec)}"'
+        return response
 
 
 # A queued job normally starts within a second or two; one still queued after this long most likely has

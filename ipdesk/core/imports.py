@@ -41,7 +41,12 @@ What the pipeline guarantees:
   zip bomb is refused with 「文件解压后过大…」 naming the limit. The header row may sit below a
   few title rows; headers are matched to fields through their aliases after folding width, case,
   spaces and punctuation, so "申请(专利权)人", "申请（专利权）人" and "Applicants" all work; a header
-  with "/" that is no alias as a whole matches each of its parts (申请人/专利权人). A row
+  with "/" that is no alias as a whole matches each of its parts (申请人/专利权人). Excel 97-2003
+  (.xls) is read with python-calamine; a file that is no table (SQL, JSON, Word, PDF, HTML saved as
+  .xls, a zip of something else) is named as such (ImportFileError.code "not_a_table"). The header set
+  names the layout (core.layouts: 识别为：incoPat 导出 …, `ImportResult.layout`). A file whose row 1
+  reads as data is refused with 「第1行看起来是数据而不是表头：请提供列映射」 (code "no_header") and read
+  with `columns=` (one alias per column, "" to skip). Spec `unused_headers` are known, not kept. A row
   shorter than the header has empty trailing cells; one with more filled cells than the header is
   rejected (列数多于表头), never cut.
 - Every cell goes through its field's parser (an empty cell gets what the parser makes of "",
@@ -104,7 +109,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
-from . import audit
+from . import audit, layouts
 from .models import AuditAction
 from .scoping import CHANGE, Role, can, region_ids
 from .signals import redact
@@ -134,7 +139,40 @@ class RowOutside(Exception):
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read (unknown format, no header row, a required column missing)."""
+    """The file as a whole cannot be read (unknown format, no header row, a required column missing).
+    `code` tells the pages which help to offer: "no_header" (row 1 is data: ask for a column mapping),
+    "not_a_table" (an SQL dump, a JSON file, a Word document …), "" otherwise."""
+
+    def __init__(self, message, code="", sample=None):
+        super().__init__(message)
+        self.code = code
+        self.sample = sample or []   # "no_header": row 1's cells as text, for the page's per-column mapping
+
+
+_ROW_WARNINGS = threading.local()   # the row being read collects its warnings here (see `warn`)
+ROW_WARNING_SAMPLE = 200            # row warnings listed in the report; the rest are counted
+
+
+def warn(field, reason):
+    """A parser or clean() accepts a value it had to mend (an application number without its check digit, a
+    lowercase credit code): the row is imported and the report lists 第N行 [field] reason as a warning.
+    Outside an import (or `collect_warnings`) the warning goes nowhere."""
+    sink = getattr(_ROW_WARNINGS, "sink", None)
+    if sink is not None:
+        sink.append((field, reason))
+
+
+class collect_warnings:
+    """`with collect_warnings() as found:` — the (field, reason) pairs `warn` was given inside the block."""
+
+    def __enter__(self):
+        self.previous = getattr(_ROW_WARNINGS, "sink", None)
+        _ROW_WARNINGS.sink = []
+        return _ROW_WARNINGS.sink
+
+    def __exit__(self, *exc):
+        _ROW_WARNINGS.sink = self.previous
+        return False
 
 
 @dataclass
@@ -169,8 +207,23 @@ def _cell_text(value):
     return str(value).strip()
 
 
-text = _cell_text  # the default parser; also documented for specs:
-text.__doc__ = "Text, trimmed; full-width letters and digits folded (NFKC) so the same name matches."
+def text(value):
+    """Text, trimmed; full-width letters and digits folded (NFKC) so the same name matches. The placeholders real
+    exports write for "nothing" (NULL_WORDS: 0, N/A, -, —, 无, /, 暂无 …) are empty, in every field that is text."""
+    if value.__class__ is str:  # _cell_text inlined: the default parser of most cells of every file
+        if value[:1] == "'":
+            value = _unquote(value)
+        s = (value if value.isascii() else unicodedata.normalize("NFKC", value)).strip()
+    else:
+        s = _cell_text(value)
+    if len(s) <= 10 and s in _NULL_SPELLINGS:
+        return ""
+    return s
+
+
+def _null_number(s):
+    """A numeric cell holding a placeholder (N/A, -, —, 无): no value. `0` stays the number 0 (0 employees)."""
+    return not s[0].isdigit() and s.lower() in NULL_WORDS
 
 
 def raw_text(value):
@@ -180,7 +233,7 @@ def raw_text(value):
 
 def parse_int(value):
     s = _cell_text(value).replace(",", "")
-    if s == "":
+    if s == "" or _null_number(s):
         return None
     try:
         number = decimal.Decimal(s)
@@ -193,7 +246,7 @@ def parse_int(value):
 
 def parse_decimal(value):
     s = _cell_text(value).replace(",", "")
-    if s == "":
+    if s == "" or _null_number(s):
         return None
     try:
         return decimal.Decimal(s)
@@ -213,6 +266,8 @@ def parse_bool(value):
         return True
     if s in _FALSE:
         return False
+    if s in NULL_WORDS:  # N/A, 暂无 …: not said
+        return None
     raise ValueError(f"应为 是/否：{s}")
 
 
@@ -242,6 +297,8 @@ def parse_date(value):
 # Written for "no date" by real exports (CNIPA, incoPat, PatSnap): 0, N/A, -, 无 …
 NULL_WORDS = frozenset({"0", "00000000", "0000-00-00", "n/a", "na", "null", "none", "nan", "-", "--", "—", "——", "/",
                         "无", "空", "暂无"})
+# The same in the spellings exports use (N/A, NULL, None …): one set lookup per cell, not a lower() of each.
+_NULL_SPELLINGS = NULL_WORDS | {f(w) for w in NULL_WORDS if w.isascii() for f in (str.upper, str.title, str.capitalize)}
 
 
 def _parse_date(value):
@@ -269,7 +326,12 @@ def _parse_date(value):
             raise ValueError(f"日期不存在：{s}")
     if _SERIAL.match(s):
         return _from_serial(float(s))
+    if len(_CJK.findall(s)) >= 4:  # a title or a name where a date belongs: the row's cells have slid
+        raise ValueError(f"列错位：日期列中是文字“{s[:30]}”，本行各列可能错位，请核对后重新导入")
     raise ValueError(f"日期格式无法识别：{s}（可用 2022-01-05、2022/1/5、20220105、2022年1月5日）")
+
+
+_CJK = re.compile(r"(?![年月日号一二三四五六七八九十〇零])[\u4e00-\u9fff]")  # words, not a date in Chinese numerals
 
 
 def _from_serial(number):
@@ -280,7 +342,8 @@ def _from_serial(number):
 
 
 def choice_parser(mapping, label="值"):
-    """A parser for a fixed list: `mapping` from every accepted spelling (Chinese, English, code) to the value."""
+    """A parser for a fixed list: `mapping` from every accepted spelling (Chinese, English, code) to the value.
+    The parser's `vocabulary` lists the Chinese spellings (the import templates' 说明 sheet shows them)."""
     folded = {_fold(k): v for k, v in mapping.items()}
     seen = {}  # raw cell → value: a column holds few distinct spellings
 
@@ -298,9 +361,12 @@ def choice_parser(mapping, label="值"):
                 seen[value] = found
             return found
         except KeyError:
+            if s.lower() in NULL_WORDS:  # 无, -, N/A …: nothing said (a mapping may still give "0" a meaning above)
+                return None
             accepted = "、".join(dict.fromkeys(k for k in mapping if re.search(r"[\u4e00-\u9fff]", k))) or \
                 "、".join(mapping)
             raise ValueError(f"{label}无法识别：{s}（可用：{accepted}）")
+    parse.vocabulary = list(dict.fromkeys(k for k in mapping if re.search(r"[\u4e00-\u9fff]", k))) or list(mapping)
     return parse
 
 
@@ -333,6 +399,7 @@ class ImportContext:
     keep_good: bool = False
     cache: dict = field(default_factory=dict)
     allowed_region_ids: set | None = None   # None: every region (city officer, command line)
+    columns: list | None = None             # a file without a header row: the field alias of each column ("" skips)
 
     def region_allowed(self, region_id):
         return self.allowed_region_ids is None or region_id in self.allowed_region_ids
@@ -351,6 +418,8 @@ class ImportSpec:
     threaded = False             # PostgreSQL: parse and write in two threads (only when clean() reads no database)
     derived = {}                 # attname → the attname it explains: the stored value is kept while that one is
                                  # unchanged (区划依据 follows the region), so re-importing an export changes nothing
+    unused_headers = ()          # columns of known layouts that are understood but not stored (发明（设计）人, 优先权):
+                                 # named as such in the report, not as "未识别"
 
     # hooks ---------------------------------------------------------------------------------------
     def begin(self, ctx):
@@ -459,23 +528,60 @@ class Table:
         suffix = Path(self.filename).suffix.lower()
         with open(self.path, "rb") as fh:
             head = fh.read(65536)
+        not_a_table = _not_a_table(self.path, head, suffix)
+        if not_a_table:
+            raise ImportFileError(not_a_table, code="not_a_table")
         if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
             if not head.startswith(b"PK\x03\x04"):
                 raise ImportFileError("文件扩展名为 .xlsx 但内容不是 Excel 工作簿，请另存为 .xlsx 或 CSV 后重试")
             self.kind = "xlsx"
             _check_workbook(self.path)
-        elif suffix == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise ImportFileError("不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后重试")
+        elif head.startswith(_OLE[:4]):
+            self.kind = "xls"   # Excel 97–2003 (BIFF8), read with python-calamine
+            self._open_xls().close()  # a damaged or encrypted workbook is said now, before any row
+        elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            self.kind = "csv"   # Excel's "Unicode text" (.txt, also saved as .xls by some systems): UTF-16, tabs
+            self.encoding = "utf-16"
         else:
+            # a ".xls" of text is the tab- or comma-separated file some systems export under that name: read as CSV
             if b"\x00" in head[:4096]:
-                raise ImportFileError("文件不是文本格式的 CSV（含二进制内容），请上传 CSV 或 XLSX 文件")
+                raise ImportFileError("文件不是文本格式的 CSV（含二进制内容），请上传 CSV、XLSX 或 XLS 文件",
+                                      code="not_a_table")
             self.kind = "csv"
             self.encoding = detect_encoding(head)
         self._position = 0
         self._total_rows = None
 
     def rows(self):
+        if self.kind == "xls":
+            return self._xls_rows()
         return self._csv_rows() if self.kind == "csv" else self._xlsx_rows()
+
+    def _open_xls(self):
+        from python_calamine import CalamineWorkbook
+        try:
+            return CalamineWorkbook.from_path(str(self.path))
+        except Exception as exc:  # noqa: BLE001 - a damaged or encrypted workbook: said, never a 500
+            raise ImportFileError(f"无法读取 Excel 97-2003（.xls）文件，文件可能已损坏或加密：{exc}")
+
+    def _xls_rows(self):
+        """Excel 97–2003 (.xls) through python-calamine: first sheet, cells as str / int / float / date."""
+        wb = self._open_xls()
+        try:
+            sheet = wb.get_sheet_by_index(0)
+        except Exception as exc:  # noqa: BLE001 - a damaged or encrypted workbook: said, never a 500
+            wb.close()
+            raise ImportFileError(f"无法读取 Excel 97-2003（.xls）文件：{exc}")
+        max_cells = getattr(settings, "IMPORT_MAX_CELLS", MAX_CELLS)
+        if (sheet.total_height or 0) * (sheet.total_width or 0) > max_cells:
+            raise ImportFileError(f"文件过大：工作表的单元格数超过上限 {max_cells:,} 个，请拆分文件或另存为 CSV 后再导入")
+        self._total_rows = sheet.total_height or None
+        try:
+            for number, cells in enumerate(sheet.iter_rows(), start=1):
+                self._position = number
+                yield number, list(cells)
+        finally:
+            wb.close()
 
     def _csv_rows(self):
         raw = open(self.path, "rb")
@@ -526,6 +632,56 @@ class Table:
 
 
 MAX_CELLS = 50_000_000  # settings.IMPORT_MAX_CELLS: Excel's 1,048,576 rows × ~48 columns
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # the compound-file signature of .xls, .doc, .ppt
+_UTF16 = lambda word: word.encode("utf-16-le")  # noqa: E731 - OLE directory entries name their streams in UTF-16
+_SQL = re.compile(rb"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(?:CREATE\s+TABLE|INSERT\s+INTO|DROP\s+TABLE|SET\s+\w+|"
+                  rb"BEGIN\s+TRANSACTION|PRAGMA|USE\s+\w+|LOCK\s+TABLES)", re.I | re.S)
+
+
+def _not_a_table(path, head, suffix):
+    """What a file that is no table is (an SQL dump, JSON, a Word or PDF document, a zip of something else),
+    as the sentence the officer reads; "" for a file that may be a table (CSV, XLSX, XLS)."""
+    tail = "，不是表格。请导出为 CSV 或 XLSX（Excel）文件后再导入"
+    if head.startswith(b"%PDF"):
+        return "这是一个 PDF 文件" + tail + "（PDF 中的表格请先在原系统中导出为 Excel）"
+    if head.startswith(b"{\\rtf"):
+        return "这是一个 RTF 文档" + tail
+    if head.startswith(_OLE):
+        if suffix == ".doc" or _UTF16("WordDocument") in head:
+            return "这是一个 Word 文档（.doc）" + tail
+        if suffix == ".ppt" or _UTF16("PowerPoint Document") in head:
+            return "这是一个 PowerPoint 文件" + tail
+        return ""
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError):
+            return ""  # a damaged workbook is said by _check_workbook
+        if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
+            return ""
+        if any(n.startswith("word/") for n in names):
+            return "这是一个 Word 文档（.docx）" + tail
+        if any(n.startswith("ppt/") for n in names):
+            return "这是一个 PowerPoint 文件（.pptx）" + tail
+        if "content.xml" in names:
+            return "这是一个 OpenDocument 文件（.ods/.odt），请在 WPS 或 Excel 中另存为 .xlsx 或 CSV 后再导入"
+        return f"这是一个 ZIP 压缩包（含 {len(names)} 个文件），不是 Excel 工作簿。请解压后上传其中的 CSV 或 XLSX 文件"
+    if suffix in (".doc", ".docx", ".pdf", ".ppt", ".pptx", ".zip", ".rar", ".7z"):
+        return f"这是一个 {suffix[1:].upper()} 文件" + tail
+    text_head = head.lstrip(codecs.BOM_UTF8).lstrip()
+    if suffix == ".sql" or _SQL.match(text_head):
+        return "这是一个 SQL 文件（数据库脚本）" + tail + "：请在数据库中把数据导出为 CSV"
+    if suffix in (".json", ".jsonl", ".ndjson") or text_head[:1] in (b"{", b"["):
+        kind = "JSON Lines" if suffix in (".jsonl", ".ndjson") or b"}\n{" in text_head.replace(b"\r", b"") else "JSON"
+        return f"这是一个 {kind} 文件" + tail
+    if text_head[:1] == b"<":
+        lowered = text_head[:4096].lower()
+        if b"<html" in lowered or b"<table" in lowered or b"<!doctype html" in lowered:
+            return "这是一个网页（HTML）文件（有的系统导出的“.xls”其实是网页）" + tail + \
+                "：请在 Excel 或 WPS 中打开后另存为 .xlsx"
+        return "这是一个 XML 文件" + tail
+    return ""
 
 
 def _check_workbook(path):
@@ -565,6 +721,11 @@ class ImportResult:
     dry_run: bool = False
     committed: bool = False
     sha256: str = ""
+    layout: str = ""                                # the recognised layout (core.layouts), "" when none
+
+    def layout_text(self):
+        """识别为：incoPat 导出 — the layout the file was recognised as, for the report and the CLI."""
+        return f"识别为：{self.layout}" if self.layout else "未识别为已知的导出格式，按列名逐列读取"
 
     @property
     def imported(self):
@@ -610,6 +771,7 @@ class ImportResult:
                 "committed": self.committed,
                 "outcome": self.outcome, "written": self.committed,
                 "dry_run": self.dry_run, "sha256": self.sha256, "warnings": self.warnings,
+                "layout": self.layout, "layout_text": self.layout_text(),
                 "errors": [{"line": e.line, "field": e.field, "reason": e.reason, "value": e.value}
                            for e in self.errors],
                 "has_rejected_file": bool(self.rejected_path), "summary": self.summary_text()}
@@ -651,11 +813,13 @@ def _allowed_regions(user):
 
 
 def run_import(spec, path, *, filename=None, user=None, keep_good=False, dry_run=False, progress=None,
-               rejected_path=None):
+               rejected_path=None, columns=None):
     """Import one file through `spec` (an ImportSpec or its registered name); returns ImportResult.
 
     `progress(fraction)` is called every few thousand rows. Raises ImportFileError when the file
-    as a whole cannot be read (nothing is written then).
+    as a whole cannot be read (nothing is written then). `columns`: for a file without a header row,
+    one field alias per column in file order ("" or None skips the column; columns after the last are skipped),
+    e.g. ["申请日", "申请号", "", "名称"].
     """
     if isinstance(spec, str):
         spec = get_spec(spec)
@@ -665,7 +829,7 @@ def run_import(spec, path, *, filename=None, user=None, keep_good=False, dry_run
     result = ImportResult(kind=spec.name, filename=filename, dry_run=dry_run, sha256=file_sha256(path))
     table = Table(path, filename)
     ctx = ImportContext(user=user, filename=filename, dry_run=dry_run, keep_good=keep_good,
-                        allowed_region_ids=_allowed_regions(user))
+                        allowed_region_ids=_allowed_regions(user), columns=parse_columns(columns))
     rejected_path = Path(rejected_path) if rejected_path else imports_dir() / f"rejected-{uuid.uuid4().hex}.csv"
     rejects = _RejectWriter(rejected_path)
     spool = _Spool()
@@ -696,6 +860,19 @@ def run_import(spec, path, *, filename=None, user=None, keep_good=False, dry_run
     return result
 
 
+def parse_columns(columns):
+    """A column mapping as given on the command line or the upload page ("申请日,申请号,,名称", also with ，、；
+    or tabs) or as a list → list of names ("" for a skipped column); None when there is none."""
+    if columns is None:
+        return None
+    if isinstance(columns, str):
+        if not columns.strip():
+            return None
+        columns = re.split(r"[,，;；\t、]", columns.strip())
+    names = [str(c or "").strip() for c in columns]
+    return names if any(names) else None
+
+
 def _finish(spec, ctx, result, user):
     """The end of the transaction: the spec's last word, then commit (with the file's audit entry) or roll back."""
     spec.finish(ctx)
@@ -721,6 +898,8 @@ def _file_entry(spec, ctx, result, user):
 def _undoable(spec):
     """Whether every write of the spec goes through `upsert`, whose before-images can undo it."""
     cls = type(spec)
+    if getattr(cls, "writes_through_upsert", False):  # a spec whose own `write` only calls `upsert` (one or more)
+        return True
     return all(getattr(cls, hook) is getattr(ImportSpec, hook) for hook in ("write", "after_write", "finish"))
 
 
@@ -786,12 +965,12 @@ def _run_in_short_transactions(spec, table, ctx, result, rejects, progress, user
     _run(spec, table, ctx, check, rejects, half,
          lambda batch: _check_batch(spec, batch, ctx, check, rejects))
     if check.rejected and not ctx.keep_good:
-        for name in ("rows", "rejected", "outside", "errors", "warnings"):
+        for name in ("rows", "rejected", "outside", "errors", "warnings", "layout"):
             setattr(result, name, getattr(check, name))
         return
     rejects.reset()
     ctx = ImportContext(user=ctx.user, filename=ctx.filename, dry_run=ctx.dry_run, keep_good=ctx.keep_good,
-                        allowed_region_ids=ctx.allowed_region_ids)
+                        allowed_region_ids=ctx.allowed_region_ids, columns=ctx.columns)
     spec.begin(ctx)
     journal = _Spool()
     ctx.cache["__journal__"] = journal
@@ -925,7 +1104,12 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
         for alias in f.aliases:
             by_header.setdefault(_fold(alias), f)
     rows = table.rows()
-    header_line, columns, headers = _find_header(rows, by_header, spec)
+    if ctx.columns:
+        header_line, columns, headers, rows = _mapped_columns(rows, ctx.columns, by_header, spec)
+        result.layout = layouts.NO_HEADER
+    else:
+        header_line, columns, headers = _find_header(rows, by_header, spec)
+        result.layout = layouts.recognise(spec.name, headers, spec.export_headers())
     rejects.start(headers)
     present = {f.name for _, f in columns}
     missing = [f for f in spec.fields if f.required and f.name not in present]
@@ -933,7 +1117,12 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
         names = "；".join(f"{f.header}（可用列名：{' / '.join(f.aliases)}）" for f in missing)
         raise ImportFileError(f"第{header_line}行表头缺少必需的列：{names}")
     known = {i for i, _ in columns}
+    unused = {_fold(h) for h in spec.unused_headers}
     ignored = [h for i, h in enumerate(headers) if i not in known and str(h or "").strip()]
+    not_kept = [h for h in ignored if _fold(h) in unused]
+    ignored = [h for h in ignored if _fold(h) not in unused]
+    if not_kept:
+        result.warnings.append("以下列本系统不保存，已跳过：" + "、".join(str(h) for h in not_kept))
     if ignored:
         result.warnings.append("以下列未识别，已忽略：" + "、".join(str(h) for h in ignored))
     limits = sorted(_length_limits(spec), key=lambda item: item[1])
@@ -958,11 +1147,15 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
     # The header's own width (its last named column): a row with more filled cells than that is
     # refused rather than cut, since its values may have slid one column (an unquoted comma).
     header_width = max((i + 1 for i, h in enumerate(headers) if str(h or "").strip()), default=width)
+    if ctx.columns:  # a column mapping: the columns after its last name are skipped, like the ones it leaves empty
+        header_width = 1 << 30
     pad = "" if all_text else None   # a short row: its missing trailing cells are empty
     batch, batch_keys = [], set()
     key_of = spec.key_of
     clean = spec.clean
     last_report = time.monotonic()
+    sink = _ROW_WARNINGS.sink = []  # warnings of the row being read (`warn`)
+    warned = 0
     for line, cells in rows:
         n_cells = len(cells)
         if n_cells < width:
@@ -982,6 +1175,8 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
             if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                 continue
         result.rows += 1
+        if sink:
+            sink.clear()
         problems = None  # every cell's problem is reported at once, not only the first
         try:
             values = dict(absent)
@@ -1038,6 +1233,11 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
             batch, batch_keys = [], set()
         batch.append((record, line, cells))
         batch_keys.add(key)
+        if sink:  # an accepted row's mended values: listed as warnings (the first ROW_WARNING_SAMPLE), not errors
+            for field_name, reason in sink:
+                warned += 1
+                if warned <= ROW_WARNING_SAMPLE:
+                    result.warnings.append(f"第{line}行 [{shown.get(field_name, field_name)}] {reason}")
         if len(batch) >= spec.batch_size:
             flush(batch)
             batch, batch_keys = [], set()
@@ -1046,6 +1246,9 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
                 last_report = time.monotonic()
     if batch:
         flush(batch)
+    _ROW_WARNINGS.sink = None
+    if warned > ROW_WARNING_SAMPLE:
+        result.warnings.append(f"另有 {warned - ROW_WARNING_SAMPLE} 条行提示未列出")
 
 
 _ASK = object()
@@ -1066,32 +1269,94 @@ def _length_limits(spec):
             for f in spec.model._meta.concrete_fields if getattr(f, "max_length", None) and not f.is_relation]
 
 
+def _header_columns(cells, by_header):
+    """(column index, Field) of every cell that names a field; a header with / matches each of its parts."""
+    columns = []
+    for index, cell in enumerate(cells):
+        f = by_header.get(_fold(cell)) if cell not in (None, "") else None
+        if f is not None:
+            columns.append((index, f))
+        elif isinstance(cell, str) and ("/" in cell or "／" in cell):
+            # 申请人/专利权人: a header naming several things matches each of its parts (once per field)
+            matched = []
+            for part in re.split(r"[/／]", cell):
+                f = by_header.get(_fold(part))
+                if f is not None and all(f is not g for g in matched):
+                    matched.append(f)
+            columns += [(index, f) for f in matched]
+    return columns
+
+
 def _find_header(rows, by_header, spec):
     """The first of the top rows that names a required field (title rows above it are skipped)."""
     required = {f.name for f in spec.fields if f.required}
+    first = None
     for attempt in range(HEADER_SEARCH_ROWS):
         try:
             line, cells = next(rows)
         except StopIteration:
             break
-        columns = []
-        for index, cell in enumerate(cells):
-            f = by_header.get(_fold(cell)) if cell not in (None, "") else None
-            if f is not None:
-                columns.append((index, f))
-            elif isinstance(cell, str) and ("/" in cell or "／" in cell):
-                # 申请人/专利权人: a header naming several things matches each of its parts (once per field)
-                matched = []
-                for part in re.split(r"[/／]", cell):
-                    f = by_header.get(_fold(part))
-                    if f is not None and all(f is not g for g in matched):
-                        matched.append(f)
-                columns += [(index, f) for f in matched]
+        if first is None and _filled_count(cells):
+            first = (line, cells)
+        columns = _header_columns(cells, by_header)
         names = {f.name for _, f in columns}
         if columns and (required <= names or len(names) >= 3):
             return line, columns, [str(c) if c is not None else "" for c in cells]
     accepted = "；".join(f"{f.header}（{' / '.join(f.aliases)}）" for f in spec.fields if f.required)
+    if first is not None and looks_like_data(first[1]) and not _header_columns(first[1], by_header):
+        example = ",".join(f.header for f in spec.fields[:4])
+        raise ImportFileError(
+            f"第{first[0]}行看起来是数据而不是表头：请提供列映射——按文件中列的顺序写出每列的列名，用逗号分隔，"
+            f"不导入的列留空（例如 {example},,…）。必需的列：{accepted}", code="no_header",
+            sample=[_cell_out(c)[:60] for c in first[1][:MAX_MAPPED_COLUMNS]])
     raise ImportFileError(f"找不到表头行：文件前{HEADER_SEARCH_ROWS}行中没有可识别的列名。必需的列：{accepted}")
+
+
+MAX_MAPPED_COLUMNS = 80   # columns offered one by one on the upload page's mapping step
+
+
+# Cells that are values, not column names: numbers, dates, application numbers, credit codes, codes.
+_DATA_CELL = re.compile(r"^(?:(?:CN|ZL)\s*)?[\dX.\-/:\s年月日]+$|^[0-9A-HJ-NP-RTUWXY]{18}$|^PCT/", re.I)
+
+
+def looks_like_data(cells):
+    """Whether a row reads as a data row rather than a header: at least two filled cells, most of them numbers,
+    dates or identifiers (申请号 201710601862.3, 2017-08-01, a credit code …)."""
+    filled = [c for c in cells if c is not None and not (isinstance(c, str) and not c.strip())]
+    if len(filled) < 2:
+        return False
+    data = sum(1 for c in filled if isinstance(c, (int, float, dt.date)) or
+               (_DATA_CELL.match(str(c).strip()) and re.search(r"\d", str(c))))
+    return data >= 2 and data * 3 >= len(filled)
+
+
+def _mapped_columns(rows, names, by_header, spec):
+    """A file without a header row read through a column mapping: `names` holds one field alias per column
+    of the file ("" skips the column). Every row is data; a first row that repeats the mapping's names is
+    taken as a header after all and skipped. Returns (0, columns, headers, rows)."""
+    columns, unknown = [], []
+    for index, name in enumerate(names):
+        name = str(name or "").strip()
+        if not name:
+            continue
+        found = _header_columns([name], by_header)
+        if not found:
+            unknown.append(name)
+        columns += [(index, f) for _, f in found]
+    if unknown:
+        raise ImportFileError("列映射中的列名无法识别：" + "、".join(unknown) + "（可用列名见导入页面的“可识别的列”或导入模板）")
+    if not columns:
+        raise ImportFileError("列映射为空：请按列的顺序写出列名，用逗号分隔")
+    headers = [str(n or "").strip() for n in names]
+    try:
+        line, cells = next(rows)
+    except StopIteration:
+        return 0, columns, headers, iter(())
+    mapped = {i: f for i, f in columns}
+    as_header = [i for i, f in mapped.items() if i < len(cells) and by_header.get(_fold(cells[i])) is f]
+    if len(as_header) < len(mapped):
+        rows = itertools.chain([(line, cells)], rows)
+    return 0, columns, headers, rows
 
 
 _reject_lock = threading.Lock()
@@ -1357,7 +1622,7 @@ def read_progress(job_id):
 
 
 @job_handler("import")
-def import_job(job, record_type, path, filename, keep_good=False, dry_run=False):
+def import_job(job, record_type, path, filename, keep_good=False, dry_run=False, columns=None):
     """Run an uploaded file through the pipeline. The import may run in one transaction, so progress
     goes to a small file beside the upload (a row update would stay invisible until the commit)."""
     marker = progress_path(job.pk)
@@ -1370,10 +1635,10 @@ def import_job(job, record_type, path, filename, keep_good=False, dry_run=False)
     try:
         result = run_import(record_type, path, filename=filename, user=job.created_by, keep_good=keep_good,
                             dry_run=dry_run, progress=progress,
-                            rejected_path=imports_dir() / f"rejected-job-{job.pk}.csv")
+                            rejected_path=imports_dir() / f"rejected-job-{job.pk}.csv", columns=columns)
     except ImportFileError as exc:
         return {"summary": f"导入失败：{exc}", "rejected": 0, "file_error": str(exc), "kind": record_type,
-                "filename": filename}
+                "filename": filename, "file_error_code": exc.code, "sample": exc.sample}
     finally:
         Path(path).unlink(missing_ok=True)
     data = result.as_dict()

@@ -4,16 +4,19 @@ Each plugs into the one pipeline (ipdesk.core.imports). The header aliases cover
 the layouts of CNIPA, incoPat, Patentics / Soopat style exports; the first alias is what exports
 write, so an exported list imports back unchanged.
 """
+from django.utils.translation import gettext_lazy as _l
+import json
 import re
 
 from ipdesk.core.imports import Field, ImportSpec, RowError, RowOutside, choice_parser, parse_bool, parse_date, \
-    parse_int, raw_text, register, text, upsert
+    parse_int, raw_text, register, text, upsert, warn
+from ipdesk.core.imports import collect_warnings
 from ipdesk.core.scoping import choosable
 
 from . import placement, rules
 from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
 from .models import CultivationMembership, Enterprise, EnterpriseNameHistory, GIProduct, Patent, PatentEvent, \
-    Trademark
+    PctApplication, Trademark
 
 
 # ---- Lookups shared by the specs (loaded once per file) -------------------------------------------
@@ -27,16 +30,9 @@ def load_lookups(ctx):
                                          "is_functional_zone", "parent__code"))
     cache["regions"] = {r["code"]: r["pk"] for r in regions}
     cache["region_codes"] = {r["pk"]: r["code"] for r in regions}
+    # Addresses are read by registry.placement only (the old keyword list matched 市中 inside 济南市市中区 and
+    # 菏泽市中华路; compliance used it last and now places through `locate` / `city_placement` too).
     cache["gazetteer"] = _gazetteer(settings.IPDESK_CITY_CODE, regions)
-    city = next((r["path"] for r in regions if r["code"] == settings.IPDESK_CITY_CODE), "")
-    keywords = []
-    for r in regions:  # addresses place records in the city's own regions only
-        if not city or not r["path"].startswith(city):
-            continue
-        words = {w.strip() for w in (r["address_keywords"] or "").replace("，", ",").split(",")}
-        words |= {r["name"], r["short_name"]}
-        keywords += [(w, r["pk"], r["path"].count("/")) for w in words if w and len(w) >= 2]
-    cache["address_keywords"] = keywords
     # Records are linked only to enterprises the importing user may link to (core.scoping.choosable, as
     # the forms and the API): a district officer's file cannot attach its patents to another district's
     # enterprise by naming its credit code. The command line (no user) matches the whole registry.
@@ -68,6 +64,17 @@ def load_lookups(ctx):
 _GAZETTEERS = {}
 
 
+def city_placement():
+    """(gazetteer, {region code: region id}) of this city: registry.placement's view, for code that places a record
+    outside an import (compliance's assignment of an abnormal application). Reads the regions, not the registry."""
+    from django.conf import settings
+
+    from ipdesk.regions.models import Region
+    regions = list(Region.objects.values("pk", "code", "name", "short_name", "address_keywords", "path",
+                                         "is_functional_zone", "parent__code"))
+    return _gazetteer(settings.IPDESK_CITY_CODE, regions), {r["code"]: r["pk"] for r in regions}
+
+
 def _gazetteer(city_code, regions):
     """registry.placement's view of the country (data/regions-cn.csv) and of this city's regions, built
     once per process for the same regions (a region edited by an officer builds it anew)."""
@@ -84,13 +91,72 @@ def _gazetteer(city_code, regions):
     return _GAZETTEERS[key]
 
 
+# ---- Cells that belong to another column (列错位) --------------------------------------------------------
+_SENTENCE = re.compile(r"[。！？]|[，,].*[，,]")
+
+
+def parse_person_name(value):
+    """A person's name (法定代表人, 联系人). A paragraph there (a sentence, or more than 50 characters in one name)
+    means the row's cells have slid into the wrong columns: 列错位."""
+    s = text(value)
+    if s and (len(s) > 50 or _SENTENCE.search(s)) and any(len(n) > 50 or _SENTENCE.search(n)
+                                                           for n in re.split(r"[;；、\n]", s)):
+        raise ValueError(f"列错位：人名列中是一段文字“{s[:30]}…”，本行各列可能错位，请核对后重新导入")
+    return s
+
+
+_PROVINCE_WORDS = rules.MAINLAND_PROVINCES + rules.NOT_MAINLAND_WORDS
+
+
+def parse_province(value):
+    """所在省份: a province's name (山东省, 山东, 山东省枣庄市 …), Hong Kong, Macao, Taiwan, or a foreign country's
+    name or code. A date, a company's name or a long text there is 列错位 (the row's cells have slid)."""
+    s = text(value)
+    if not s or any(p in s for p in _PROVINCE_WORDS):
+        return s
+    slid = (len(s) > 20 or re.search(r"\d{4}", s) or
+            re.search(r"公司|大学|学院|研究|医院|中心|厂|集团|有限|专利|方法|装置|系统", s))
+    if slid:
+        raise ValueError(f"列错位：省份列中没有省份名称：“{s[:30]}”，本行各列可能错位，请核对后重新导入")
+    return s  # a foreign country (美国, JP …): placement decides
+
+
 # Area columns (地区 / 所在省份 / 所在城市 / 所在区县), read together in that order by placement.
 AREA_FIELDS = [
-    Field("province", ("所在省份", "所属省份", "省份", "省", "province")),
+    Field("province", ("所在省份", "所属省份", "省份", "省", "province"), parse_province),
     Field("city", ("所在城市", "所属城市", "城市", "所在地市", "地市", "city")),
     Field("area", ("地区", "所在地区", "所属地区", "所在区县", "所属区县", "区县", "area", "district")),
     Field("postcode", ("邮政编码", "邮编", "申请人邮编", "postcode", "zip")),
 ]
+
+
+def split_address(values, field="address"):
+    """A six-digit postcode written in front of the address (277100 山东省枣庄市薛城区…) is taken off the stored
+    address and, when the file has no 邮政编码 column value, used as the row's postcode (a placement signal:
+    registry.placement rule 6)."""
+    address = values.get(field) or ""
+    if not address or not (address[0].isdigit() or address[0] in "邮０１２３４５６７８９"):
+        return
+    postcode, rest = placement.split_postcode(address)
+    if postcode:
+        values[field] = rest
+        if not values.get("postcode"):
+            values["postcode"] = postcode
+
+
+def domestic(values, enterprise_id=None, region_id=None):
+    """The stored 国内 flag of a holder (SPEC section 3: a mainland-China holder; section 4: 国省代码 first, else a
+    mainland address or credit code). registry.rules.domicile reads those; when they tell nothing, a record placed
+    in one of this city's regions is domestic (its placement came from a region code, a credit code, a 地区 column,
+    an address or a postcode of this city — all mainland), so an address-less holder of this city is no longer
+    taken for a foreign one. Unplaced and unknown stays False: Patent.is_domestic is a yes/no flag and the
+    indicators count only proven mainland holders (an unplaced record is counted in no region anyway). A true
+    "unknown" needs a nullable field and the stats fact tables to accept it (not done here)."""
+    found = rules.domicile(values.get("country_code") or "", values.get("address") or "",
+                           values.get("uscc") or ("x" if enterprise_id else ""))
+    if found is None and region_id is not None:
+        return True
+    return bool(found)
 
 
 def locate(ctx, values, enterprise_id=None, enterprise_region=None, header="行政区划代码", address_field="address"):
@@ -169,26 +235,78 @@ def address_region(ctx, address):
 
 
 def parse_uscc(value):
+    """统一社会信用代码 (GB 32100-2015 §4: 18 characters of 0-9 and capitals without I O S V Z, last a check
+    character). Written in lowercase it is uppercased and accepted with a warning; a wrong length, character or
+    check character is an error."""
     s = text(value)
     if not s:
         return ""
     try:
-        return rules.normalize_uscc(s)
+        code = rules.normalize_uscc(s)
     except rules.InvalidIdentifier as exc:
         raise ValueError(str(exc))
+    if any("a" <= c <= "z" for c in s):
+        warn("统一社会信用代码", f"统一社会信用代码含小写字母，已转为大写：{s} → {code}")
+    return code
+
+
+def parse_holder_uscc(value):
+    """The holder's credit code in a patent file: used to match the enterprise and to place the record, not the
+    record's key. A code that is not valid (an old 15-digit 注册号, a wrong check character) is reported as a warning
+    and left out, so the patent itself is not refused for it."""
+    try:
+        return parse_uscc(value)
+    except ValueError as exc:
+        warn("统一社会信用代码", f"{exc}；未用于匹配企业和确定区划")
+        return ""
+
+
+# 8 (before 2003: YYTNNNNN) or 12 (YYYYTNNNNNNN) digits with nothing after them: the number without its check digit.
+_APP_NO_WITHOUT_CHECK = re.compile(r"(?:CN|ZL)?(\d{2}[123]\d{5}|\d{4}[12389]\d{7})")
 
 
 def parse_application_no(value):
+    """申请号 in its canonical form (registry.rules.normalize_application_no: ZC 0006-2003, CN/ZL prefixes, spaces
+    such as `ZL 201010110545.X`, a missing dot). A number written without its check digit — the eight digits
+    `YYTNNNNN` of the 1980s and 1990s as old lists print them (89100123), or twelve digits — is completed with the
+    computed check digit (SPEC section 4: Σ dᵢ·wᵢ mod 11, weights 2–9 then 2–5, 10 written X) and accepted with a
+    warning. A dot or separator before the last digit means a check digit was written: it is verified, never
+    replaced."""
     s = text(value)
     if not s:
         return ""
     try:
         return rules.normalize_application_no(s)
     except rules.InvalidIdentifier as exc:
-        raise ValueError(str(exc))
+        bare = re.sub(r"\s+", "", s.upper())
+        m = _APP_NO_WITHOUT_CHECK.fullmatch(bare)
+        if m is None:
+            raise ValueError(str(exc))
+        body = m.group(1)
+        number = f"{body}.{rules._app_check(body)}"
+        warn("申请号", f"申请号 {s} 缺少校验位，已按 ZC 0006-2003 计算补全为 {number}")
+        return number
+
+
+def parse_patent_or_pct_no(value):
+    """The 申请号 of a patent file: a CN application number, or a PCT international application number
+    (PCT/CN2025/137406 …), which is imported as a PctApplication (registry.pct_imports), not refused."""
+    s = text(value)
+    if s[:1] in _PCT_HEAD:  # a cheap look first: a million CN numbers pass here
+        from . import pct
+        if pct.looks_like_pct_no(s):
+            try:
+                return pct.normalize_pct_no(s)
+            except rules.InvalidIdentifier as exc:
+                raise ValueError(str(exc))
+    return parse_application_no(value)
+
+
+_PCT_HEAD = frozenset("PpＰｐ")
 
 
 def parse_country(value):
+    value = text(value)  # 无, N/A, - …: not said
     try:
         return rules.normalize_country_code(value)
     except rules.InvalidIdentifier as exc:
@@ -207,12 +325,101 @@ def parse_family(value):
         raise ValueError(f"海外同族应为 是/否 或同族国家代码：{s}")
 
 
-_IPC_SPLIT = re.compile(r"[\s;；,，]+")
+# IPC symbols as exports write them: `G06F 21/60(2013.01)I;H04L 9/32(2006.01)I` (CNIPA), `G06F21/60` (incoPat),
+# several per cell. The version in brackets and the letter after it (I/A/N: 发明信息/附加信息 of WIPO ST.8 —
+# 待核对 against the standard's text) are dropped; the first symbol is the main class (主分类号); stored in the
+# usual printed form `G06F 21/60` (registry.sei.normalize_ipc reads both).
+_IPC_VERSION = re.compile(r"\([^)]*\)(?:[A-Z](?![0-9A-Z]))?")
+_IPC_CLASSES = re.compile(r"\s*[;；,，|\n\r]+\s*|\s+(?=[A-H]\d{2}[A-Z])")
+_IPC_SYMBOL = re.compile(r"([A-H]\d{2}[A-Z])\s*(?:(\d{1,4})\s*/\s*(\d{1,6}))?\*?")
 
 
+def _memo(parse):
+    """A parser remembered per cell text (a column repeats few spellings in a million rows), its warnings
+    (core.imports.warn) given again each time the remembered value is used."""
+    seen = {}
+
+    def remembered(value):
+        try:
+            found, warned = seen[value]
+        except (KeyError, TypeError):
+            with collect_warnings() as warned:
+                found = parse(value)
+            if isinstance(value, str) and len(seen) < 10000:
+                seen[value] = (found, warned)
+        for w in warned:
+            warn(*w)
+        return found
+    remembered.__doc__ = parse.__doc__
+    return remembered
+
+
+def split_ipc(value):
+    """Every IPC symbol of a cell, normalised, in order (the first is the main class)."""
+    s = _IPC_VERSION.sub("", text(value).upper())
+    found = []
+    for part in _IPC_CLASSES.split(s):
+        part = part.strip()
+        if not part:
+            continue
+        m = _IPC_SYMBOL.fullmatch(part)
+        if m is None:
+            found.append(part)  # not an IPC symbol: kept as written, judged by parse_ipc
+            continue
+        code = m.group(1) + (f" {m.group(2)}/{m.group(3)}" if m.group(2) else "")
+        if code not in found:
+            found.append(code)
+    return found
+
+
+@_memo
 def parse_ipc(value):
-    s = text(value).upper()
-    return _IPC_SPLIT.split(s)[0] if s else ""
+    """主分类号: the first IPC symbol of the cell (see split_ipc). Text that is no IPC symbol — a title slid into
+    this column — is 列错位; anything else unreadable is kept as written, with a warning."""
+    codes = split_ipc(value)
+    if not codes:
+        return ""
+    first = codes[0]
+    if not _IPC_SYMBOL.fullmatch(first):
+        if len(re.findall(r"[\u4e00-\u9fff]", first)) >= 2:
+            raise ValueError(f"列错位：主分类号列中是文字“{first[:30]}”，本行各列可能错位，请核对后重新导入")
+        warn("主分类号", f"不是IPC分类号的写法，已原样保存：{first}")
+    return first[:50]
+
+
+# ---- Applicants (申请人 / 专利权人) -----------------------------------------------------------------
+# One cell lists every applicant: on separate lines, as a JSON array (["甲公司","乙公司"], PatSnap/incoPat API
+# dumps), or separated by ; ； (with or without spaces) or 、 (SPEC section 4). Decision on 、: it separates names only
+# when the cell has no stronger separator (newline, ; or ；), so 甲公司；乙、丙联合研究中心 keeps its second name whole
+# while 甲公司、乙公司 is two names. Stored joined with ；, the first applicant first (第一申请人: the holder).
+_NAMES_STRONG = re.compile(r"\s*(?:[;；]|\r\n|\n|\r)\s*")
+_NAMES_WEAK = re.compile(r"\s*、\s*")
+
+
+def split_applicants(value):
+    """The applicants of a cell, in order (see the comment above)."""
+    s = text(value)
+    if not s:
+        return []
+    if s.startswith("[") and s.endswith("]"):
+        try:
+            items = json.loads(s)
+        except ValueError:
+            items = None
+        if isinstance(items, list):
+            return [n for n in (text(i) for i in items if i is not None) if n]
+    names = [n for n in _NAMES_STRONG.split(s) if n]
+    if len(names) == 1:
+        names = [n for n in _NAMES_WEAK.split(s) if n]
+    return names
+
+
+@_memo
+def parse_applicants(value):
+    """申请人 / 当前权利人 cell → the names joined with ；(split_applicants)."""
+    return "；".join(split_applicants(value))
+
+
 
 
 def _labels(choices):
@@ -384,23 +591,27 @@ class EnterpriseImport(ImportSpec):
         Field("region_code", ("行政区划代码", "区划代码", "region_code")),
         Field("address", ("地址", "企业地址", "注册地址", "住所", "address")),
         Field("industry_chain", ("产业链", "所属产业链", "industry_chain")),
-        Field("tags", ("标签", "企业标签", "tags"), help="以 ；、, 分隔：专精特新、高新技术企业…"),
+        Field("tags", ("标签", "企业标签", "tags"), help=_l("以 ；、, 分隔：专精特新、高新技术企业…")),
         Field("is_key_enterprise", ("重点企业库", "重点企业", "is_key_enterprise"), parse_bool),
         Field("cultivation_tier", ("高价值专利培育库梯次", "培育库梯次", "培育梯次", "cultivation_tier"), parse_tier),
         Field("cultivation_year", ("培育库年度", "培育年度", "cultivation_year"), parse_int),
-        Field("legal_representative", ("法定代表人", "法人代表", "legal_representative")),
-        Field("established", ("成立日期", "成立时间", "established"), parse_date),
+        Field("legal_representative", ("法定代表人", "法人代表", "legal_representative"), parse_person_name),
+        Field("established", ("成立日期", "成立时间", "注册日期", "established"), parse_date),
         Field("employees", ("员工人数", "职工人数", "employees"), parse_int),
         Field("rd_staff", ("研发人员", "研发人员数", "rd_staff"), parse_int),
         *AREA_FIELDS,
     ]
     derived = {"region_signal": "region_id"}
+    # columns of registry exports that are understood but not kept (core.layouts names the layout)
+    unused_headers = ("登记机关", "登记状态", "经营状态", "企业类型", "企业类型(性质)", "注册资本", "经营范围", "核准日期",
+                      "营业期限自", "营业期限至", "行业门类", "所属行业")
 
     def begin(self, ctx):
         load_lookups(ctx)
 
     def clean(self, values, ctx):
         cache = ctx.cache
+        split_address(values)
         region_id, signal = locate(ctx, values)
         if region_id is None:
             raise RowError("行政区划代码", "无法确定所属区划：请填写行政区划代码，或在地址中写明本市及区（市）")
@@ -471,31 +682,32 @@ class PatentImport(ImportSpec):
     batch_size = 5000
     threaded = True
     fields = [
-        Field("application_no", ("申请号", "专利申请号", "application_no", "application_number", "app_no", "APN"),
-              parse_application_no, required=True),
+        Field("application_no", ("申请号", "专利申请号", "application_no", "application_number", "app_no", "APN", "APNO"),
+              parse_patent_or_pct_no, required=True),
         Field("patent_type", ("专利类型", "类型", "文献类型", "文献种类", "专利类别", "patent_type", "type", "PType",
                               "kind_code"), parse_patent_type,
-              help="空则按申请号第5位判断；可为种类代码 A/B/C/U/Y/S/D 或 发明公开;发明授权"),
+              help=_l("空则按申请号第5位判断；可为种类代码 A/B/C/U/Y/S/D 或 发明公开;发明授权")),
         Field("publication_no", ("公开(公告)号", "公开公告号", "公开号", "授权公告号", "申请公布号", "publication_no", "PN"),
-              parse_publication_no, help="按末尾种类代码判断是否已授权（B/C/U/Y/S/D）"),
-        Field("title", ("名称", "专利名称", "标题", "发明名称", "title"), required=True),
+              parse_publication_no, help=_l("按末尾种类代码判断是否已授权（B/C/U/Y/S/D）")),
+        Field("title", ("名称", "专利名称", "标题", "发明名称", "title", "TTL"), required=True),
         Field("applicants", ("申请人", "申请(专利权)人", "专利权人", "申请人名称", "原始申请人", "applicants",
-                             "applicant")),
-        Field("current_owner", ("当前权利人", "当前专利权人", "current_owner", "owner", "ANCS")),
-        Field("uscc", ("统一社会信用代码", "第一权利人统一社会信用代码", "uscc")),
+                             "applicant"), parse_applicants),
+        Field("current_owner", ("当前权利人", "当前专利权人", "当前申请(专利权)人", "第一权利人", "current_owner", "owner",
+                                "ANCS"), parse_applicants),
+        Field("uscc", ("统一社会信用代码", "第一权利人统一社会信用代码", "uscc"), parse_holder_uscc),
         Field("address", ("申请人地址", "地址", "第一申请人地址", "专利权人地址", "address")),
         Field("region_code", ("行政区划代码", "区划代码", "region_code")),
         Field("country_code", ("国省代码", "申请人国别省市代码", "国别省市代码", "country_code"), parse_country),
-        Field("ipc_main", ("主分类号", "IPC主分类", "IPC主分类号", "ipc_main", "ipc")),
+        Field("ipc_main", ("主分类号", "IPC主分类", "IPC主分类号", "IPC分类号", "ipc_main", "ipc", "IPCR"), parse_ipc),
         Field("filing_date", ("申请日", "申请日期", "filing_date", "application_date", "APD"), parse_date),
         # 申请公布日/授权公告日 and 公开（公告）日 hold the document's date: a grant when the kind says so (below)
         Field("publication_date", ("公开日", "公开(公告)日", "公开公告日", "申请公布日/授权公告日", "申请公布日",
                                    "publication_date", "PBD"), parse_date),
-        Field("grant_date", ("授权公告日", "授权日", "授权日期", "grant_date", "ISD"), parse_date),
+        Field("grant_date", ("授权公告日", "授权日", "授权日期", "颁证日", "grant_date", "ISD"), parse_date),
         Field("lapse_date", ("失效日", "失效日期", "lapse_date"), parse_date),
         Field("legal_status", ("法律状态", "当前法律状态", "简单法律状态", "legal_status", "status"),
-              parse_legal_status, help="有效/审中/失效/无效宣告/期限届满/驳回/撤回"),
-        Field("pct_application_no", ("PCT申请号", "PCT国际申请号", "pct_application_no")),
+              parse_legal_status, help=_l("有效/审中/失效/无效宣告/期限届满/驳回/撤回")),
+        Field("pct_application_no", ("PCT申请号", "PCT国际申请号", "国际申请号", "pct_application_no")),
         Field("overseas_family", ("海外同族", "同族国家", "overseas_family"), parse_family),
         Field("strategic_class", ("战略性新兴产业分类", "战略性新兴产业", "strategic_class")),
         Field("agency", ("代理机构", "专利代理机构", "agency")),
@@ -505,12 +717,30 @@ class PatentImport(ImportSpec):
         *AREA_FIELDS,
     ]
     derived = {"region_signal": "region_id"}
+    # columns of patent exports that are understood but not kept: inventors, priority, the PCT filing's own dates
+    # (国际申请日 …), agents, the full class list, vendors' scores (core.layouts names the layout)
+    unused_headers = ("发明(设计)人", "发明人", "设计人", "发明人/设计人", "优先权", "优先权号", "优先权日", "国际申请日",
+                      "国际公布", "国际公布号", "国际公布日", "进入国家日期", "代理人", "分类号", "CPC",
+                      "第一申请人", "合享价值度", "被引证次数", "引证次数", "同族数量", "简单同族", "文献页数", "权利要求数量")
 
     def begin(self, ctx):
         load_lookups(ctx)
+        from . import sei
+        ctx.cache["sei_rules"] = sei.rules_in_use()   # clean() reads no database (threaded)
+
+    # A PCT international application in a patent file (申请号 PCT/CN…) is imported as a PctApplication by
+    # `write`, through `upsert` like the patents (so the SQLite undo journal covers both).
+    writes_through_upsert = True
 
     def clean(self, values, ctx):
         number = values["application_no"]
+        if number.startswith("PCT/"):
+            from ipdesk.core.imports import warn as warn_row
+
+            from .pct_imports import pct_record_from_patent_row
+            record = pct_record_from_patent_row(values, ctx)
+            warn_row("申请号", f"{number} 是PCT国际申请号：已导入为PCT国际申请（不是中国专利申请）")
+            return {"application_no": number, "region_id": record["region_id"], "__pct__": record}
         kind, pct_digit = rules.application_type(number)
         granted = None
         for name, header in (("patent_type", "专利类型"), ("publication_no", "公开(公告)号")):
@@ -523,10 +753,11 @@ class PatentImport(ImportSpec):
             # a utility model or design is published when granted (公告即授权); a B/C document's date is its grant
             grant_date = values["publication_date"]
         owners = values["current_owner"] or values["applicants"] or ""
-        holder_name = rules.first_name(owners)
+        holder_name = owners.split("；")[0]  # the first applicant (第一申请人), parse_applicants' order
         if not holder_name:
             raise RowError("申请人", "申请人与当前权利人不能都为空")
         enterprise_id, enterprise_region = match_enterprise(ctx, values["uscc"], holder_name)
+        split_address(values)
         region_id, signal = locate(ctx, values, enterprise_id, enterprise_region)
         status = values["legal_status"] or (LegalStatus.LAPSED if values["lapse_date"] else
                                             LegalStatus.VALID if grant_date else LegalStatus.PENDING)
@@ -536,9 +767,8 @@ class PatentImport(ImportSpec):
             "current_owner": values["current_owner"] or "", "holder_id": enterprise_id, "holder_name": holder_name,
             "address": values["address"] or "", "region_id": region_id, "region_signal": signal,
             "country_code": values["country_code"] or "",
-            "is_domestic": rules.is_domestic(values["country_code"], values["address"],
-                                             values["uscc"] or ("x" if enterprise_id else "")),
-            "ipc_main": values["ipc_main"] and parse_ipc(values["ipc_main"]) or "",
+            "is_domestic": domestic(values, enterprise_id, region_id),
+            "ipc_main": values["ipc_main"] or "",
             "filing_date": values["filing_date"], "publication_date": values["publication_date"],
             "grant_date": grant_date, "lapse_date": values["lapse_date"], "legal_status": str(status),
             "pct_application_no": values["pct_application_no"] or "",
@@ -549,7 +779,32 @@ class PatentImport(ImportSpec):
         _check_dates(record, [("grant_date", "授权公告日"), ("lapse_date", "失效日"), ("publication_date", "公开日")])
         if record["grant_date"] and record["patent_type"] == "invention" and record["legal_status"] == "pending":
             raise RowError("法律状态", "已有授权公告日的专利，法律状态不能为“审中”")
+        from . import sei   # the branch of the strategic emerging industries table (registry.sei)
+        record.update(sei.fields_for(sei.match_for(record["ipc_main"], record["title"], record["abstract"],
+                                                   record["strategic_class"], ctx.cache["sei_rules"])))
         return record
+
+    def check_scope(self, record, existing, ctx):
+        if "__pct__" in record and ctx.allowed_region_ids is not None:
+            stored = PctApplication.objects.filter(international_application_no=record["application_no"]) \
+                .values_list("region_id", flat=True).first()
+            existing = None if stored is None else {"region_id": stored}
+        super().check_scope(record, existing, ctx)
+
+    def write(self, records, ctx, outcome):
+        """Patents by the upsert; rows that are PCT international applications by the PctApplication spec's."""
+        pcts = [r["__pct__"] for r in records if "__pct__" in r]
+        if not pcts:
+            super().write(records, ctx, outcome)
+            return
+        from ipdesk.core import imports as pipeline   # the pipeline's own upsert (one place to wrap or patch)
+        patents = [r for r in records if "__pct__" not in r]
+        if patents:
+            ctx.cache["__existing__"] = pipeline._existing(self, patents)
+            pipeline.upsert(self, patents, ctx, outcome)
+        spec = pipeline.get_spec("pct_applications")
+        ctx.cache["__existing__"] = pipeline._existing(spec, pcts)
+        pipeline.upsert(spec, pcts, ctx, outcome)
 
 
 # ---- Trademarks --------------------------------------------------------------------------------
@@ -598,6 +853,7 @@ class TrademarkImport(ImportSpec):
 
     def clean(self, values, ctx):
         enterprise_id, enterprise_region = match_enterprise(ctx, values["uscc"], values["owner_name"])
+        split_address(values)
         region_id, signal = locate(ctx, values, enterprise_id, enterprise_region)
         record = {
             "registration_no": values["registration_no"], "name": values["name"], "nice_class": values["nice_class"],
@@ -614,6 +870,8 @@ class TrademarkImport(ImportSpec):
 
 
 # ---- Legal-status events -------------------------------------------------------------------------
+_AFTER_OWNER = re.compile(r"变更后(?:的)?(?:权利人|专利权人|申请人)[:：]\s*([^；;\n]+)")
+_BEFORE_OWNER = re.compile(r"变更前(?:的)?(?:权利人|专利权人|申请人)[:：]\s*([^；;\n]+)")
 @register
 class PatentEventImport(ImportSpec):
     name = "events"
@@ -624,13 +882,13 @@ class PatentEventImport(ImportSpec):
     create_only = ("owner_before", "region_before_id", "region_after_id", "domestic_after")
     fields = [
         Field("application_no", ("申请号", "application_no"), parse_application_no, required=True),
-        Field("kind", ("事件类型", "事件", "法律状态事件", "kind", "event"), parse_event_kind, required=True),
+        Field("kind", ("事件类型", "事件", "法律状态事件", "法律状态", "kind", "event"), parse_event_kind, required=True),
         Field("date", ("日期", "生效日", "法律状态公告日", "date"), parse_date, required=True),
         Field("owner_before", ("变更前权利人", "转让人", "出质人", "owner_before")),
         Field("owner_after", ("变更后权利人", "受让人", "质权人", "owner_after")),
         Field("address_after", ("变更后地址", "受让人地址", "address_after")),
         Field("region_code", ("变更后行政区划代码", "行政区划代码", "region_code")),
-        Field("note", ("说明", "备注", "note")),
+        Field("note", ("说明", "备注", "法律状态信息", "note")),
     ]
 
     def begin(self, ctx):
@@ -650,6 +908,12 @@ class PatentEventImport(ImportSpec):
             raise RowError("申请号", "超出您的数据权限范围（该专利所属区划不在您的辖区内）")
         kind = values["kind"]
         region_after, domestic_after = patent["region_id"], None
+        if kind == PatentEventKind.TRANSFER and not values["owner_after"] and values["note"]:
+            # CNIPA legal-status data (法律状态信息) writes the parties inside the event's text: 变更前权利人：…；变更后权利人：…
+            for name, pattern in (("owner_after", _AFTER_OWNER), ("owner_before", _BEFORE_OWNER)):
+                found = pattern.search(values["note"])
+                if found and not values[name]:
+                    values[name] = found.group(1).strip()
         if kind == PatentEventKind.TRANSFER:
             if not values["owner_after"]:
                 raise RowError("变更后权利人", "转让事件须填写变更后权利人")
@@ -702,3 +966,6 @@ class GIProductImport(ImportSpec):
         return {"name": values["name"], "region_id": region_id, "protection_type": values["protection_type"] or "",
                 "approved_on": values["approved_on"], "holder": values["holder"] or "",
                 "description": values["description"] or ""}
+
+
+from . import pct_imports  # noqa: E402,F401  - registers the PCT international application spec

@@ -49,7 +49,7 @@ def test_register_refuses_a_bad_number_or_unplaceable_applicant_and_saves_nothin
     assert "校验位" in str(exc.value)
     data["batch"].default_region = None
     with pytest.raises(ValidationError) as exc:
-        actions.register_application(data["batch"], None, application_no=app_no(4), applicant="某厂", address="北京",
+        actions.register_application(data["batch"], None, application_no=app_no(4), applicant="某厂", address="某街道",
                                      behaviour="other")
     assert "默认区划" in str(exc.value)
     with pytest.raises(ValidationError) as exc:

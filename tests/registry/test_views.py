@@ -181,7 +181,7 @@ def test_import_page_upload_runs_the_job_and_shows_rejected_rows(clients, users,
     assert Patent.objects.count() == 1
     bad = clients["district"].post("/registry/patents/import/",
                                    {"file": SimpleUploadedFile("p.pdf", b"%PDF-1.4", "application/pdf")})
-    assert bad.status_code == 400 and "只接受 CSV 或 XLSX" in bad.content.decode()
+    assert bad.status_code == 400 and "PDF 文件，不是表格" in bad.content.decode()
 
 
 def test_contact_numbers_are_encrypted_at_rest(registry):
