@@ -1,6 +1,6 @@
 """REST API of the registry, plus the import and search endpoints.
 
-/api/enterprises/, /api/patents/, /api/patent-events/, /api/trademarks/, /api/gi-products/,
+/api/enterprises/, /api/patents/, /api/pct-applications/, /api/patent-events/, /api/trademarks/, /api/gi-products/,
 /api/cultivation/, /api/contacts/ — scoped, filtered by the same FilterSets as the pages. An
 enterprise's commissioner is read-only here: POST /api/enterprises/<id>/assign-commissioner/
 ({"commissioner": <user id or null>, "reason": "…"}) is the assignment workflow.
@@ -34,9 +34,11 @@ from ipdesk.core.scoping import Role
 from ipdesk.regions.models import Region
 
 from . import rules
+from .sei_api import SeiRuleViewSet
 from .filters import (ContactFilter, CultivationFilter, EnterpriseFilter, GIProductFilter, PatentEventFilter,
-                      PatentFilter, TrademarkFilter, first_matches, search_enterprises, search_patents)
-from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, Trademark
+                      PatentFilter, PctApplicationFilter, TrademarkFilter, first_matches, search_enterprises,
+                      search_patents)
+from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, PctApplication, Trademark
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
@@ -89,8 +91,9 @@ class PatentSerializer(serializers.ModelSerializer):
                   "holder_name", "address", "region", "region_code", "country_code", "is_domestic", "ipc_main",
                   "filing_date", "publication_date", "grant_date", "lapse_date", "legal_status",
                   "pct_application_no", "overseas_family", "strategic_class", "agency", "abstract", "claim1",
-                  "fee_paid_until", "version"]
-        read_only_fields = ["patent_type", "is_pct", "holder_name", "is_domestic", "version"]
+                  "fee_paid_until", "sei_branch", "sei_branch_name", "sei_evidence", "version"]
+        read_only_fields = ["patent_type", "is_pct", "holder_name", "is_domestic", "sei_branch", "sei_branch_name",
+                            "sei_evidence", "version"]
 
     def validate_application_no(self, value):
         try:
@@ -116,6 +119,59 @@ class PatentSerializer(serializers.ModelSerializer):
             data["region"] = holder.region
         data["is_domestic"] = rules.is_domestic(data.get("country_code", ""), data.get("address", ""),
                                                 "x" if holder else "")
+        return data
+
+
+class PctApplicationSerializer(serializers.ModelSerializer):
+    """A PCT international application; numbers are normalised (registry.pct), the first applicant, the
+    domestic flag and the placement signal are derived."""
+    applicant = ScopedRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    region = ScopedRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
+    region_code = serializers.CharField(source="region.code", read_only=True, default=None)
+
+    class Meta:
+        model = PctApplication
+        fields = ["id", "international_application_no", "international_filing_date", "title", "applicants",
+                  "first_applicant", "applicant", "address", "region", "region_code", "region_signal", "country_code",
+                  "is_domestic", "priority_data", "publication_no", "national_application_no", "version"]
+        read_only_fields = ["first_applicant", "region_signal", "is_domestic", "version"]
+
+    def _normal(self, normalize, value):
+        if not value:
+            return ""
+        try:
+            return normalize(value)
+        except rules.InvalidIdentifier as exc:
+            raise serializers.ValidationError(str(exc))
+
+    def validate_international_application_no(self, value):
+        from . import pct
+        try:
+            return pct.normalize_pct_no(value)
+        except rules.InvalidIdentifier as exc:
+            raise serializers.ValidationError(str(exc))
+
+    def validate_publication_no(self, value):
+        from . import pct
+        return self._normal(pct.normalize_wo_no, value)
+
+    def validate_national_application_no(self, value):
+        return self._normal(rules.normalize_application_no, value)
+
+    def validate(self, data):
+        applicants = data.get("applicants", getattr(self.instance, "applicants", ""))
+        first = rules.first_name(applicants)
+        if not first:
+            raise serializers.ValidationError({"applicants": ["申请人不能为空"]})
+        data["first_applicant"] = first[:200]
+        applicant = data.get("applicant", getattr(self.instance, "applicant", None))
+        if applicant is not None and not data.get("region", getattr(self.instance, "region", None)):
+            data["region"] = applicant.region
+        if "region" in data:
+            data["region_signal"] = ""  # set by hand
+        data["is_domestic"] = rules.is_domestic(data.get("country_code", getattr(self.instance, "country_code", "")),
+                                                data.get("address", getattr(self.instance, "address", "")),
+                                                "x" if applicant else "")
         return data
 
 
@@ -221,6 +277,12 @@ class PatentViewSet(ScopedViewSet):
     filterset_class = PatentFilter
 
 
+class PctApplicationViewSet(ScopedViewSet):
+    queryset = PctApplication.objects.select_related("region")
+    serializer_class = PctApplicationSerializer
+    filterset_class = PctApplicationFilter
+
+
 class PatentEventViewSet(ScopedViewSet):
     queryset = PatentEvent.objects.select_related("patent")
     serializer_class = PatentEventSerializer
@@ -253,7 +315,8 @@ class ContactViewSet(ScopedViewSet):
 
 
 class ImportAPIView(APIView):
-    """POST a CSV/XLSX file (multipart field `file`; `keep_good`, `dry_run` true/false): the import runs
+    """POST a CSV/XLSX/XLS file (multipart field `file`; `keep_good`, `dry_run` true/false; `columns`: the column
+    mapping of a file without a header row, e.g. 申请号,申请日,,名称): the import runs
     now and the answer carries its counts and the rejected rows (line, field, reason)."""
     permission_classes = [IsAuthenticated]
 
@@ -276,11 +339,11 @@ class ImportAPIView(APIView):
             from ipdesk.core import jobs
             job = jobs.start("import", f"{spec.label}导入：{upload.name}"[:200], request.user, record_type=spec.name,
                              path=str(target), filename=upload.name, keep_good=flag("keep_good"),
-                             dry_run=flag("dry_run"))
+                             dry_run=flag("dry_run"), columns=request.data.get("columns") or None)
             return Response({"job": job.pk, "status_url": f"/api/jobs/{job.pk}/"}, status=status.HTTP_202_ACCEPTED)
         try:
             result = run_import(spec, target, filename=upload.name, user=request.user, keep_good=flag("keep_good"),
-                                dry_run=flag("dry_run"))
+                                dry_run=flag("dry_run"), columns=request.data.get("columns") or None)
         except (ImportFileError, DjangoValidationError) as exc:
             return Response({"file": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
         finally:
@@ -315,11 +378,13 @@ class SearchAPIView(APIView):
 router = DefaultRouter()
 router.register("enterprises", EnterpriseViewSet)
 router.register("patents", PatentViewSet)
+router.register("pct-applications", PctApplicationViewSet)
 router.register("patent-events", PatentEventViewSet)
 router.register("trademarks", TrademarkViewSet)
 router.register("gi-products", GIProductViewSet)
 router.register("cultivation", CultivationViewSet)
 router.register("contacts", ContactViewSet)
+router.register("sei-rules", SeiRuleViewSet)
 
 urlpatterns = [
     path("imports/<str:kind>/", ImportAPIView.as_view(), name="api-import"),

@@ -10,6 +10,7 @@ class RegistryConfig(AppConfig):
         {"label": _("检索"), "url": "registry:search"},
         {"label": _("企业"), "url": "registry:enterprise_list"},
         {"label": _("专利"), "url": "registry:patent_list"},
+        {"label": _("PCT国际申请"), "url": "registry:pctapplication_list"},
         {"label": _("法律状态事件"), "url": "registry:patentevent_list"},
         {"label": _("商标"), "url": "registry:trademark_list"},
         {"label": _("地理标志产品"), "url": "registry:giproduct_list"},

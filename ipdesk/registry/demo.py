@@ -23,7 +23,7 @@ from ipdesk.core import audit
 from ipdesk.core.models import AuditAction
 
 from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
-from .models import CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, Trademark
+from .models import CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, PctApplication, Trademark
 from .rules import _app_check, normalize_name, uscc_check_char
 
 SEED = 2022
@@ -55,11 +55,47 @@ TRADES = {"EV": ["锂电", "新能源", "储能科技"], "EQUIP": ["机床", "�
           "TOUR": ["文化旅游", "文创"], "LOGI": ["物流", "供应链"], "AGRI": ["食品", "农业科技", "酿造"]}
 CHAIN_WEIGHTS = [("EV", 12), ("EQUIP", 22), ("MAT", 14), ("MED", 10), ("ICT", 10), ("CHEM", 14), ("TOUR", 3),
                  ("LOGI", 4), ("AGRI", 11)]
+# IPC and SUBJECTS are still drawn from (the random sequence of the calibrated figures); TOPICS below decide.
 IPC = {"EV": ["H01M 10/0525", "H01M 4/62", "H02J 7/00"], "EQUIP": ["B23Q 1/00", "B23B 31/00", "F16H 1/28", "G05B 19/414"],
        "MAT": ["C04B 35/52", "C08L 23/06", "C22C 38/02"], "MED": ["A61K 36/00", "A61P 35/00", "C07D 401/04"],
        "ICT": ["G06F 16/00", "H04L 67/00", "G06N 3/04"], "CHEM": ["C07C 29/15", "C01B 3/00", "B01J 23/00"],
        "TOUR": ["A63G 31/00", "B44C 1/00"], "LOGI": ["B65G 1/137", "G06Q 10/08"], "AGRI": ["A23L 19/00", "A01G 9/00", "C12G 3/02"]}
-STRATEGIC = {"EV": "新能源产业", "EQUIP": "高端装备制造产业", "MAT": "新材料产业", "MED": "生物产业", "ICT": "新一代信息技术产业"}
+# The chains whose patents the demo once marked strategic by the holder's chain (kept so that the random
+# sequence, and with it every calibrated figure, stays as it was).
+OLD_STRATEGIC_CHAINS = ("EV", "EQUIP", "MAT", "MED", "ICT")
+# What the demo patents are about: (title subject, main IPC) per chain, drawn from their own random
+# sequence. Strategic emerging industry is decided per patent by registry.sei with the 2021 table
+# (国知办函规字〔2021〕121号): the topics marked SEI below fall in a branch by their IPC (and, for the rules
+# with keywords, the keyword in the title), the others in none — so the demo city's high-value share
+# comes out near the national one (about 40%, SPEC section 3) instead of 79% when every patent of a
+# "strategic" chain counted (issue 16).
+TOPICS = {
+    "EV": [("车用锂离子电池正极材料的制备方法", "H01M 10/0525"),        # SEI 5.2 (keyword 汽车)
+           ("光伏储能电池充电控制系统", "H02J 7/35"),                     # SEI 6.3 (IPC only)
+           ("锂离子电池正极材料的制备方法", "H01M 4/62"), ("储能电池管理系统", "H01M 10/42"),
+           ("电池模组散热结构", "H01M 10/613")],
+    "EQUIP": [("无人堆场智能控制系统", "G05B 19/414"),                  # SEI 2.1 (keyword 无人堆场智能控制)
+              ("园艺机具用机械手控制方法", "B25J 9/16"),                  # SEI 2.1 (keyword 园艺机具)
+              ("数控机床主轴装置", "B23Q 1/00"), ("高精度夹具", "B23B 31/00"), ("齿轮箱传动机构", "F16H 1/28"),
+              ("液压升降平台", "B66F 7/00")],
+    "MAT": [("碳化硅功能陶瓷的制备方法", "C04B 35/565"),                 # SEI 3.4 (keyword 功能陶瓷)
+            ("石墨烯导电浆料的制备方法", "C01B 32/184"),                  # SEI 3.4 (IPC only)
+            ("高分子复合材料", "C08L 23/06"), ("耐磨合金钢", "C22C 38/02"), ("建筑用保温砂浆", "C04B 28/04")],
+    "MED": [("化学药品原料药的合成方法", "C07D 401/04"),                 # SEI 4.1 (keyword 化学药品原料药)
+            ("中药组合物及其制备方法", "A61K 36/00"), ("医用导管", "A61M 25/00"), ("中药提取装置", "A61J 1/00")],
+    "ICT": [("基于自然语言处理的文本分类方法", "G06F 40/30"),            # SEI 1.5 (IPC only)
+            ("基于区块链的数据存证方法", "H04L 9/32"),                     # SEI 1.3 (keyword 区块链)
+            ("基于生物特征识别的身份认证方法", "G06N 3/08"),              # SEI 1.5 (keyword 生物特征识别)
+            ("数据处理方法及装置", "G06F 16/00"), ("物联网通信方法", "H04L 67/00")],
+    "CHEM": [("负载型催化剂的制备方法", "B01J 37/00"),                   # SEI 3.3 (IPC only)
+             ("甲醇合成工艺", "C07C 29/15"), ("废水处理方法", "C02F 9/00"), ("煤焦油加氢工艺", "C10G 45/00"),
+             ("聚氯乙烯树脂的干燥工艺", "C08F 6/00")],
+    "TOUR": [("游乐设施", "A63G 31/00"), ("工艺品装饰结构", "B44C 1/00")],
+    "LOGI": [("仓储分拣装置", "B65G 1/137"), ("物流调度方法", "G06Q 10/08")],
+    "AGRI": [("生物农药组合物", "A01N 63/00"),                            # SEI 4.3 (IPC only)
+             ("红枣深加工方法", "A23L 19/00"), ("石榴汁饮料及其制备方法", "A23L 2/02"), ("温室种植装置", "A01G 9/14"),
+             ("白酒酿造工艺", "C12G 3/02")],
+}
 SUBJECTS = {"EV": ["锂离子电池正极材料的制备方法", "储能电池管理系统", "电池模组散热结构"],
             "EQUIP": ["数控机床主轴装置", "高精度夹具", "齿轮箱传动机构", "智能控制系统"],
             "MAT": ["碳化硅陶瓷制备方法", "高分子复合材料", "耐磨合金钢"],
@@ -114,6 +150,9 @@ def load(stdout=None):
         return
     numbers = _Numbers()
     rng = random.Random(SEED)
+    topic_rng = random.Random(SEED + 16)   # titles and IPC codes (issue 16): apart, so the rest is unchanged
+    from .sei import fields_for, match_for, rules_in_use
+    sei_rules = rules_in_use()
     regions = {r.code: r for r in Region.objects.filter(code__in=[c for c, _ in REGION_WEIGHTS])}
     chains = {c.code: c for c in IndustryChain.objects.all()}
 
@@ -185,13 +224,18 @@ def load(stdout=None):
                    address=holder.address, region=holder.region, country_code="37", is_domestic=True,
                    ipc_main=rng.choice(IPC.get(chain, IPC["EQUIP"])), filing_date=filing,
                    agency=rng.choice(["枣庄鲁南专利事务所", "济南圣达知识产权代理有限公司", "北京集佳知识产权代理有限公司", ""]))
+        if ptype != PatentType.DESIGN:
+            subject, p.ipc_main = topic_rng.choice(TOPICS.get(chain, TOPICS["EQUIP"]))
+            p.title = f"一种{subject}"
         if ptype == PatentType.INVENTION:
             p.publication_date = filing + dt.timedelta(days=rng.randint(120, 540))
-            if chain in STRATEGIC and rng.random() < 0.4:
-                p.strategic_class = STRATEGIC[chain]
+            if chain in OLD_STRATEGIC_CHAINS:
+                rng.random()   # was: strategic by the holder's chain (dropped; keeps the random sequence)
             p.overseas_family = rng.random() < 0.03
         for k, v in fields.items():
             setattr(p, k, v)
+        for k, v in fields_for(match_for(p.ipc_main, p.title, p.abstract, p.strategic_class, sei_rules)).items():
+            setattr(p, k, v)   # bulk_create skips Patent.save, which classifies (registry.sei)
         patents.append(p)
         return p
 
@@ -297,14 +341,22 @@ def load(stdout=None):
         p.holder, p.region, p.holder_name, p.current_owner, p.applicants = None, None, name, name, name
         p.country_code, p.is_domestic, p.address = country, False, ""
 
-    # PCT international applications of the city's enterprises (filed through CNIPA as receiving office).
+    # PCT international applications of the city's enterprises (filed with CNIPA as receiving office): their
+    # own records (PctApplication, counted by the PCT indicator), each beside the enterprise's CN application
+    # on the same invention, filed the same day (the draws are those of the earlier demo, so every other
+    # figure stays as it was).
+    pct_applications = []
     for year, count in PCT_APPLICATIONS.items():
         for _ in range(count):
             filing = _day(rng, D(year, 1, 1), D(year, 12, 31))
             holder = holder_pick()
-            new_patent(PatentType.INVENTION, 1, filing, holder, legal_status=LegalStatus.PENDING if year >= 2020 else
-                       LegalStatus.WITHDRAWN, pct_application_no=f"PCT/CN{year}/{rng.randint(10000, 150000):06d}",
-                       overseas_family=True)
+            number = f"PCT/CN{year}/{rng.randint(10000, 150000):06d}"
+            cn = new_patent(PatentType.INVENTION, 1, filing, holder, legal_status=LegalStatus.PENDING if year >= 2020
+                            else LegalStatus.WITHDRAWN, overseas_family=True)
+            pct_applications.append(PctApplication(
+                international_application_no=number, international_filing_date=filing, title=cn.title,
+                applicants=holder.name, first_applicant=holder.name, applicant=holder, address=holder.address,
+                region=holder.region, country_code="37", is_domestic=True))
     # Invention applications still pending, and some rejected in earlier years.
     for year, count in {2015: 30, 2016: 30, 2017: 40, 2018: 40, 2019: 40, 2020: 150, 2021: 250, 2022: 400}.items():
         for _ in range(count):
@@ -327,6 +379,7 @@ def load(stdout=None):
                .values_list("application_no", "pk"))
     PatentEvent.objects.bulk_create([PatentEvent(patent_id=ids[no], source="demo", **fields) for no, fields in events],
                                     batch_size=1000)
+    PctApplication.objects.bulk_create(pct_applications, batch_size=1000)
 
     # ---- Trademarks and geographic indications ----------------------------------------------
     trademarks = []
@@ -345,7 +398,7 @@ def load(stdout=None):
 
     audit.record_many([{"action": AuditAction.IMPORT, "object_type_name": "registry.patent", "object_repr": "演示数据",
                         "after": {"enterprises": len(enterprises), "patents": len(patents), "events": len(events),
-                                  "trademarks": len(trademarks)}}])
+                                  "trademarks": len(trademarks), "pct_applications": len(pct_applications)}}])
     if stdout:
         stdout.write(f"  registry demo: {len(enterprises)} enterprises, {len(patents)} patents, "
                      f"{len(events)} legal-status events, {len(trademarks)} trademarks")

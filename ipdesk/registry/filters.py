@@ -8,7 +8,8 @@ from ipdesk.regions.models import IndustryChain, Region
 
 from . import rules
 from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
-from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, Trademark
+from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, PctApplication, \
+    Trademark
 
 
 def _region_subtree(queryset, field, value):
@@ -102,7 +103,7 @@ class PatentFilter(django_filters.FilterSet):
     holder = django_filters.NumberFilter(field_name="holder_id", label=_("权利人企业ID"))
     unmatched = django_filters.BooleanFilter(field_name="holder", lookup_expr="isnull", label=_("未匹配企业"))
     is_domestic = django_filters.BooleanFilter(label=_("国内"))
-    is_pct = django_filters.BooleanFilter(label=_("PCT"))
+    is_pct = django_filters.BooleanFilter(label=_("PCT进入国家阶段"))  # PCT international applications: PctApplicationFilter
     filed_from = django_filters.DateFilter(field_name="filing_date", lookup_expr="gte", label=_("申请日起"))
     filed_to = django_filters.DateFilter(field_name="filing_date", lookup_expr="lte", label=_("申请日止"))
     granted_from = django_filters.DateFilter(field_name="grant_date", lookup_expr="gte", label=_("授权日起"))
@@ -114,6 +115,39 @@ class PatentFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return search_patents(queryset, value)
+
+    def in_region(self, queryset, name, value):
+        return _region_subtree(queryset, "region", value)
+
+
+class PctApplicationFilter(django_filters.FilterSet):
+    """PCT international applications; `region` + `year` is the drill-down of the PCT indicator."""
+    q = django_filters.CharFilter(method="search", label=_("国际申请号/名称/申请人"))
+    region = django_filters.CharFilter(method="in_region", label=_("区划代码"))
+    year = django_filters.NumberFilter(field_name="international_filing_date", lookup_expr="year",
+                                       label=_("国际申请年度"))
+    filed_from = django_filters.DateFilter(field_name="international_filing_date", lookup_expr="gte",
+                                           label=_("国际申请日起"))
+    filed_to = django_filters.DateFilter(field_name="international_filing_date", lookup_expr="lte",
+                                         label=_("国际申请日止"))
+    applicant = django_filters.NumberFilter(field_name="applicant_id", label=_("申请人企业ID"))
+    is_domestic = django_filters.BooleanFilter(label=_("国内"))
+
+    class Meta:
+        model = PctApplication
+        fields = ["q", "region", "year", "applicant", "is_domestic"]
+
+    def search(self, queryset, name, value):
+        from . import pct
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        try:
+            return queryset.filter(international_application_no=pct.normalize_pct_no(value))
+        except rules.InvalidIdentifier:
+            pass
+        return queryset.filter(Q(international_application_no__icontains=value) | Q(title__icontains=value) |
+                               Q(applicants__icontains=value) | Q(publication_no__icontains=value))
 
     def in_region(self, queryset, name, value):
         return _region_subtree(queryset, "region", value)

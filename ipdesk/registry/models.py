@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipdesk.core.fields import EncryptedCharField
 from ipdesk.core.models import AuditedModel
-from ipdesk.core.scoping import Scope
+from ipdesk.core.scoping import Role, Scope
 
 from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
 from .placement import RegionSignal
@@ -167,7 +167,14 @@ class Patent(AuditedModel):
                                     default=LegalStatus.PENDING)
     pct_application_no = models.CharField(_("PCT申请号"), max_length=40, blank=True)
     overseas_family = models.BooleanField(_("海外同族"), default=False)
-    strategic_class = models.CharField(_("战略性新兴产业分类"), max_length=100, blank=True)
+    strategic_class = models.CharField(
+        _("战略性新兴产业分类（人工认定）"), max_length=100, blank=True,
+        help_text=_("填写参照关系表的分类号（如 1.5）即以人工认定为准；其他内容仅作记录，按IPC分类号自动分类"))
+    # Computed by registry.sei from the IPC and title/abstract with the table in SeiRule (on save, on
+    # import, and by `reclassify_sei` when the table changes); read by stats.facts for the criterion.
+    sei_branch = models.CharField(_("战略性新兴产业分类号"), max_length=10, blank=True, editable=False)
+    sei_branch_name = models.CharField(_("战略性新兴产业分类名称"), max_length=100, blank=True, editable=False)
+    sei_evidence = models.CharField(_("战略性新兴产业分类依据"), max_length=300, blank=True, editable=False)
     agency = models.CharField(_("代理机构"), max_length=200, blank=True)
     abstract = models.TextField(_("摘要"), blank=True)
     claim1 = models.TextField(_("主权项"), blank=True)
@@ -204,6 +211,19 @@ class Patent(AuditedModel):
     def __str__(self):
         return f"{self.application_no} {self.title}"
 
+    def save(self, *args, **kwargs):
+        from . import sei
+        sei.apply(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "sei_branch", "sei_branch_name", "sei_evidence"}
+        super().save(*args, **kwargs)
+
+    @property
+    def sei_label(self):
+        """The matched branch as shown, e.g. 1.5 人工智能 ('' when none)."""
+        return f"{self.sei_branch} {self.sei_branch_name}".strip()
+
     @property
     def term_end(self):
         """The last day of the statutory term with its compensation (保护期届满日, 专利法第四十二条), or None."""
@@ -219,6 +239,61 @@ class Patent(AuditedModel):
         from django.utils import timezone
         end = self.term_end
         return end is not None and end < timezone.localdate()
+
+
+class SeiRule(AuditedModel):
+    """A rule of 《战略性新兴产业分类与国际专利分类参照关系表（2021）（试行）》 (国知办函规字〔2021〕121号).
+
+    Reference data, loaded from registry/data/sei-ipc-2021.csv (transcribed from a public copy, not the
+    official attachment) by migration 0012_sei; a city officer corrects it against the official table.
+    Notation and matching: registry.sei. After a change, `reclassify_sei` (run on save) reclassifies the patents.
+    """
+    branch_no = models.CharField(_("分类号"), max_length=10, help_text=_("两级分类号，如 1.5"))
+    branch_name = models.CharField(_("分类名称"), max_length=100)
+    top_category = models.CharField(_("所属大类"), max_length=100)
+    rule_no = models.PositiveIntegerField(_("条目序号"))
+    ipc_patterns = models.TextField(_("IPC分类号"), help_text=_("以;分隔；*表示该分类号及其下位组，如 G06F21*"))
+    ipc_exclusions = models.TextField(_("排除的IPC分类号"), blank=True, help_text=_("以;分隔，写法同上；排除优先"))
+    keywords = models.TextField(_("关键词"), blank=True,
+                                help_text=_("以;分隔；有关键词的条目还须名称或摘要含有关键词（registry.sei 的近似匹配）"))
+    ipc_only = models.BooleanField(_("仅按分类号"), default=True, editable=False)
+    source_page = models.CharField(_("来源页码"), max_length=20, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    scope = Scope(public=True, change_roles=frozenset({Role.CITY_OFFICER}))
+
+    class Meta:
+        ordering = ["branch_no", "rule_no"]
+        unique_together = [("branch_no", "rule_no")]
+        verbose_name = _("战略性新兴产业IPC参照关系")
+        verbose_name_plural = _("战略性新兴产业IPC参照关系")
+
+    def __str__(self):
+        return f"{self.branch_no} {self.branch_name} #{self.rule_no}"
+
+    def save(self, *args, **kwargs):
+        self.ipc_only = not self.keywords.strip()
+        before = SeiRule.objects.filter(pk=self.pk).values().first() if self.pk else None
+        super().save(*args, **kwargs)
+        self._reclassify_after(before, {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields})
+
+    def delete(self, *args, **kwargs):
+        before = SeiRule.objects.filter(pk=self.pk).values().first()
+        result = super().delete(*args, **kwargs)
+        self._reclassify_after(before, None)
+        return result
+
+    @staticmethod
+    def _reclassify_after(before, after):
+        """Once the change is committed, reclassify the patents in the IPC subclasses the rule names
+        (before and after the change) and those in its branch (registry.sei.reclassify)."""
+        from django.db import transaction
+
+        from . import sei
+        rows = [r for r in (before, after) if r]
+        prefixes = sei._prefixes(rows)
+        branches = {r["branch_no"] for r in rows}
+        transaction.on_commit(lambda: sei.reclassify(prefixes, branches))
 
 
 class PatentEvent(AuditedModel):
@@ -278,6 +353,53 @@ class Trademark(AuditedModel):
 
     def __str__(self):
         return f"{self.registration_no} {self.name}"
+
+
+class PctApplication(AuditedModel):
+    """A PCT international application (PCT国际专利申请), keyed by its international application number
+    (PCT Administrative Instructions, Section 307: `PCT/CN2025/137406`; see registry.pct).
+
+    Counted by the PCT indicator (SPEC section 3) by international filing date, in the region of its first
+    applicant (第一申请人) when that applicant is domestic. Not a CN national-phase entry: those are patents
+    (type digit 8/9) of foreign filings entering China; `national_application_no` only links to one.
+    """
+    international_application_no = models.CharField(_("国际申请号"), max_length=20)  # unique: Meta.constraints
+    international_filing_date = models.DateField(_("国际申请日"))
+    title = models.CharField(_("发明名称"), max_length=500)
+    applicants = models.CharField(_("申请人"), max_length=1000, blank=True)
+    first_applicant = models.CharField(_("第一申请人"), max_length=200)
+    applicant = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="pct_applications", verbose_name=_("申请人企业"))
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="pct_applications", verbose_name=_("所属区划"), db_index=False)
+    region_signal = models.CharField(_("区划依据"), max_length=20, blank=True, choices=RegionSignal.choices,
+                                     help_text=_("导入时决定所属区划的依据（registry.placement）；空：手工设定"))
+    country_code = models.CharField(_("国省代码"), max_length=10, blank=True)
+    is_domestic = models.BooleanField(_("国内"), default=True)
+    priority_data = models.CharField(_("优先权"), max_length=500, blank=True)
+    publication_no = models.CharField(_("国际公布号"), max_length=20, blank=True, help_text=_("如 WO2025/123456"))
+    national_application_no = models.CharField(_("中国国家阶段申请号"), max_length=20, blank=True)
+
+    scope = Scope(region="region", enterprise="applicant", commissioner="applicant__commissioner")
+
+    class Meta:
+        ordering = ["-international_filing_date", "international_application_no"]
+        verbose_name = _("PCT国际申请")
+        verbose_name_plural = _("PCT国际申请")
+        indexes = [models.Index(fields=["international_filing_date", "region"], name="registry_pct_filing_idx")]
+        constraints = [models.UniqueConstraint(fields=["international_application_no"],
+                                               name="registry_pct_number_uniq")]
+
+    def __str__(self):
+        return f"{self.international_application_no} {self.title}"
+
+    @property
+    def national_patent(self):
+        """The CN national-phase patent record this application entered as, when it is in the registry."""
+        if not self.national_application_no:
+            return None
+        return Patent.objects.filter(application_no=self.national_application_no).first()
 
 
 class GIProduct(AuditedModel):

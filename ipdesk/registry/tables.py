@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ipdesk.core.exports import mask_phone
 
-from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, Trademark
+from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, PctApplication, \
+    Trademark
 
 
 class EnterpriseTable(tables.Table):
@@ -25,6 +26,15 @@ class PatentTable(tables.Table):
         model = Patent
         fields = ("application_no", "patent_type", "title", "holder_name", "holder", "region", "filing_date",
                   "grant_date", "legal_status")
+
+
+class PctApplicationTable(tables.Table):
+    international_application_no = tables.Column(linkify=True)
+
+    class Meta:
+        model = PctApplication
+        fields = ("international_application_no", "international_filing_date", "title", "first_applicant",
+                  "applicant", "region", "publication_no", "national_application_no")
 
 
 class PatentEventTable(tables.Table):

@@ -5,9 +5,14 @@ from ipdesk.core.import_views import ImportView
 
 from . import views
 from .filters import CultivationFilter
-from .forms import ContactForm, CultivationForm, EnterpriseForm, GIProductForm, PatentForm, TrademarkForm
-from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, Trademark
+from .forms import (ContactForm, CultivationForm, EnterpriseForm, GIProductForm, PatentForm, PctApplicationForm,
+                    TrademarkForm)
+from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, PctApplication, Trademark
 from .tables import CultivationTable
+
+from .models import SeiRule
+from .sei_api import SeiRuleFilter
+from .sei_views import SeiRuleForm, SeiRuleTable
 
 app_name = "registry"
 urlpatterns = [
@@ -18,11 +23,14 @@ urlpatterns = [
     path("patents/import/", ImportView.as_view(kind="patents"), name="patent_import"),
     path("trademarks/import/", ImportView.as_view(kind="trademarks"), name="trademark_import"),
     path("events/import/", ImportView.as_view(kind="events"), name="patentevent_import"),
+    path("pct/import/", ImportView.as_view(kind="pct_applications"), name="pctapplication_import"),
     path("gi-products/import/", ImportView.as_view(kind="gi_products"), name="giproduct_import"),
     *crud_urls(Enterprise, table=None, filterset=None, form=EnterpriseForm, list_view=views.EnterpriseListView,
                detail_view=views.EnterpriseDetailView, deletable=False),
     *crud_urls(Patent, table=None, filterset=None, form=PatentForm, list_view=views.PatentListView,
                detail_view=views.PatentDetailView),
+    *crud_urls(PctApplication, table=None, filterset=None, form=PctApplicationForm,
+               list_view=views.PctApplicationListView, detail_view=views.PctApplicationDetailView, prefix="pct/"),
     *crud_urls(PatentEvent, table=None, filterset=None, list_view=views.PatentEventListView,
                detail_view=views.PatentEventDetailView, prefix="events/"),
     *crud_urls(Trademark, table=None, filterset=None, form=TrademarkForm, list_view=views.TrademarkListView),
@@ -30,6 +38,8 @@ urlpatterns = [
                prefix="gi-products/"),
     *crud_urls(CultivationMembership, table=CultivationTable, filterset=CultivationFilter, form=CultivationForm,
                prefix="cultivation/"),
+    *crud_urls(SeiRule, table=SeiRuleTable, filterset=SeiRuleFilter, form=SeiRuleForm, deletable=False,
+               prefix="sei-rules/"),
     *crud_urls(Contact, table=None, filterset=None, form=ContactForm, list_view=views.ContactListView,
                detail_view=views.ContactDetailView),
 ]

@@ -17,11 +17,13 @@ from ipdesk.core.views import ObjectDetailView, ObjectListView, scoped_object_or
 from . import actions, fees
 from .choices import LegalStatus, PatentType, TrademarkStatus
 from .filters import (ContactFilter, EnterpriseFilter, GIProductFilter, PatentEventFilter, PatentFilter,
-                      TrademarkFilter, first_matches, search_enterprises, search_patents)
+                      PctApplicationFilter, TrademarkFilter, first_matches, search_enterprises, search_patents)
 from .forms import PatentEventForm, ResolveOwnerForm
 from .imports import EnterpriseImport, PatentEventImport, PatentImport, TrademarkImport
-from .models import Contact, Enterprise, GIProduct, Patent, PatentEvent, Trademark
-from .tables import ContactTable, EnterpriseTable, GIProductTable, PatentEventTable, PatentTable, TrademarkTable
+from .models import Contact, Enterprise, GIProduct, Patent, PatentEvent, PctApplication, Trademark
+from .pct_imports import PctApplicationImport
+from .tables import (ContactTable, EnterpriseTable, GIProductTable, PatentEventTable, PatentTable, PctApplicationTable,
+                     TrademarkTable)
 
 
 def reveals_personal_data(user):
@@ -64,6 +66,15 @@ PATENT_COLUMNS = [
     Column("海外同族", "overseas_family"), Column("战略性新兴产业分类", "strategic_class"),
     Column("代理机构", "agency"), Column("摘要", "abstract"), Column("主权项", "claim1"),
     Column("年费缴至", "fee_paid_until"),
+]
+
+PCT_COLUMNS = [
+    Column("国际申请号", "international_application_no"), Column("国际申请日", "international_filing_date"),
+    Column("发明名称", "title"), Column("申请人", "applicants"),
+    Column("统一社会信用代码", lambda a: a.applicant.uscc if a.applicant_id else ""), Column("地址", "address"),
+    Column("行政区划代码", lambda a: a.region.code if a.region_id else ""), Column("国省代码", "country_code"),
+    Column("国际公布号", "publication_no"), Column("优先权", "priority_data"),
+    Column("中国国家阶段申请号", "national_application_no"),
 ]
 
 TRADEMARK_COLUMNS = [
@@ -116,6 +127,32 @@ class PatentListView(ObjectListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("region", "holder")
+
+
+class PctApplicationListView(ObjectListView):
+    """PCT国际申请: the records the PCT indicator counts (stats.indicators.pct_applications)."""
+    model = PctApplication
+    table_class = PctApplicationTable
+    filterset_class = PctApplicationFilter
+    export_columns = PCT_COLUMNS
+    create_url = "registry:pctapplication_add"
+    import_url = "registry:pctapplication_import"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region", "applicant")
+
+
+class PctApplicationDetailView(ObjectDetailView):
+    model = PctApplication
+    template_name = "registry/pctapplication_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        national = self.object.national_patent
+        # the national-phase patent is linked only when the user may see it
+        ctx["national_patent"] = national if national and Patent.objects.restrict(self.request.user) \
+            .filter(pk=national.pk).exists() else None
+        return ctx
 
 
 class PatentEventListView(ObjectListView):
@@ -329,7 +366,7 @@ class UnmatchedOwnersView(LoginRequiredMixin, View):
 
 
 IMPORT_SPECS = {"enterprise": EnterpriseImport, "patent": PatentImport, "trademark": TrademarkImport,
-                "patentevent": PatentEventImport}
+                "patentevent": PatentEventImport, "pctapplication": PctApplicationImport}
 
 
 class PatentEventDetailView(ObjectDetailView):

@@ -18,7 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from . import rules
-from .indicators import BULLETIN_KEYS, _Tree, figures_many, label, stock_at, unit
+from .indicators import BULLETIN_KEYS, _Tree, criteria_status, figures_many, label, stock_at, unit
 from .models import PatentFact, Target
 
 FONT = "Noto Sans CJK SC"
@@ -82,10 +82,23 @@ def build(region, year, month):
             "trend": monthly_trend(region, year, month, tree),
             "high_value": {k[len("high_value_"):]: v for k, v in values[region.pk].items()
                            if k.startswith("high_value_") and not k.endswith("_yoy") and k != "high_value_per_10k"},
+            # every criterion, on or off (and why), with the region's count for those on (issue 16 item 4)
+            "high_value_criteria": criteria_status(values[region.pk]),
             "forecasts": forecasts, "data_state": data_state()}
     data["summary"] = rules.bulletin_summary(region.name, year, month, sections) + \
-        forecast_summary(region.code, month, forecasts)
+        forecast_summary(region.code, month, forecasts) + \
+        (criteria_sentence(data["high_value_criteria"]) if "high_value_invention_patents" in keys else "")
     return data
+
+
+def criteria_sentence(criteria):
+    """Which high-value criteria the figure counts and which it leaves out (and why), for the summary —
+    so every rendering (page, XLSX, DOCX, PDF) says it (issue 16 item 4)."""
+    on = "、".join(f"{c['name']}（{c['count']}件）" if c.get("count") is not None else c["name"]
+                  for c in criteria if c["on"])
+    off = "；".join(f"{c['name']}（{c['off_reason']}）" for c in criteria if not c["on"])
+    text = f"高价值发明专利按以下口径认定：{on or '无'}。"
+    return text + (f"未计入：{off}。" if off else "")
 
 
 # ---- Year-end forecasts (年度目标完成预测) -----------------------------------------------------------

@@ -27,11 +27,16 @@ BATCH = 5000
 SIGNATURE_TTL = 30
 
 
+# Bumped when the facts' rules change (2: strategic by the patent's IPC branch, issue 16), so facts built
+# by an earlier version are rebuilt although the registry did not change.
+FACTS_VERSION = 2
+
+
 def signature():
     from ipdesk.registry.models import Patent, PatentEvent
     p = Patent.objects.aggregate(n=Count("id"), m=Max("updated_at"), i=Max("id"))
     e = PatentEvent.objects.aggregate(n=Count("id"), m=Max("updated_at"), i=Max("id"))
-    return f"{p['n']}:{p['i']}:{p['m']}|{e['n']}:{e['i']}:{e['m']}"[:200]
+    return f"v{FACTS_VERSION}|{p['n']}:{p['i']}:{p['m']}|{e['n']}:{e['i']}:{e['m']}"[:200]
 
 
 def current_signature():
@@ -81,17 +86,17 @@ def _term_end_sql(years):
 @transaction.atomic
 def rebuild(sig=None, progress=None):
     """Rewrite all facts; returns (patents, intervals). `progress(done, total)` is optional."""
-    from ipdesk.regions.models import IndustryChain
-    from ipdesk.registry.models import Enterprise, Patent, PatentEvent
+    from ipdesk.registry.models import Patent, PatentEvent
 
     PatentInterval.objects.all().delete()
     PatentFact.objects.all().delete()
-    P, E, IC, EV = _t(Patent), _t(Enterprise), _t(IndustryChain), _t(PatentEvent)
+    P, EV = _t(Patent), _t(PatentEvent)
     F, I = _t(PatentFact), _t(PatentInterval)
     kinds = ", ".join(f"'{k}'" for k in EVENT_KINDS)
     no_events = f"NOT EXISTS (SELECT 1 FROM {EV} ev WHERE ev.patent_id = p.id AND ev.kind IN ({kinds}))"
-    strategic = "(p.strategic_class <> '' OR COALESCE(ic.strategic_emerging, FALSE))"
-    joins = f"LEFT JOIN {E} e ON e.id = p.holder_id LEFT JOIN {IC} ic ON ic.id = e.industry_chain_id"
+    # 战略性新兴产业: the patent's own branch in CNIPA's IPC concordance table (registry.sei, stored on the
+    # patent as sei_branch) — never the holder's industry chain (SPEC section 3; issue 16 item 3).
+    strategic = "(p.sei_branch <> '')"
     dead = "p.legal_status IN ('lapsed', 'revoked', 'expired')"
     rule = fee_rule()
     term = _term_end_sql(int(rule["term_years"]["invention"]))
@@ -111,13 +116,13 @@ def rebuild(sig=None, progress=None):
                              grant_region_id, grant_domestic, pct, strategic, overseas_family, first_pledge)
             SELECT p.id, p.patent_type, p.filing_date, p.region_id, p.is_domestic, p.grant_date, p.region_id,
                    p.is_domestic, p.pct_application_no <> '', {strategic}, p.overseas_family, NULL
-            FROM {P} p {joins} WHERE {no_events}""")
+            FROM {P} p WHERE {no_events}""")
         cur.execute(f"""
             INSERT INTO {I} (patent_id, patent_type, region_id, domestic, start, "end", filing_date, strategic,
                              overseas_family, first_pledge)
             SELECT p.id, p.patent_type, p.region_id, p.is_domestic, p.grant_date,
                    {ends}, p.filing_date, {strategic}, p.overseas_family, NULL
-            FROM {P} p {joins}
+            FROM {P} p
             WHERE {no_events} AND p.grant_date IS NOT NULL AND p.patent_type = 'invention'
               AND (NOT {dead} OR p.lapse_date IS NOT NULL
                    OR (p.legal_status = 'expired' AND {term} IS NOT NULL AND {term} <= {recorded}))
@@ -128,7 +133,6 @@ def rebuild(sig=None, progress=None):
     # Patents with events: the pure rules decide.
     with_events = PatentEvent.objects.filter(kind__in=EVENT_KINDS).values_list("patent_id", flat=True).distinct()
     ids = sorted(set(with_events))
-    strategic_chains = set(IndustryChain.objects.filter(strategic_emerging=True).values_list("id", flat=True))
     for offset in range(0, len(ids), BATCH):
         chunk = ids[offset:offset + BATCH]
         events = {}
@@ -138,13 +142,13 @@ def rebuild(sig=None, progress=None):
         facts, intervals = [], []
         for p in Patent.objects.filter(pk__in=chunk).values(
                 "id", "patent_type", "filing_date", "grant_date", "region_id", "is_domestic", "pct_application_no",
-                "strategic_class", "overseas_family", "legal_status", "lapse_date", "term_compensation_days",
-                "updated_at", "holder__industry_chain_id"):
+                "sei_branch", "overseas_family", "legal_status", "lapse_date", "term_compensation_days",
+                "updated_at"):
             evs = events.get(p["id"], [])
             transfers = [rules.Transfer(e["date"], e["region_before_id"], e["region_after_id"], e["domestic_after"])
                          for e in evs if e["kind"] == "transfer"]
             pledges = sorted(e["date"] for e in evs if e["kind"] == "pledge")
-            strategic_flag = bool(p["strategic_class"]) or p["holder__industry_chain_id"] in strategic_chains
+            strategic_flag = bool(p["sei_branch"])   # the same rule as the SQL above
             f_region, f_dom = rules.holder_at(p["filing_date"], transfers, p["region_id"], p["is_domestic"]) \
                 if p["filing_date"] else (p["region_id"], p["is_domestic"])
             g_region, g_dom = rules.holder_at(p["grant_date"], transfers, p["region_id"], p["is_domestic"]) \

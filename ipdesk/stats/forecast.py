@@ -487,9 +487,10 @@ def records_start(key):
     kind = key.split("_")[0]
     if kind in ("invention", "utility", "design"):
         facts = facts.filter(patent_type=kind)
-    elif kind == "pct":
-        facts = facts.filter(pct=True)
-    if key.endswith("_applications"):
+    if kind == "pct":   # PCT international applications are their own records (registry.PctApplication)
+        from ipdesk.registry.models import PctApplication
+        first = PctApplication.objects.aggregate(d=Min("international_filing_date"))["d"]
+    elif key.endswith("_applications"):
         first = facts.aggregate(d=Min("filing_date"))["d"]
     elif key.endswith("_grants"):
         # Grants of a registry whose filings begin at a date are incomplete until the patents filed

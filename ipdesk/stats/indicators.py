@@ -66,21 +66,64 @@ def unit(key):
 
 
 # ---- High-value criteria ------------------------------------------------------------------------
+# The five categories of 高价值发明专利 as the national IP plan lists them (《“十四五”国家知识产权保护和运用规划》,
+# 国发〔2021〕20号, note on 每万人口高价值发明专利拥有量 — wording as quoted in the names below; 待核对 against the text).
+# The plan publishes no amount for "relatively high pledge financing": that criterion has no default threshold and
+# is off until the office configures one (SPEC section 3; issue 16 item 4).
 DEFAULT_CRITERIA = [
     (CriterionKind.STRATEGIC, "战略性新兴产业发明专利", 0),
     (CriterionKind.OVERSEAS, "在海外有同族专利权的发明专利", 0),
     (CriterionKind.MAINTAINED, "维持年限超过10年的发明专利", 10),
-    (CriterionKind.PLEDGE, "实现较高质押融资金额的发明专利", 0),
+    (CriterionKind.PLEDGE, "实现较高质押融资金额的发明专利", 0),   # 0: not configured → off
     (CriterionKind.AWARD, "获得国家科学技术奖或中国专利奖的发明专利", 0),
 ]
 
 
-def criteria():
-    """The enabled criteria (the office edits them); defaults when none are configured."""
+def all_criteria():
+    """Every criterion as configured (the office edits them); the defaults when none are stored."""
     rows = list(HighValueCriterion.objects.all())
     if not rows:
         rows = [HighValueCriterion(kind=k, name=n, threshold=t, sort_order=i) for i, (k, n, t) in enumerate(DEFAULT_CRITERIA)]
-    return [c for c in rows if c.enabled]
+    return rows
+
+
+def criterion_off_reason(criterion):
+    """Why a criterion counts nothing ('' when it is on): disabled, or the pledge criterion without its
+    threshold — "relatively high" has no official amount, so unconfigured means off, not "any pledge"."""
+    if not criterion.enabled:
+        return str(_("未启用"))
+    if criterion.kind == CriterionKind.PLEDGE and not (criterion.threshold or 0) > 0:
+        return str(_("未设置质押金额阈值，不计入"))
+    return ""
+
+
+def criteria():
+    """The criteria that are on: enabled, and configured where they need a threshold (criterion_off_reason)."""
+    return [c for c in all_criteria() if not criterion_off_reason(c)]
+
+
+def criteria_status(values=None):
+    """Each criterion with whether it is on, what it counts by, and its count from `values` (a region's
+    figures: high_value_<kind>) — what the bulletin and its API state beside the high-value figure."""
+    out = []
+    for c in all_criteria():
+        reason = criterion_off_reason(c)
+        count = None if reason or values is None else values.get(f"high_value_{c.kind}")
+        out.append({"kind": c.kind, "name": c.name, "on": not reason, "off_reason": reason,
+                    "threshold": float(c.threshold or 0), "basis": str(CRITERION_BASIS.get(c.kind, "")),
+                    "count": count})
+    return out
+
+
+# What each criterion counts, in words (shown with the bulletin).
+CRITERION_BASIS = {
+    CriterionKind.STRATEGIC: _("按专利的IPC分类号（及关键词）对照《战略性新兴产业分类与国际专利分类参照关系表（2021）》认定，"
+                               "不按权利人所属产业"),
+    CriterionKind.OVERSEAS: _("有海外同族专利权"),
+    CriterionKind.MAINTAINED: _("自申请日起算的维持年限超过阈值（年）"),
+    CriterionKind.PLEDGE: _("截至统计日已登记的质押合同金额不低于阈值（万元）"),
+    CriterionKind.AWARD: _("口径中列出的获奖专利（中国专利奖、国家科学技术奖）"),
+}
 
 
 NEVER = Q(pk__lt=0)
@@ -99,20 +142,17 @@ def _criterion_q(criterion, end):
     if criterion.kind == CriterionKind.OVERSEAS:
         return Q(overseas_family=True)
     if criterion.kind == CriterionKind.MAINTAINED:
-        # maintained over N years: in force and filed more than N years before the date (the term runs from filing)
+        # 维持年限超过N年: in force on the date and filed more than N years before it. The years run from the
+        # filing date because the term does (专利法第四十二条: "自申请日起计算"); a patent filed on 2012-12-31 has been
+        # maintained exactly 10 years on 2022-12-31, not over 10, and counts from 2023-01-01. (Whether CNIPA's
+        # statistics count from the filing or the grant date is 待核对 / not verified.)
         return Q(filing_date__lt=_years_before(end, int(criterion.threshold or 10)))
     if criterion.kind == CriterionKind.PLEDGE:
-        # Threshold 0: any pledge registered by the date (registry pledge events). Above 0: pledge
-        # contracts of at least `threshold` (10,000 yuan) registered by then, from the finance module.
+        # Pledge contracts of at least `threshold` (10,000 yuan) registered by the date, from the finance
+        # module. No threshold: off (criterion_off_reason) — "relatively high" has no official amount.
         threshold = criterion.threshold or 0
         Pledge = _optional_model("finance", "Pledge")
-        if threshold <= 0:
-            q = Q(first_pledge__lte=end)
-            if Pledge is not None:
-                ids = _ids(Pledge.patents.through.objects.filter(pledge__registration_date__lte=end), "patent_id")
-                q |= Q(patent_id__in=ids) if ids else NEVER
-            return q
-        if Pledge is None:
+        if threshold <= 0 or Pledge is None:
             return NEVER
         ids = _ids(Pledge.patents.through.objects.filter(pledge__registration_date__lte=end,
                                                          pledge__amount_10k_yuan__gte=threshold), "patent_id")
@@ -207,22 +247,15 @@ def patent_figures(regions, start, end, tree=None, check_fresh=True, keys=None):
     if need(*filing_keys):
         filings = PatentFact.objects.filter(filing_date__gte=start, filing_date__lte=end, filing_domestic=True,
                                             filing_region_id__in=ids).values("filing_region_id", "patent_type") \
-            .annotate(n=Count("id"), pct=Count("id", filter=Q(pct=True))).order_by()
-        rows = [{"filing_region_id": f["filing_region_id"], f"{f['patent_type']}_applications": f["n"],
-                 "pct_applications": f["pct"]} for f in filings]
-    elif need("pct_applications"):   # PCT alone: a partial index (stats_fact_pct_filing) makes it a small read
-        filings = PatentFact.objects.filter(pct=True, filing_date__gte=start, filing_date__lte=end, filing_domestic=True,
-                                            filing_region_id__in=ids).values("filing_region_id") \
-            .annotate(n=Count("*")).order_by()
-        rows = [{"filing_region_id": f["filing_region_id"], "pct_applications": f["n"]} for f in filings]
-    else:
-        rows = None
-    if rows is not None:
+            .annotate(n=Count("id")).order_by()
+        rows = [{"filing_region_id": f["filing_region_id"], f"{f['patent_type']}_applications": f["n"]}
+                for f in filings]
         for rid, vals in tree.rollup(regions, rows, "filing_region_id").items():
-            if need(*filing_keys):
-                out[rid].update({f"{t}_applications": vals.get(f"{t}_applications", 0) for t in types})
-                out[rid]["patent_applications"] = sum(vals.get(f"{t}_applications", 0) for t in types)
-            out[rid]["pct_applications"] = vals.get("pct_applications", 0)
+            out[rid].update({f"{t}_applications": vals.get(f"{t}_applications", 0) for t in types})
+            out[rid]["patent_applications"] = sum(vals.get(f"{t}_applications", 0) for t in types)
+    if need("pct_applications"):
+        for rid, n in pct_counts(regions, start, end, tree, ids).items():
+            out[rid]["pct_applications"] = n
 
     active = criteria()
     cached = tree.stock.get(end)
@@ -404,8 +437,25 @@ def valid_invention_patents(region, as_of):
 
 
 def pct_applications(region, start, end):
-    """PCT国际专利申请量: international applications filed in [start, end] by domestic holders of the region."""
-    return patent_figures([region], start, end)[region.pk]["pct_applications"]
+    """PCT国际专利申请量: PCT international applications (registry.PctApplication, numbers PCT/CN…) filed in
+    [start, end] — by international filing date — whose first applicant is domestic and in the region."""
+    return pct_counts([region], start, end)[region.pk]
+
+
+def pct_counts(regions, start, end, tree=None, ids=None):
+    """{region id: PCT international applications} (SPEC section 3, "PCT applications"): counted from the
+    PCT international application records by international filing date, in the region of the first
+    applicant (第一申请人), domestic applicants only — not from CN national-phase patents (type digit 8/9 or a
+    PCT number on a patent), which are foreign filings entering China. One grouped query on the
+    (international_filing_date, region) index."""
+    from ipdesk.registry.models import PctApplication
+    tree = tree or _Tree()
+    ids = ids if ids is not None else tree.subtree_ids(regions)
+    rows = PctApplication.objects.filter(international_filing_date__gte=start, international_filing_date__lte=end,
+                                         is_domestic=True, region_id__in=ids) \
+        .values("region_id").annotate(pct_applications=Count("*")).order_by()
+    return {rid: vals.get("pct_applications", 0)
+            for rid, vals in tree.rollup(regions, [dict(r) for r in rows], "region_id").items()}
 
 
 def parse_date(text, what="日期"):
@@ -416,8 +466,9 @@ def parse_date(text, what="日期"):
 
 
 # ---- The records behind a figure (drill-down) -------------------------------------------------------
+# pct_applications drills into the PCT list (registry:pctapplication_list), not into patents: stats.views.
 DRILLABLE = ["invention_grants", "utility_grants", "design_grants", "patent_grants", "invention_applications",
-             "utility_applications", "design_applications", "patent_applications", "pct_applications",
+             "utility_applications", "design_applications", "patent_applications",
              "valid_invention_patents", "high_value_invention_patents"] + \
             [f"high_value_{k}" for k in CriterionKind.values]
 
@@ -434,8 +485,6 @@ def records_behind(figure, region, start, end):
     elif figure.endswith("_applications"):
         qs = PatentFact.objects.filter(filing_date__gte=start, filing_date__lte=end, filing_domestic=True,
                                        filing_region_id__in=ids, **typed)
-        if figure == "pct_applications":
-            qs = qs.filter(pct=True)
     elif figure in DRILLABLE:
         qs = PatentInterval.objects.filter(patent_type="invention", domestic=True, start__lte=end, region_id__in=ids) \
             .filter(Q(end__isnull=True) | Q(end__gt=end))

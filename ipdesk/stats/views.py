@@ -130,7 +130,8 @@ class _BadParam(Exception):
 DRILL_AS = {"valid_invention_per_10k": "valid_invention_patents", "high_value_per_10k": "high_value_invention_patents"}
 # Other modules' figures: their own list pages, filtered by region and year.
 DRILL_ELSEWHERE = {"pledged_patents": "finance:pledge_list", "pledge_amount_10k_yuan": "finance:pledge_list",
-                   "pledge_enterprises_over_10m": "finance:pledge_list"}
+                   "pledge_enterprises_over_10m": "finance:pledge_list",
+                   "pct_applications": "registry:pctapplication_list"}  # PCT international applications
 
 
 def drill_url(figure, region, start, end):

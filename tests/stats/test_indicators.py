@@ -92,7 +92,12 @@ def test_lapse_and_restoration(regions, make_patent, event):
 
 
 def test_pct_applications_and_applications_by_type(regions, make_patent):
+    from ipdesk.registry.models import PctApplication
     city = regions["370400"]
+    # PCT applications are their own records (tests/stats/test_pct_indicator.py); a patent naming a PCT number
+    # is a national-phase entry and is not one of them
+    PctApplication.objects.create(international_application_no="PCT/CN2022/000001", title="x", first_applicant="甲",
+                                  international_filing_date=D(2022, 2, 1), region=regions["370403"])
     make_patent(filing=D(2022, 2, 1), pct_application_no="PCT/CN2022/000001")
     make_patent(filing=D(2022, 2, 1))
     make_patent(filing=D(2022, 2, 1), patent_type="design")
@@ -106,26 +111,27 @@ def test_high_value_counts_each_criterion_and_criteria_are_configuration(regions
     from ipdesk.stats.models import HighValueCriterion
     city = regions["370400"]
     make_patent(grant=D(2015, 1, 1), filing=D(2011, 6, 1))                       # maintained > 10 years
-    make_patent(grant=D(2020, 1, 1), strategic_class="新一代信息技术产业")          # strategic
-    make_patent(grant=D(2020, 1, 1), overseas_family=True, strategic_class="新材料产业")  # two criteria, counted once
+    # strategic by the patent's own IPC (registry.sei): G06F40* is 1.5 人工智能; an officer's "3.4" names a branch
+    make_patent(grant=D(2020, 1, 1), ipc_main="G06F 40/30")                     # strategic
+    make_patent(grant=D(2020, 1, 1), overseas_family=True, strategic_class="3.4 先进无机非金属材料")  # two, counted once
     pledged = make_patent(grant=D(2020, 1, 1))
-    event(pledged, "pledge", D(2022, 4, 1))
+    event(pledged, "pledge", D(2022, 4, 1))           # the pledge criterion has no threshold: off (issue 16 item 4)
     awarded = make_patent(grant=D(2019, 1, 1))
-    make_patent(grant=D(2020, 1, 1))                                             # ordinary
+    make_patent(grant=D(2020, 1, 1), strategic_class="新一代信息技术产业")           # free text names no branch: ordinary
     HighValueCriterion.objects.filter(kind="award").update(application_numbers=awarded.application_no)
     f = figs(city, D(2022, 1, 1), D(2022, 12, 31))
     assert f["valid_invention_patents"] == 6
-    assert (f["high_value_maintained"], f["high_value_strategic"], f["high_value_overseas"], f["high_value_pledge"],
-            f["high_value_award"]) == (1, 2, 1, 1, 1)
-    assert f["high_value_invention_patents"] == 5
-    assert f["high_value_per_10k"] == round(5 * 10000 / 3855601, 2)
-    # the pledge counts only from its date; a longer maintenance threshold drops the old patent
-    assert figs(city, D(2022, 1, 1), D(2022, 3, 31))["high_value_pledge"] == 0
+    assert (f["high_value_maintained"], f["high_value_strategic"], f["high_value_overseas"],
+            f["high_value_award"]) == (1, 2, 1, 1)
+    assert "high_value_pledge" not in f
+    assert f["high_value_invention_patents"] == 4
+    assert f["high_value_per_10k"] == round(4 * 10000 / 3855601, 2)
+    # a longer maintenance threshold drops the old patent
     HighValueCriterion.objects.filter(kind="maintained").update(threshold=12)
     assert figs(city, D(2022, 1, 1), D(2022, 12, 31))["high_value_maintained"] == 0
     HighValueCriterion.objects.filter(kind="strategic").update(enabled=False)
     f = figs(city, D(2022, 1, 1), D(2022, 12, 31))
-    assert "high_value_strategic" not in f and f["high_value_invention_patents"] == 3
+    assert "high_value_strategic" not in f and f["high_value_invention_patents"] == 2
 
 
 def test_figures_add_yoy_and_per_10k_and_see_new_records_at_once(regions, make_patent):
@@ -182,7 +188,7 @@ def test_pledge_threshold_and_awards_come_from_the_finance_records(regions, make
         Award.objects.create(kind=kind, grade=grade, year=2022, enterprise=firm, enterprise_name=firm.name,
                              region=regions["370403"], patent=patent)
     f = figs(city, D(2022, 1, 1), D(2022, 12, 31))
-    assert (f["high_value_pledge"], f["high_value_award"]) == (2, 1)
+    assert "high_value_pledge" not in f and f["high_value_award"] == 1   # no pledge threshold: off
     HighValueCriterion.objects.filter(kind="pledge").update(threshold=1000)       # "relatively high": ≥ 10 million
     assert figs(city, D(2022, 1, 1), D(2022, 12, 31))["high_value_pledge"] == 1
     assert figs(city, D(2022, 1, 1), D(2022, 4, 30))["high_value_pledge"] == 0
