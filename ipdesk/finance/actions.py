@@ -46,7 +46,9 @@ def patents_from_numbers(text_or_list, queryset=None):
 
 
 def patent_facts(patents, exclude_pledge=None):
-    """rules.PatentFacts for each patent, with the other effective pledges it is already in."""
+    """rules.PatentFacts for each patent: its term and fee fields, current holders, legal-status events (the
+    same events stats.facts reads) and the other effective pledges it is already in."""
+    from ipdesk.registry.rules import split_names
     ids = [p.pk for p in patents]
     pledged = {}
     through = Pledge.patents.through.objects.filter(patent_id__in=ids, pledge__status=PledgeStatus.EFFECTIVE)
@@ -54,30 +56,59 @@ def patent_facts(patents, exclude_pledge=None):
         through = through.exclude(pledge=exclude_pledge)
     for patent_id, no in through.values_list("patent_id", "pledge__registration_no"):
         pledged.setdefault(patent_id, []).append(no)
+    events = {}
+    for patent_id, date, kind in PatentEvent.objects.filter(patent_id__in=ids).values_list("patent_id", "date", "kind"):
+        events.setdefault(patent_id, []).append((date, kind))
     return [rules.PatentFacts(application_no=p.application_no, holder_id=p.holder_id, holder_name=p.holder_name,
                               legal_status=p.legal_status, grant_date=p.grant_date, lapse_date=p.lapse_date,
-                              pledged_in=tuple(pledged.get(p.pk, ()))) for p in patents]
+                              pledged_in=tuple(pledged.get(p.pk, ())), patent_type=p.patent_type,
+                              filing_date=p.filing_date, fee_paid_until=p.fee_paid_until,
+                              term_compensation_days=p.term_compensation_days or 0,
+                              owners=tuple(split_names(p.current_owner or p.applicants)),
+                              events=tuple(sorted(events.get(p.pk, ()))),
+                              recorded_on=p.updated_at.date() if p.updated_at else None) for p in patents]
 
 
-def check_pledge(pledgor, patents, registration_date):
-    """Raise ValidationError({"patents": [...]}) naming each patent that cannot be pledged and why."""
-    problems = rules.check_pledge_patents(patent_facts(patents), pledgor.pk if pledgor else None, registration_date)
+DECLARATIONS = ("co_owners_consent", "invalidation_pending", "invalidation_continue", "ownership_dispute",
+                "preservation_order")
+
+
+def pledge_terms(pledgor, end_date=None, **declarations):
+    """rules.PledgeTerms of a pledge being registered: pledgor, debt end date, the officer's declarations."""
+    return rules.PledgeTerms(pledgor_id=pledgor.pk if pledgor else None, end_date=end_date,
+                             **{k: bool(declarations.get(k)) for k in DECLARATIONS})
+
+
+def check_pledge(pledgor, patents, registration_date, terms=None):
+    """Raise ValidationError({"patents": [...]}) naming each patent that cannot be pledged and each refusal
+    ground (finance.rules.pledge_refusals). `terms` (pledge_terms) adds the grounds that need the debt end
+    date and the declarations; without them (the import of pledges CNIPA already registered) those are not
+    checked."""
+    from ipdesk.registry.fees import fee_rule
+    problems = rules.check_pledge_patents(patent_facts(patents), pledgor.pk if pledgor else None, registration_date,
+                                          terms=terms, fee_rule=fee_rule())
     if problems:
         raise ValidationError({"patents": rules.describe_problems(problems)})
 
 
 @transaction.atomic
 def register_pledge(*, registration_no, pledgor, pledgee, patents, amount_10k_yuan, registration_date,
-                    start_date=None, end_date=None, note="", user=None):
-    """Register a pledge (质押登记): check, save, and write a PatentEvent "pledge" on each patent."""
+                    start_date=None, end_date=None, note="", user=None, **declarations):
+    """Register a pledge (质押登记): check every refusal ground (rules.pledge_refusals, with the declarations
+    co_owners_consent / invalidation_pending / invalidation_continue / ownership_dispute / preservation_order),
+    save, and write a PatentEvent "pledge" on each patent."""
+    unknown = set(declarations) - set(DECLARATIONS)
+    if unknown:
+        raise TypeError(f"unknown declarations: {sorted(unknown)}")
     if Pledge.objects.filter(registration_no=registration_no).exists():
         raise ValidationError({"registration_no": [f"登记号 {registration_no} 已存在"]})
     if pledgee is None or pledgee.dictionary != "bank":
         raise ValidationError({"pledgee": ["质权人须为数据字典“bank”中的银行"]})
     patents = list(Patent.objects.select_for_update().filter(pk__in=[p.pk for p in patents]))
-    check_pledge(pledgor, patents, registration_date)
+    check_pledge(pledgor, patents, registration_date, pledge_terms(pledgor, end_date, **declarations))
     pledge = Pledge(registration_no=registration_no, pledgor=pledgor, pledgee=pledgee, amount_10k_yuan=amount_10k_yuan,
-                    registration_date=registration_date, start_date=start_date, end_date=end_date, note=note)
+                    registration_date=registration_date, start_date=start_date, end_date=end_date, note=note,
+                    **{k: bool(v) for k, v in declarations.items()})
     pledge.full_clean()
     pledge.save()
     pledge.patents.set(patents)
@@ -89,6 +120,17 @@ def register_pledge(*, registration_no, pledgor, pledgee, patents, amount_10k_yu
     PledgeEvent.objects.create(pledge=pledge, kind=PledgeEventKind.REGISTERED, date=registration_date, user=user,
                                note=f"{len(patents)} 件专利，{amount_10k_yuan} 万元")
     return pledge
+
+
+def check_debt_term(pledge, end_date):
+    """Raise ValidationError when a registered pledge's debt end date would pass a pledged patent's term."""
+    from ipdesk.registry.fees import fee_rule
+    terms = rules.PledgeTerms(pledgor_id=pledge.pledgor_id, end_date=end_date)
+    errors = [f"专利 {facts.application_no}：{message}" for facts in patent_facts(list(pledge.patents.all()), pledge)
+              for code, message in rules.pledge_refusals(facts, terms, pledge.registration_date, fee_rule())
+              if code == "debt_beyond_term"]
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -284,10 +326,9 @@ def pay_application(app, date, user=None, note=""):
 # ---- Insurance premium subsidies (保费补贴) ---------------------------------------------------
 def check_policy_patents(enterprise_id, start_date, patents):
     """Covered patents must be granted, in force at the start of cover, and held by the insured."""
-    facts = [rules.PatentFacts(**{**f.__dict__, "pledged_in": ()})  # a pledged patent can still be insured
-             for f in patent_facts(patents)]
+    facts = patent_facts(patents)   # a pledged patent can still be insured: include_pledged=False
     problems = [(f.application_no, r) for f in facts
-                if (r := rules.pledge_patent_problems(f, enterprise_id, start_date))]
+                if (r := rules.pledge_patent_problems(f, enterprise_id, start_date, include_pledged=False))]
     if problems:
         raise ValidationError({"patents": [m.replace("不是出质人", "不是投保企业")
                                            for m in rules.describe_problems(problems)]})

@@ -51,14 +51,20 @@ class PledgeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Pledge
         fields = ["id", "registration_no", "pledgor", "pledgee", "patent_numbers", "patents", "amount_10k_yuan",
-                  "registration_date", "start_date", "end_date", "status", "released_on", "note", "version"]
+                  "registration_date", "start_date", "end_date", "status", "released_on", "note",
+                  *actions.DECLARATIONS, "version"]
         read_only_fields = ["status", "released_on", "version"]
 
     def validate(self, data):
         if self.instance is not None:
-            for fixed in ("registration_no", "pledgor", "registration_date", "patent_numbers"):
+            for fixed in ("registration_no", "pledgor", "registration_date", "patent_numbers", *actions.DECLARATIONS):
                 if fixed in data and (fixed == "patent_numbers" or data[fixed] != getattr(self.instance, fixed)):
                     raise ValidationError({fixed: ["登记后不可修改（已写入专利法律状态事件）；如有错误请解除后重新登记"]})
+            if data.get("end_date"):
+                try:
+                    actions.check_debt_term(self.instance, data["end_date"])
+                except DjangoValidationError as exc:
+                    raise ValidationError({"end_date": exc.messages})
         return data
 
     def create(self, data):

@@ -21,7 +21,7 @@ from ipdesk.regions.models import DictionaryEntry, Region
 from ipdesk.registry.models import CultivationMembership, Enterprise, GIProduct, Patent
 from ipdesk.registry.rules import _app_check, uscc_check_char
 
-from . import actions
+from . import actions, rules
 from .choices import AwardGrade, AwardKind, InsuranceType, ProjectKind, ProjectLevel, ProjectStatus, StandardKind
 from .models import (FundedProject, InsurancePolicy, InsuranceSubsidyRule, InterestSubsidyApplication,
                      MatchmakingEvent, PatentAward, Pledge, ProjectMilestone, Standard, SubsidyRule, TrainingClass)
@@ -81,10 +81,19 @@ def _valid_patents(enterprise, on, exclude):
     return list(qs)
 
 
-def _take(enterprise, on, used, k, numbers):
-    """k patents the enterprise validly holds on `on`, not in `used`; utility models are created
-    for it when it holds too few (only when the registry demo is missing or thin)."""
-    patents = _valid_patents(enterprise, on, used)[:k]
+def _pledgeable(enterprise, candidates, on, end):
+    """The candidates CNIPA would register in a pledge by `enterprise` on `on` with the debt ending on `end`
+    (finance.rules.pledge_refusals without declarations: co-owned patents are left out, not declared)."""
+    from ipdesk.registry.fees import fee_rule
+    terms = rules.PledgeTerms(pledgor_id=enterprise.pk, end_date=end)
+    facts = actions.patent_facts(candidates)
+    return [p for p, f in zip(candidates, facts) if not rules.pledge_refusals(f, terms, on, fee_rule())]
+
+
+def _take(enterprise, on, used, k, numbers, end=None):
+    """k patents the enterprise validly holds on `on`, not in `used`, that can be pledged until `end`;
+    utility models are created for it when it holds too few (only when the registry demo is missing or thin)."""
+    patents = _pledgeable(enterprise, _valid_patents(enterprise, on, used), on, end)[:k]
     while len(patents) < k:
         patents.append(Patent.objects.create(
             application_no=numbers.next(2018), patent_type="utility", title="一种演示用实用新型",
@@ -137,7 +146,7 @@ def load_pledges(stdout=None):
     for i, (e, amount) in enumerate(zip(pledgors_2021, amounts_2021)):
         serial += 1
         reg = D(2021, 1 + i % 12, 5 + i)
-        patents = _take(e, reg, used, 3, numbers)
+        patents = _take(e, reg, used, 3, numbers, end=reg.replace(year=2022))
         pledge = actions.register_pledge(
             registration_no=f"Y2021370000{serial:03d}", pledgor=e, pledgee=banks[i % len(banks)], patents=patents,
             amount_10k_yuan=amount, registration_date=reg, start_date=reg, end_date=reg.replace(year=2022))
@@ -152,7 +161,8 @@ def load_pledges(stdout=None):
     for i, (e, amounts) in enumerate(zip(pledgors_2022, plan)):
         per_pledgor = 4 if i < 18 else 3
         reg = D(2022, 1 + i % 12, 3 + i % 25)
-        patents = _take(e, reg, used, per_pledgor, numbers)
+        patents = _take(e, reg, used, per_pledgor, numbers,
+                        end=max(d.replace(year=2023) for d in (reg, reg + dt.timedelta(days=40))))
         groups = [patents] if len(amounts) == 1 else [patents[:2], patents[2:]]
         for k, (group, amount) in enumerate(zip(groups, amounts)):
             serial += 1

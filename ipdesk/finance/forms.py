@@ -54,8 +54,11 @@ class PledgeForm(_UserForm):
     class Meta:
         model = Pledge
         fields = ["registration_no", "pledgor", "pledgee", "amount_10k_yuan", "registration_date", "start_date",
-                  "end_date", "note"]
+                  "end_date", "note", *actions.DECLARATIONS]
         widgets = _dates(["registration_date", "start_date", "end_date"])
+
+    def _declarations(self):
+        return {k: self.cleaned_data.get(k, False) for k in actions.DECLARATIONS}
 
     def clean(self):
         data = super().clean()
@@ -64,7 +67,8 @@ class PledgeForm(_UserForm):
         patents = self._patents()
         if patents is not None:
             try:
-                actions.check_pledge(data["pledgor"], patents, data["registration_date"])
+                terms = actions.pledge_terms(data["pledgor"], data.get("end_date"), **self._declarations())
+                actions.check_pledge(data["pledgor"], patents, data["registration_date"], terms)
             except ValidationError as exc:
                 self._add_action_errors(exc)
         self.cleaned_patents = patents
@@ -77,7 +81,7 @@ class PledgeForm(_UserForm):
                 registration_no=data["registration_no"], pledgor=data["pledgor"], pledgee=data["pledgee"],
                 patents=self.cleaned_patents, amount_10k_yuan=data["amount_10k_yuan"],
                 registration_date=data["registration_date"], start_date=data.get("start_date"),
-                end_date=data.get("end_date"), note=data.get("note", ""), user=self.user)
+                end_date=data.get("end_date"), note=data.get("note", ""), user=self.user, **self._declarations())
         except ValidationError as exc:
             raise self._flat(exc)
         return self.instance
@@ -90,6 +94,16 @@ class PledgeEditForm(forms.ModelForm):
         model = Pledge
         fields = ["pledgee", "amount_10k_yuan", "start_date", "end_date", "note"]
         widgets = _dates(["start_date", "end_date"])
+
+    def clean(self):
+        """A later debt end date must still lie within every pledged patent's term (rules.pledge_refusals)."""
+        data = super().clean()
+        if self.instance.pk and data.get("end_date"):
+            try:
+                actions.check_debt_term(self.instance, data["end_date"])
+            except ValidationError as exc:
+                self.add_error("end_date", exc)
+        return data
 
 
 class ReleaseForm(forms.Form):

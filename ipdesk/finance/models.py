@@ -35,8 +35,8 @@ def _date_order(start, end, start_label, end_label, end_field):
 class Pledge(AuditedModel):
     """A patent pledge registration (专利权质押登记): pledgor enterprise, pledgee bank, patents, amount.
 
-    Registering and releasing go through finance.actions, which check each patent (finance.rules.
-    check_pledge_patents) and write the legal-status events (registry.PatentEvent pledge / pledge_release).
+    Registering and releasing go through finance.actions, which check every refusal ground (finance.rules.
+    pledge_refusals) and write the legal-status events (registry.PatentEvent pledge / pledge_release).
     """
     registration_no = models.CharField(_("登记号"), max_length=40, unique=True)
     pledgor = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="pledges",
@@ -52,6 +52,19 @@ class Pledge(AuditedModel):
                               editable=False, db_index=True)
     released_on = models.DateField(_("解除日"), null=True, blank=True, editable=False)
     note = models.CharField(_("备注"), max_length=300, blank=True)
+    # Declarations the registry records cannot replace (finance.rules.pledge_refusals): set by the officer who
+    # checked the pledge contract and the CNIPA register; each one maps to a refusal ground.
+    co_owners_consent = models.BooleanField(
+        _("全体共有人同意"), default=False,
+        help_text=_("共有专利出质须取得全体共有人同意或全体共有人另有约定（专利权质押登记办法第四条）"))
+    invalidation_pending = models.BooleanField(_("无效宣告程序中"), default=False,
+                                               help_text=_("专利权已被启动无效宣告程序（经办人核实后勾选）"))
+    invalidation_continue = models.BooleanField(_("当事人知情仍同意继续办理"), default=False,
+                                                help_text=_("无效宣告程序中，当事人被告知后仍声明同意继续办理质押登记"))
+    ownership_dispute = models.BooleanField(_("权属纠纷中止程序中"), default=False,
+                                            help_text=_("专利权归属纠纷已请求国家知识产权局中止有关程序"))
+    preservation_order = models.BooleanField(_("法院保全措施"), default=False,
+                                             help_text=_("人民法院已裁定对专利权采取保全措施"))
 
     scope = Scope(region="pledgor__region", enterprise="pledgor", commissioner="pledgor__commissioner")
 
