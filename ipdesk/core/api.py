@@ -170,7 +170,7 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 # ---- Platform endpoints -----------------------------------------------------------------------
 from rest_framework.routers import DefaultRouter  # noqa: E402
 
-from .models import AuditEntry, Job  # noqa: E402
+from .models import AuditEntry, Job, LegalBasis  # noqa: E402
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -217,6 +217,40 @@ class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
         return AuditEntry.objects.restrict(self.request.user)
 
 
+class LegalBasisSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = LegalBasis
+        fields = ["key", "module", "title", "kind", "source", "document", "article", "edition", "excerpt", "verified",
+                  "verified_by", "verified_on", "note", "edited_by_office", "version", "url"]
+
+
+class LegalBasisViewSet(viewsets.ReadOnlyModelViewSet):
+    """The legal basis (依据) of every rule the system applies, by key (core.basis); read by every signed-in user.
+    The adjudication time limits carry their own basis: /api/protection/… time-limit rules."""
+    queryset = LegalBasis.objects.all()
+    serializer_class = LegalBasisSerializer
+    lookup_field = "key"
+    lookup_value_regex = r"[a-z0-9_.]+"
+    filterset_fields = ["module", "kind", "verified"]
+
+    def get_queryset(self):
+        from . import basis
+        basis.ensure_synced()
+        return LegalBasis.objects.restrict(self.request.user).order_by("module", "key")
+
+    def get_object(self):
+        """By key (stats.valid_invention), or by id like every other endpoint (a key always has a dot)."""
+        value = self.kwargs["key"]
+        lookup = {"pk": int(value)} if value.isdigit() else {"key": value}
+        from django.shortcuts import get_object_or_404
+        obj = get_object_or_404(self.filter_queryset(self.get_queryset()), **lookup)
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+
 router = DefaultRouter()
 router.register("jobs", JobViewSet, basename="job")
 router.register("audit", AuditEntryViewSet, basename="auditentry")
+router.register("basis", LegalBasisViewSet, basename="legalbasis")

@@ -260,3 +260,48 @@ class IssuedDocumentNumber(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class LegalBasis(AuditedModel):
+    """The legal basis (依据) of one rule the system applies: source, article, version, and whether an officer has
+    checked it against the text in force. The rows come from the code's declarations (core.basis, each app's
+    basis.py) and are synced on migrate; a row a city officer edited (`edited_by_office`) keeps the officer's words.
+    """
+    from .basis import Kind as _Kind
+
+    key = models.CharField(_("规则编码"), max_length=80, unique=True)
+    module = models.CharField(_("模块"), max_length=30, db_index=True)
+    title = models.CharField(_("规则"), max_length=200)
+    kind = models.CharField(_("依据类型"), max_length=10, choices=_Kind.choices, default=_Kind.LAW)
+    source = models.CharField(_("依据名称"), max_length=300, help_text=_("法规、标准或数据的名称，如《专利法实施细则》"))
+    document = models.CharField(_("发布机关及文号"), max_length=200, blank=True,
+                                help_text=_("如 国家知识产权局令第77号、国家知识产权局公告第461号"))
+    article = models.CharField(_("条款"), max_length=200, blank=True, help_text=_("未核对的写“待核对”"))
+    edition = models.CharField(_("版本/施行日期"), max_length=100, blank=True, help_text=_("如 2023年修订，2024-01-20施行"))
+    excerpt = models.TextField(_("条文摘要"), blank=True, help_text=_("原文或摘要；摘要须在说明中注明"))
+    verified = models.BooleanField(_("已核对"), default=False, help_text=_("由市局工作人员对照现行有效文本核对后勾选"))
+    verified_by = models.CharField(_("核对人"), max_length=100, blank=True)
+    verified_on = models.DateField(_("核对日期"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    edited_by_office = models.BooleanField(_("已由本单位修改"), default=False, editable=False,
+                                           help_text=_("修改后不再随系统默认依据更新"))
+    del _Kind
+
+    scope = Scope(public=True, change_roles=frozenset({Role.CITY_OFFICER}))
+
+    class Meta:
+        ordering = ["module", "key"]
+        verbose_name = _("依据")
+        verbose_name_plural = _("依据")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+        return reverse("core:basis_detail", args=[self.key])
+
+    @property
+    def is_legal_source(self):
+        from .basis import Kind
+        return self.kind in (Kind.LAW, Kind.STANDARD, Kind.DATA)
