@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 DEBIAN_PACKAGES := fonts-noto-cjk chromium libpango-1.0-0 libpangoft2-1.0-0 poppler-utils gettext
 DEV_ENV := DEBUG=1 IPDESK_VAR_DIR=$(CURDIR)/var SECURE_COOKIES=0
 TEST_ENV := IPDESK_VAR_DIR=$(CURDIR)/var/test
-PYTEST_ARGS ?= -q -n 2
+PYTEST_ARGS ?= -q -n 2 --dist worksteal
 
 .PHONY: help setup system-deps venv assets messages run test db demo migrate clean
 
@@ -47,11 +47,12 @@ assets: ipdesk/static/vendor/.installed
 
 ipdesk/static/vendor/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf ipdesk/static/vendor && mkdir -p ipdesk/static/vendor/{bootstrap,bootstrap-icons,htmx,echarts}
+	rm -rf ipdesk/static/vendor && mkdir -p ipdesk/static/vendor/{bootstrap,bootstrap-icons,htmx,echarts,tom-select}
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js ipdesk/static/vendor/bootstrap/
 	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts ipdesk/static/vendor/bootstrap-icons/
 	cp node_modules/htmx.org/dist/htmx.min.js ipdesk/static/vendor/htmx/
 	cp node_modules/echarts/dist/echarts.min.js ipdesk/static/vendor/echarts/
+	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css ipdesk/static/vendor/tom-select/
 	touch $@
 
 # var/dev.env: `ipdesk …` typed by hand then uses the same settings as `make run` (rules: ipdesk/manage.py).

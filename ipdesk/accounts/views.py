@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ipdesk.core import audit
 from ipdesk.core.exports import Column, mask_phone
+from ipdesk.core import models as audit_models
 from ipdesk.core.models import AuditAction
 from ipdesk.core.scoping import Role
 from ipdesk.core.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
@@ -219,3 +220,18 @@ def lockout_response(request, original_response=None, credentials=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"non_field_errors": [message]}, status=429)
     return render(request, "accounts/locked.html", {"message": message}, status=429)
+
+
+RECENT_LOGINS = 10
+
+
+@login_required
+def profile_view(request):
+    """个人资料 (/accounts/profile/): who I am in the platform — name, role, region or enterprise —, the link to
+    change the password, and my recent sign-ins and failed attempts from the audit log (issue 19 item 4).
+    Only the signed-in user's own entries are read."""
+    user = request.user
+    logins = (audit_models.AuditEntry.objects
+              .filter(user_id_value=user.pk, action__in=[AuditAction.LOGIN, AuditAction.LOGIN_FAILED])
+              .order_by("-timestamp")[:RECENT_LOGINS])
+    return render(request, "accounts/profile.html", {"profile": user, "logins": logins})

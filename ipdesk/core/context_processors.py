@@ -72,11 +72,38 @@ def visible_entries(user):
             yield config, entries
 
 
+def _active(path, url):
+    return path == url if url.endswith("/") and url.count("/") <= 1 else path.startswith(url)
+
+
 def _groups(request, user):
-    return [{"label": config.verbose_name,
-             "items": [{"label": item["label"], "url": url, "active": request.path.startswith(url)}
-                       for item, url in entries]}
-            for config, entries in visible_entries(user)]
+    from .help import DEFAULT_ICON, GUIDES, ICONS
+    groups = []
+    for config, entries in visible_entries(user):
+        items = [{"label": item["label"], "url": url, "active": _active(request.path, url)} for item, url in entries]
+        groups.append({"label": config.verbose_name, "app": config.label, "icon": ICONS.get(config.label, DEFAULT_ICON),
+                       "help_url": reverse("core:help", args=[config.label]) if config.label in GUIDES else None,
+                       "active": any(i["active"] for i in items), "items": items})
+    return groups
+
+
+def _breadcrumbs(groups, path):
+    """首页 › the menu group › the menu entry whose address is the longest start of this page's address
+    (a record's page sits under its list): issue 19 item 4."""
+    best = None
+    for group in groups:
+        for item in group["items"]:
+            if path.startswith(item["url"]) and item["url"] != "/" and (best is None or len(item["url"]) > len(best[1]["url"])):
+                best = (group, item)
+    if best is None:
+        return []
+    group, item = best
+    crumbs = [{"label": group["label"], "url": group["help_url"]}]
+    if path != item["url"]:
+        crumbs.append({"label": item["label"], "url": item["url"]})
+    else:
+        crumbs.append({"label": item["label"], "url": None})
+    return crumbs
 
 
 def navigation(request):
@@ -95,4 +122,9 @@ def navigation(request):
             memo["unread"] = user.notifications.filter(read_at__isnull=True).count()
         return memo["unread"]
 
-    return {"nav_groups": nav_groups, "unread_notifications": unread_notifications}
+    def breadcrumbs():
+        if "crumbs" not in memo:
+            memo["crumbs"] = _breadcrumbs(nav_groups(), request.path)
+        return memo["crumbs"]
+
+    return {"nav_groups": nav_groups, "unread_notifications": unread_notifications, "breadcrumbs": breadcrumbs}

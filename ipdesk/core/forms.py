@@ -17,3 +17,39 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format=None):
         super().__init__(attrs={**(attrs or {}), "type": "date"}, format=ISO_DATE)
+
+
+class SearchableSelect(forms.Select):
+    """A select the browser turns into a type-to-search list (Tom Select, static/vendor/tom-select, set up
+    by static/js/ipdesk.js on `data-searchable`): picking one of 330 enterprises by typing part of its name,
+    not by scrolling a list box. The options are the field's queryset, which the generic views have
+    already limited to the user's scope (core.views.limit_choices_to_scope); without JavaScript it is the
+    plain select."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs={"data-searchable": "", **(attrs or {})}, choices=choices)
+
+
+class SearchableSelectMultiple(forms.SelectMultiple):
+    """The several-values form of SearchableSelect."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs={"data-searchable": "", **(attrs or {})}, choices=choices)
+
+
+# Models whose records are many (enterprises, patents, people): their choice fields are searchable.
+SEARCHABLE_MODELS = {("registry", "enterprise"), ("registry", "patent"), ("registry", "trademark"),
+                     ("accounts", "user")}
+
+
+def make_searchable(field):
+    """Mark `field`'s select as searchable when it chooses among enterprises, patents or people; a field
+    with another widget (radio buttons, checkboxes, a hidden input) is left as it is."""
+    model = getattr(getattr(field, "queryset", None), "model", None)
+    if model is None or (model._meta.app_label, model._meta.model_name) not in SEARCHABLE_MODELS:
+        return field
+    widget = field.widget
+    if type(widget) in (forms.Select, forms.SelectMultiple) or isinstance(widget, (SearchableSelect,
+                                                                                   SearchableSelectMultiple)):
+        widget.attrs.setdefault("data-searchable", "")
+    return field

@@ -11,6 +11,7 @@ urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("audit/verify/", views.AuditVerifyView.as_view(), name="audit_verify"),
+    path("help/<str:module>/", views.HelpView.as_view(), name="help"),
 ]
 from . import uploads  # noqa: E402  attachments (content-checked uploads, scoped downloads)
 urlpatterns += [
@@ -22,6 +23,13 @@ urlpatterns += [
 from . import import_views  # noqa: E402  the one import page (core/imports.py)
 urlpatterns += [
     path("import/<str:kind>/", import_views.ImportView.as_view(), name="import"),
+    path("import/<str:kind>/template.xlsx", import_views.TemplateDownloadView.as_view(), name="import_template"),
     path("import/jobs/<int:pk>/", import_views.ImportJobView.as_view(), name="import_job"),
     path("import/jobs/<int:pk>/rejected.csv", import_views.RejectedRowsView.as_view(), name="import_rejected"),
+]
+from . import basis_views  # noqa: E402  the 依据 pages (core.basis)
+urlpatterns += [
+    path("basis/", basis_views.BasisListView.as_view(), name="basis_list"),
+    path("basis/<str:key>/", basis_views.BasisDetailView.as_view(), name="basis_detail"),
+    path("basis/<str:key>/edit/", basis_views.BasisUpdateView.as_view(), name="basis_edit"),
 ]

@@ -107,7 +107,8 @@ def field_rows(obj, names=None):
         if (names is None and f.name in INTERNAL_FIELDS) or (names is not None and f.name not in names) \
                 or f.get_internal_type() == "BinaryField":  # file contents are downloaded, not shown
             continue
-        if f.choices:
+        if f.choices or callable(getattr(obj, f"get_{f.name}_display", None)):
+            # a model may name a coded value without `choices` (a list of codes, a dictionary's name)
             value = getattr(obj, f"get_{f.name}_display")()
         elif f.is_relation:
             value = getattr(obj, f.name)
@@ -121,9 +122,11 @@ def limit_choices_to_scope(form, user):
     """Related-record choices offer, and accept, only what the user may link to (scoping.choosable: what
     it may see; a district officer's own districts for regions and district-owned reference data). A
     narrower queryset the form set itself is kept: the scope filter is added to it, never replaces it."""
+    from .forms import make_searchable
     for field in form.fields.values():
         if isinstance(field, (ModelChoiceField, ModelMultipleChoiceField)) and field.queryset is not None:
             field.queryset = choosable(field.queryset, user)
+            make_searchable(field)  # enterprises, patents, people: type to search, not a 330-line list box
 
 
 class ObjectEditView(ScopedMixin):
@@ -292,3 +295,23 @@ class AuditVerifyView(LoginRequiredMixin, View):
         from .jobs import start
         job = start("audit_verify", _("审计日志完整性校验"), request.user)
         return redirect("core:job_detail", pk=job.pk)
+
+
+class HelpView(LoginRequiredMixin, TemplateView):
+    """帮助 (/help/<module>/): a short guide to a module's daily work, linked from its menu group (issue 19
+    item 4). A module the user has no menu entry in does not exist for them (404), like its pages."""
+    template_name = "core/help.html"
+
+    def get_context_data(self, **kwargs):
+        from django.apps import apps as django_apps
+
+        from .context_processors import visible_entries
+        from .help import DEFAULT_ICON, GUIDES, ICONS
+        ctx = super().get_context_data(**kwargs)
+        module = self.kwargs["module"]
+        entries = dict((config.label, items) for config, items in visible_entries(self.request.user))
+        if module not in GUIDES or module not in entries:
+            raise Http404
+        ctx.update(module=django_apps.get_app_config(module), icon=ICONS.get(module, DEFAULT_ICON),
+                   steps=GUIDES[module], entries=[{"label": item["label"], "url": url} for item, url in entries[module]])
+        return ctx

@@ -10,6 +10,7 @@ and compute the premium subsidies. A registered pledge's pledgor, date and paten
 row that changes them is rejected; amount, dates, pledgee and note may change; 状态 = 已解除 with a
 解除日 releases an effective pledge.
 """
+from django.utils.translation import gettext_lazy as _l
 import re
 
 from django.core.exceptions import ValidationError
@@ -109,7 +110,7 @@ class PledgeImport(ImportSpec):
         Field("start_date", ("债务起始日", "start_date"), parse_date),
         Field("end_date", ("债务到期日", "end_date"), parse_date),
         Field("numbers", (NUMBERS_HEADER, "质押专利", "申请号", "patents"), parse_numbers, required=True,
-              help="多个以 ；、, 分隔"),
+              help=_l("多个以 ；、, 分隔")),
         Field("status", ("状态", "status"), choice_parser({
             "有效": PledgeStatus.EFFECTIVE, "effective": PledgeStatus.EFFECTIVE, "已解除": PledgeStatus.RELEASED,
             "解除": PledgeStatus.RELEASED, "released": PledgeStatus.RELEASED}, "状态")),
@@ -214,7 +215,7 @@ class InsurancePolicyImport(ImportSpec):
         Field("cover", ("保险金额（元）", "保险金额", "保额", "cover_yuan"), parse_decimal, required=True),
         Field("start_date", ("保险起期", "起保日期", "start_date"), parse_date, required=True),
         Field("end_date", ("保险止期", "终保日期", "end_date"), parse_date, required=True),
-        Field("numbers", (NUMBERS_HEADER, "承保专利", "申请号", "patents"), parse_numbers, help="多个以 ；、, 分隔"),
+        Field("numbers", (NUMBERS_HEADER, "承保专利", "申请号", "patents"), parse_numbers, help=_l("多个以 ；、, 分隔")),
         Field("note", ("备注", "note")),
     ]
 

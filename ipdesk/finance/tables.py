@@ -74,7 +74,8 @@ class StandardTable(tables.Table):
 
 
 class PatentAwardTable(tables.Table):
-    enterprise_name = tables.Column(linkify=lambda record: record.get_absolute_url())
+    # named explicitly: a table whose data is not a queryset (no model to read) would head it "Enterprise name"
+    enterprise_name = tables.Column(verbose_name=_("获奖单位"), linkify=lambda record: record.get_absolute_url())
 
     class Meta:
         model = PatentAward

@@ -133,3 +133,11 @@ class EventKind(models.TextChoices):
     ATTACHMENT = "attachment", _("上传附件")
     ATTACHMENT_REMOVED = "attachment_removed", _("删除附件")
     NOTE = "note", _("备注")
+
+
+def limit_event_choices():
+    """The events a time limit starts or stops at (TimeLimitRule.start_event / stop_events), by name: the
+    case statuses of an adjudication and the timeline events that carry a date (送达副本, 确定口审)."""
+    return [*AdjudicationStatus.choices, *[(k.value, k.label) for k in (
+        EventKind.COPY_SERVED, EventKind.ANSWER_COPY_SERVED, EventKind.HEARING_SCHEDULED, EventKind.SUSPENDED,
+        EventKind.RESUMED, EventKind.EXTENDED)]]

@@ -104,9 +104,11 @@ TOP_NAMES = frozenset(name for name in FIELD_NAMES if "." not in name)
 
 def fields_help():
     """One line for the upload form: every field, and what else may be written."""
-    listed = "；".join(f"{{{{ {name} }}}} {label}" for name, label in FIELDS)
-    return _("模板只能使用以下字段，以及 {% if 字段 %}…{% else %}…{% endif %} 判断；使用其他字段、"
-             "函数调用、过滤器或循环的模板会被拒绝。可用字段：") + listed
+    from django.utils.html import format_html, format_html_join
+    # the names are literals typed into the template as shown: <code>, not words of the page's language
+    listed = format_html_join("；", "<code>{{{{ {} }}}}</code> {}", ((name, label) for name, label in FIELDS))
+    return format_html("{}{}", _("模板只能使用以下字段，以及 {% if 字段 %}…{% else %}…{% endif %} 判断；使用其他字段、"
+                                  "函数调用、过滤器或循环的模板会被拒绝。可用字段："), listed)
 
 
 def _date(value):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ipdesk.core import context
 from ipdesk.core.forms import DateInput
 
+from .choices import limit_event_choices
 from .models import (AdjudicationCase, AssistanceCase, CalendarDay, CooperationCase, DocumentTemplate, ServiceStation,
                      StationService, TimeLimitRule)
 
@@ -137,9 +138,33 @@ class CalendarDayForm(forms.ModelForm):
         widgets = {"date": DATE}
 
 
+class _EventsField(forms.MultipleChoiceField):
+    """The stop events, ticked by name; a JSON list of codes (what the field held as text before) still reads."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            import json
+            try:
+                value = json.loads(value) if value.strip().startswith("[") else [value] if value.strip() else []
+            except ValueError:
+                raise ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        return super().to_python(value)
+
+
 class TimeLimitRuleForm(forms.ModelForm):
     """A limit with its legal basis; "已核对" is the officer's statement that the basis was checked against the text
-    in force, so it needs who checked and when."""
+    in force, so it needs who checked and when. The events are chosen by name, never typed as codes."""
+    start_event = forms.ChoiceField(label=_("起算事件"), choices=limit_event_choices)
+    stop_events = _EventsField(label=_("终止事件"), choices=limit_event_choices, required=False,
+                               widget=forms.CheckboxSelectMultiple, help_text=_("任一事件发生即视为期限内完成"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        known = {code for code, _label in limit_event_choices()}
+        kept = [c for c in [self.instance.start_event, *(self.instance.stop_events or [])] if c and c not in known]
+        for name in ("start_event", "stop_events"):  # a code written before this list keeps its place
+            self.fields[name].choices = [*limit_event_choices(), *[(c, c) for c in dict.fromkeys(kept)]]
+
     class Meta:
         model = TimeLimitRule
         fields = ["code", "name", "start_event", "stop_events", "amount", "unit", "max_extension",

@@ -92,6 +92,16 @@ class TimeLimitRule(AuditedModel):
     def __str__(self):
         return f"{self.name}（{self.amount}{self.get_unit_display()}）"
 
+    def get_start_event_display(self):
+        """The event by its name (已立案), not its code (filed): issue 19 item 5."""
+        from .choices import limit_event_choices
+        return dict(limit_event_choices()).get(self.start_event, self.start_event)
+
+    def get_stop_events_display(self):
+        from .choices import limit_event_choices
+        names = dict(limit_event_choices())
+        return "、".join(str(names.get(code, code)) for code in (self.stop_events or []))
+
     @property
     def basis_status(self):
         """已核对（who, when）or 待核对: shown wherever the limit is."""

@@ -124,6 +124,11 @@ class DictionaryEntry(AuditedModel):
     def __str__(self):
         return self.label
 
+    def get_dictionary_display(self):
+        """The list by its name (银行), not its code (bank): issue 19 item 5."""
+        from ipdesk.core.templatetags.labels import dictionary_name
+        return dictionary_name(self.dictionary)
+
 
 def dictionary(name):
     """Active (code, label) pairs of one dictionary, for form choices."""

@@ -2,12 +2,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ipdesk.core.forms import DateInput
+from ipdesk.core.forms import DateInput, SearchableSelect
 from ipdesk.regions.models import dictionary
 
 from . import rules
 from .choices import PatentEventKind
-from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, Trademark
+from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PctApplication, Trademark
 
 DATE = DateInput()  # ISO value, or <input type="date"> shows nothing (core.forms)
 
@@ -78,6 +78,63 @@ class PatentForm(forms.ModelForm):
         return patent
 
 
+class PctApplicationForm(forms.ModelForm):
+    """A PCT international application; the matched enterprise is chosen from the user's scope (core.views)."""
+    class Meta:
+        model = PctApplication
+        fields = ["international_application_no", "international_filing_date", "title", "applicants", "applicant",
+                  "address", "region", "country_code", "priority_data", "publication_no", "national_application_no"]
+        widgets = {"international_filing_date": DATE}
+
+    def clean_international_application_no(self):
+        from . import pct
+        try:
+            return pct.normalize_pct_no(self.cleaned_data["international_application_no"])
+        except rules.InvalidIdentifier as exc:
+            raise ValidationError(str(exc))
+
+    def clean_publication_no(self):
+        from . import pct
+        value = self.cleaned_data.get("publication_no")
+        if not value:
+            return ""
+        try:
+            return pct.normalize_wo_no(value)
+        except rules.InvalidIdentifier as exc:
+            raise ValidationError(str(exc))
+
+    def clean_national_application_no(self):
+        value = self.cleaned_data.get("national_application_no")
+        if not value:
+            return ""
+        try:
+            return rules.normalize_application_no(value)
+        except rules.InvalidIdentifier as exc:
+            raise ValidationError(str(exc))
+
+    def clean(self):
+        data = super().clean()
+        if not rules.first_name(data.get("applicants") or ""):
+            self.add_error("applicants", _("申请人不能为空"))
+        return data
+
+    def save(self, commit=True):
+        application = super().save(commit=False)
+        application.first_applicant = rules.first_name(application.applicants)[:200]
+        if application.applicant and not application.region_id:
+            application.region = application.applicant.region
+        if "region" in self.changed_data:
+            application.region_signal = ""  # set by hand (区划依据 empty: 手工设定)
+        try:
+            code = rules.normalize_country_code(application.country_code)
+        except rules.InvalidIdentifier:
+            code = application.country_code
+        application.is_domestic = rules.is_domestic(code, application.address, "x" if application.applicant_id else "")
+        if commit:
+            application.save()
+        return application
+
+
 class PatentEventForm(forms.Form):
     kind = forms.ChoiceField(label=_("事件"), choices=PatentEventKind.choices)
     date = forms.DateField(label=_("日期"), widget=DATE)
@@ -122,4 +179,4 @@ class ContactForm(forms.ModelForm):
 
 class ResolveOwnerForm(forms.Form):
     holder_name = forms.CharField(label=_("权利人名称"), max_length=200)
-    enterprise = forms.ModelChoiceField(label=_("匹配到企业"), queryset=Enterprise.objects.all())
+    enterprise = forms.ModelChoiceField(label=_("匹配到企业"), queryset=Enterprise.objects.all(), widget=SearchableSelect)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ipdesk.core.forms import DateInput
+from ipdesk.core.forms import DateInput, SearchableSelect
 from ipdesk.core.scoping import Role
 
 from .choices import Rating
@@ -11,7 +11,7 @@ from .models import ProblemLog, ServiceType
 class RequestForm(forms.Form):
     """A new service request: from the portal (the enterprise is the user's own) or, for a
     commissioner or officer, on behalf of an enterprise they serve."""
-    enterprise = forms.ModelChoiceField(queryset=None, label=_("企业"))
+    enterprise = forms.ModelChoiceField(queryset=None, label=_("企业"), widget=SearchableSelect)
     service_type = forms.ModelChoiceField(queryset=ServiceType.objects.filter(is_active=True), label=_("服务事项"))
     title = forms.CharField(label=_("诉求标题"), max_length=200)
     description = forms.CharField(label=_("诉求内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
@@ -57,7 +57,7 @@ class AttachmentForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    commissioner = forms.ModelChoiceField(queryset=None, required=False, label=_("服务专员"),
+    commissioner = forms.ModelChoiceField(queryset=None, required=False, label=_("服务专员"), widget=SearchableSelect,
                                           help_text=_("留空表示取消分配"))
     reason = forms.CharField(label=_("原因"), max_length=300, required=False)
 

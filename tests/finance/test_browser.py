@@ -14,6 +14,7 @@ def test_register_release_and_subsidise_a_pledge(page, users, world, bank):
     SubsidyRule.objects.create(year=2022, name="2022年贴息", interest_share=Decimal("0.5"),
                                cap_per_enterprise_yuan=Decimal("200000"))
     login(page, users["district"])
+    page.on("dialog", lambda dialog: dialog.accept())  # the officer confirms 解除质押, 审核通过, 拨付 (data-confirm)
     page.click("text=专利质押登记")
     page.click("text=新增")
     page.fill("#id_registration_no", "Y2022370000999")

@@ -21,6 +21,7 @@ def records(regions, make_patent):
 
 def test_dashboard_drill_down_and_bulletin_publication(page, users, records):
     login(page, users["city"])
+    page.on("dialog", lambda dialog: dialog.accept())  # the officer confirms 发布通报 (data-confirm)
     page.goto(f"{page.base_url}/stats/?as_of=2022-06-30")
     card = page.locator("[data-testid=drill-invention_grants]")
     assert card.inner_text().strip() == "4"

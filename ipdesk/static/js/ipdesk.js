@@ -1,17 +1,35 @@
 /* Behaviour every page shares, kept out of the HTML so the content security policy can forbid inline
  * scripts and handlers (settings.SECURE_CSP: script-src 'self').
  *   <form data-confirm="确定…？">   asks before submitting;
+ *   <button data-confirm="确定…？"> asks before submitting with that button (an irreversible step:
+ *                                  解除质押, 拨付, 审核通过, 发布通报);
+ *   <select data-searchable>       a searchable select (Tom Select, served from static/vendor);
  *   <button data-print>           prints the page;
  *   <a data-back href="…">         goes back in history (the href is where it goes without history). */
 (function () {
   "use strict";
   document.addEventListener("submit", function (event) {
-    var form = event.target.closest ? event.target.closest("form[data-confirm]") : null;
+    var button = event.submitter && event.submitter.hasAttribute("data-confirm") ? event.submitter : null;
+    var form = button || (event.target.closest ? event.target.closest("form[data-confirm]") : null);
     if (form && !window.confirm(form.getAttribute("data-confirm"))) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }
   }, true);
+  function searchable(root) {
+    if (typeof window.TomSelect !== "function") return;  // the page still works with the plain select
+    root.querySelectorAll("select[data-searchable]").forEach(function (select) {
+      if (select.tomselect) return;
+      new window.TomSelect(select, {
+        maxOptions: 200,
+        allowEmptyOption: true,
+        plugins: select.multiple ? ["remove_button"] : [],
+        placeholder: select.getAttribute("data-placeholder") || ""
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { searchable(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { searchable(event.target); });
   document.addEventListener("click", function (event) {
     if (!event.target.closest) return;
     if (event.target.closest("[data-print]")) {
