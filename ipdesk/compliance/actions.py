@@ -44,9 +44,6 @@ def placement_lookups():
     return city_placement()
 
 
-address_keywords = placement_lookups  # the name callers (compliance.demo) knew it by
-
-
 def place_application(address, enterprise=None, lookups=None):
     """(region id or None, outcome, basis) of an application by registry.placement.place — the one placement
     (SPEC section 4 order): the matched enterprise when its own region came from a strong signal, else the address
@@ -64,17 +61,17 @@ def place_application(address, enterprise=None, lookups=None):
     return region_id, placement.PLACED, ("enterprise" if found.signal == "enterprise" else "address")
 
 
-def assign(application, default_region=None, keywords=None):
+def assign(application, default_region=None, lookups=None):
     """Region and enterprise of an application: registry.placement (the matched enterprise placed by a strong
     signal, else the address), else the batch's default region (SPEC section 4 order). An address of another
-    city is refused (the application is not this city's to verify). `keywords`: placement_lookups(), computed
+    city is refused (the application is not this city's to verify). `lookups`: placement_lookups(), computed
     once by callers that assign many applications."""
     from ipdesk.regions.models import Region
     from ipdesk.registry import placement
     enterprise = match_enterprise(application.applicant)
     application.enterprise = enterprise
     application.agency = match_agency(application.agency_name)
-    region_id, outcome, basis = place_application(application.address, enterprise, keywords)
+    region_id, outcome, basis = place_application(application.address, enterprise, lookups)
     if region_id:
         application.region, application.region_basis = Region.objects.get(pk=region_id), basis
         return application
@@ -89,14 +86,14 @@ def assign(application, default_region=None, keywords=None):
 
 
 @transaction.atomic
-def register_application(batch, user=None, keywords=None, **fields):
+def register_application(batch, user=None, lookups=None, **fields):
     """Add one application to a batch, assigned to its region and agency, with its first events."""
     app = AbnormalApplication(batch=batch, **fields)
     app.status = S.NOTIFIED if app.notice_date else S.PENDING
     if app.notice_date and not app.deadline:  # no deadline given: the default reply period (rules.default_deadline)
         app.deadline = rules.default_deadline(app.notice_date)
     app.full_clean(exclude=["region", "enterprise", "agency", "batch"], validate_unique=False)
-    assign(app, batch.default_region, keywords)
+    assign(app, batch.default_region, lookups)
     if AbnormalApplication.objects.filter(batch=batch, application_no=app.application_no).exists():
         raise ValidationError({"application_no": f"申请号 {app.application_no} 已在本批次中。"})
     app.save()
@@ -212,7 +209,7 @@ def create_batch_from_candidates(candidates, user, name, default_region=None, re
     batch = AbnormalBatch.objects.create(name=name.strip(), source="detection", received=received or timezone.localdate(),
                                          default_region=default_region,
                                          note="由筛查线索生成：" + "、".join(f"#{c.pk}" for c in candidates))
-    keywords = placement_lookups()
+    lookups = placement_lookups()
     seen = set()
     for c in candidates:
         behaviour = CANDIDATE_BEHAVIOUR[c.kind]
@@ -224,7 +221,7 @@ def create_batch_from_candidates(candidates, user, name, default_region=None, re
             applicants = split_names(patent.applicants) if patent else []
             region_default = default_region or (patent.region if patent else None) or c.region
             batch.default_region = region_default
-            register_application(batch, user, keywords, application_no=no, title=patent.title if patent else "",
+            register_application(batch, user, lookups, application_no=no, title=patent.title if patent else "",
                                  applicant=(applicants[0] if applicants else (patent.holder_name if patent else "")) or "未知",
                                  address=patent.address if patent else "", agency_name=patent.agency if patent else "",
                                  behaviour=behaviour)

@@ -2,7 +2,7 @@
 
 `load(stdout)` is idempotent: it does nothing when the demo batch is already there. Deterministic
 (fixed seed). Applications are registered through compliance.actions, so each is assigned to its
-region (matched enterprise, else address keywords, else the batch default) and has its timeline."""
+region (registry.placement: matched enterprise, else the address, else the batch default) and has its timeline."""
 import datetime as dt
 import random
 
@@ -72,7 +72,7 @@ def load(stdout=None):
                                          default_region=regions["370400"],
                                          note="省知识产权局转来国家知识产权局通知，共 200 件。")
     enterprises = list(Enterprise.objects.order_by("id")[:40])
-    keywords = actions.address_keywords()
+    lookups = actions.placement_lookups()
     towns = ["市中区文化路", "薛城区临山路", "峄城区坛山街道", "台儿庄区运河大道", "山亭区府前路", "滕州市北辛街道", "高新区互联网小镇"]
     behaviours = [Behaviour.DUPLICATE] * 5 + [Behaviour.FABRICATED, Behaviour.BEYOND_CAPACITY, Behaviour.SCATTERED,
                                                Behaviour.AGENCY_INDUCED, Behaviour.MACHINE_GENERATED]
@@ -91,7 +91,7 @@ def load(stdout=None):
             if n % 25 == 0:
                 address = "山东省"  # no keyword: falls back to the batch default
         agency = agencies[n % len(agencies)] if n % 5 else agencies[3]
-        app = actions.register_application(batch, None, keywords, application_no=body + "." + _app_check(body),
+        app = actions.register_application(batch, None, lookups, application_no=body + "." + _app_check(body),
                                            title=f"一种{rng.choice(['智能', '便携式', '高效', '新型'])}{rng.choice(['夹具', '输送装置', '烘干机', '灌溉设备'])}",
                                            applicant=applicant, address=address, agency_name=agency.name,
                                            behaviour=rng.choice(behaviours), notice_date=notice, deadline=deadline)

@@ -86,31 +86,26 @@ class PctApplicationForm(forms.ModelForm):
                   "address", "region", "country_code", "priority_data", "publication_no", "national_application_no"]
         widgets = {"international_filing_date": DATE}
 
-    def clean_international_application_no(self):
-        from . import pct
+    def _normalized(self, name, normalize):
+        """The field's value in its canonical form (empty stays empty); an invalid identifier is the field's error."""
+        value = self.cleaned_data.get(name)
+        if not value:
+            return ""
         try:
-            return pct.normalize_pct_no(self.cleaned_data["international_application_no"])
+            return normalize(value)
         except rules.InvalidIdentifier as exc:
             raise ValidationError(str(exc))
+
+    def clean_international_application_no(self):
+        from . import pct
+        return self._normalized("international_application_no", pct.normalize_pct_no)
 
     def clean_publication_no(self):
         from . import pct
-        value = self.cleaned_data.get("publication_no")
-        if not value:
-            return ""
-        try:
-            return pct.normalize_wo_no(value)
-        except rules.InvalidIdentifier as exc:
-            raise ValidationError(str(exc))
+        return self._normalized("publication_no", pct.normalize_wo_no)
 
     def clean_national_application_no(self):
-        value = self.cleaned_data.get("national_application_no")
-        if not value:
-            return ""
-        try:
-            return rules.normalize_application_no(value)
-        except rules.InvalidIdentifier as exc:
-            raise ValidationError(str(exc))
+        return self._normalized("national_application_no", rules.normalize_application_no)
 
     def clean(self):
         data = super().clean()

@@ -305,12 +305,22 @@ def parse_patent_or_pct_no(value):
 _PCT_HEAD = frozenset("PpＰｐ")
 
 
-def parse_country(value):
-    value = text(value)  # 无, N/A, - …: not said
-    try:
-        return rules.normalize_country_code(value)
-    except rules.InvalidIdentifier as exc:
-        raise ValueError(str(exc))
+def identifier_parser(normalize):
+    """A cell parser for an identifier: text (无, N/A, - …: not said, empty), then `normalize` (a registry.rules /
+    registry.pct function); an invalid identifier is the cell's error, with the rule's own message."""
+    def parse(value):
+        s = text(value)
+        if not s:
+            return ""
+        try:
+            return normalize(s)
+        except rules.InvalidIdentifier as exc:
+            raise ValueError(str(exc))
+    parse.__doc__ = normalize.__doc__
+    return parse
+
+
+parse_country = identifier_parser(rules.normalize_country_code)
 
 
 def parse_family(value):

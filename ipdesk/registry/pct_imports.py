@@ -10,39 +10,14 @@ from django.utils.translation import gettext_lazy as _l
 from ipdesk.core.imports import Field, ImportSpec, RowError, parse_date, register, text
 
 from . import pct, rules
-from .imports import AREA_FIELDS, load_lookups, locate, match_enterprise, parse_country, parse_uscc
+from .imports import AREA_FIELDS, identifier_parser, load_lookups, locate, match_enterprise, parse_country, \
+    parse_uscc
 from .models import PctApplication
 
 
-def parse_pct_no(value):
-    s = text(value)
-    if not s:
-        return ""
-    try:
-        return pct.normalize_pct_no(s)
-    except rules.InvalidIdentifier as exc:
-        raise ValueError(str(exc))
-
-
-def parse_wo_no(value):
-    s = text(value)
-    if not s:
-        return ""
-    try:
-        return pct.normalize_wo_no(s)
-    except rules.InvalidIdentifier as exc:
-        raise ValueError(str(exc))
-
-
-def parse_national_no(value):
-    """The CN national-phase application number (ZC 0006-2003), optional."""
-    s = text(value)
-    if not s:
-        return ""
-    try:
-        return rules.normalize_application_no(s)
-    except rules.InvalidIdentifier as exc:
-        raise ValueError(str(exc))
+parse_pct_no = identifier_parser(pct.normalize_pct_no)
+parse_wo_no = identifier_parser(pct.normalize_wo_no)
+parse_national_no = identifier_parser(rules.normalize_application_no)   # the CN national-phase number, optional
 
 
 def pct_record(ctx, *, number, filing_date, title, applicants, values, publication_no="", priority_data="",

@@ -253,22 +253,6 @@ def is_domestic(country_code="", address="", uscc=""):
     return domicile(country_code, address, uscc) is True
 
 
-def region_from_address(address, keywords):
-    """The region whose keyword occurs in the address. `keywords` is [(keyword, region id, depth)]:
-    the deepest region wins (a district before its city), then the longest keyword (高新区 before
-    薛城). None when nothing matches."""
-    addr = unicodedata.normalize("NFKC", address or "")
-    best, best_rank = None, None
-    for entry in keywords:
-        word, region_id = entry[0], entry[1]
-        depth = entry[2] if len(entry) > 2 else 0
-        if word and word in addr:
-            rank = (depth, len(word))
-            if best_rank is None or rank > best_rank:
-                best, best_rank = region_id, rank
-    return best
-
-
 # ---- Patent term (专利权期限) and annual fees (年费) ------------------------------------------------
 # Sources, as read (2023 texts: 专利法 2020年修正; 专利法实施细则 2023年修订, 国务院 2023-12-11 决定, text as published
 # on cnipa.gov.cn art_3317_189352):

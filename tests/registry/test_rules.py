@@ -102,14 +102,6 @@ def test_country_code_forms():
         rules.normalize_country_code("火星")
 
 
-def test_region_from_address_prefers_the_deepest_then_longest_keyword():
-    keywords = [("枣庄市", 1, 2), ("薛城", 2, 3), ("薛城区", 2, 3), ("高新区", 9, 4), ("滕州", 3, 3)]
-    assert rules.region_from_address("山东省枣庄市薛城区泰山路", keywords) == 2
-    assert rules.region_from_address("枣庄市高新区互联网小镇（薛城）", keywords) == 9
-    assert rules.region_from_address("山东省枣庄市", keywords) == 1
-    assert rules.region_from_address("北京市海淀区", keywords) is None
-
-
 def test_annual_fee_due_on_filing_anniversary_with_six_month_grace():
     # Filed 2015-03-10: the fee for the next patent year is due by 2022-03-10; grace until 2022-09-10.
     assert rules.next_fee_due("invention", D(2015, 3, 10), D(2022, 1, 1)) == (D(2022, 3, 10), D(2022, 9, 10))
