@@ -22,4 +22,8 @@ class ComplianceConfig(AppConfig):
     )
 
     def ready(self):
+        from ipdesk.core.extensions import register_api, register_demo_loader
+        register_api("ipdesk.compliance.api")
+        register_demo_loader("compliance", "ipdesk.compliance.demo.load")
+
         from . import indicators, jobs, signals  # noqa: F401  (figures provider, detection job, credit upkeep)

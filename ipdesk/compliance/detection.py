@@ -317,24 +317,35 @@ def exact_similar_pairs(corpus, threshold=THRESHOLD):
     return verify_pairs(corpus, _sorted_unique(np.concatenate(out)), threshold)
 
 
-def clusters(pairs):
-    """Connected groups of documents from verified pairs: [[(i, j, s), ...], ...] per group."""
-    parent = {}
+class DisjointSets:
+    """Union-find (并查集) with path halving; the smaller key becomes the root, so a group's root is its
+    least member, whatever order the unions came in."""
 
-    def find(x):
+    def __init__(self):
+        self.parent = {}
+
+    def find(self, x):
+        parent = self.parent
         parent.setdefault(x, x)
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
+    def union(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def clusters(pairs):
+    """Connected groups of documents from verified pairs: [[(i, j, s), ...], ...] per group."""
+    sets = DisjointSets()
     for i, j, _ in pairs:
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
+        sets.union(i, j)
     groups = defaultdict(list)
     for p in pairs:
-        groups[find(p[0])].append(p)
+        groups[sets.find(p[0])].append(p)
     return [sorted(g, key=lambda p: -p[2]) for _, g in sorted(groups.items())]
 
 
@@ -419,15 +430,8 @@ def linked_applicants(filings, min_applicants=3, min_filings=BURST_MIN_FILINGS, 
     `filings`: dicts with applicant, address, contact, agency, application_no. Returns groups whose
     members are ≥ `min_applicants` and whose filings together are ≥ `min_filings`, each with its
     evidence: members and their counts, the shared values that tie them, the agencies used."""
-    parent = {}
-
-    def find(x):
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSets()
+    find = sets.find
     by_value = defaultdict(set)
     per_applicant = defaultdict(list)
     for f in filings:
@@ -443,9 +447,7 @@ def linked_applicants(filings, min_applicants=3, min_filings=BURST_MIN_FILINGS, 
     links = [(key, sorted(names)) for key, names in by_value.items() if len(names) >= 2]
     for _, names in links:
         for other in names[1:]:
-            a, b = find(names[0]), find(other)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+            sets.union(names[0], other)
     shared = defaultdict(set)
     for key, names in links:  # after every union, so each tie lands on its group's final root
         shared[find(names[0])].add(key)

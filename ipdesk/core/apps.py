@@ -18,6 +18,8 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import columns, signals  # noqa: F401  (signals: audit hooks)
+        from .extensions import register_api
+        register_api("ipdesk.core.api")  # first: the platform's own routes lead the API root
         # The empty choice of every select ("- Select an option -" in Django 6.1, which Django's own
         # Chinese catalogue does not translate yet): the platform's own, translated label.
         from django.db.models import fields as model_fields

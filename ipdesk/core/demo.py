@@ -1,4 +1,5 @@
-"""Demo accounts: one per role, documented in README.md. Used by `ipdesk load_demo`."""
+"""Demo accounts: one per role, documented in README.md. Created by `ipdesk load_demo` (accounts.demo); the
+demo loaders of other apps that need one of these accounts read the list here."""
 from ipdesk.core.scoping import Role
 
 DEMO_PASSWORD = "Ipdesk@2026demo"
@@ -15,26 +16,3 @@ ACCOUNTS = [
     ("lingdao", "分管领导 孙局长", Role.LEADER, "370400", False),
 ]
 
-
-def load_accounts(stdout=None):
-    from ipdesk.accounts.models import User
-    from ipdesk.regions.models import Region
-    from ipdesk.registry.models import Enterprise
-
-    enterprise = Enterprise.objects.filter(users__username="qiye").first() or \
-        Enterprise.objects.order_by("-is_key_enterprise", "id").first()
-    for username, name, role, region_code, superuser in ACCOUNTS:
-        user = User.objects.filter(username=username).first()
-        if user is not None:
-            continue
-        user = User(username=username, display_name=name, role=role, is_superuser=superuser, is_staff=superuser,
-                    region=Region.objects.filter(code=region_code).first() if region_code else None,
-                    enterprise=enterprise if role == Role.ENTERPRISE else None)
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        if stdout:
-            stdout.write(f"  demo account {username} ({user.get_role_display()})")
-    commissioner = User.objects.get(username="zhuanyuan")
-    if enterprise is not None and enterprise.commissioner_id is None:
-        enterprise.commissioner = commissioner
-        enterprise.save()

@@ -1,8 +1,8 @@
 """Background jobs: the one way to run long work (imports, bulletins, detection) with progress.
 
 `start(kind, title, user, **params)` records a Job and queues it on huey; the handler registered
-for `kind` receives the Job and reports progress through `job.report(done, total)`. On a single
-desk the queue is an SQLite file and `make run` starts the consumer beside the web server; in a
+for `kind` receives the Job and reports progress through `job.report(done, total)` (models.Job.report).
+On a single desk the queue is an SQLite file and `make run` starts the consumer beside the web server; in a
 deployment the queue is Redis (HUEY_REDIS_URL) and `ipdesk run_huey` runs as a service. Tests set
 HUEY_IMMEDIATE so jobs run in-process.
 
@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
 from . import context
+from .extensions import registry
 from .models import Job, JobStatus
 
 log = logging.getLogger(__name__)
-_HANDLERS = {}
+_HANDLERS = registry["job_handlers"]  # kind -> handler, filled by each app's tasks.py / jobs.py
 
 
 class JobError(Exception):
@@ -53,21 +54,6 @@ def start(kind, title, user=None, **params):
     job = Job.objects.create(kind=kind, title=title, created_by=user if user and user.pk else None, params=params)
     transaction.on_commit(lambda: run_job(job.pk))
     return job
-
-
-def report(job, done, total=None, message=None):
-    """Record progress; cheap enough to call every few thousand rows."""
-    fields = {"progress": done}
-    if total is not None:
-        fields["total"] = total
-    if message is not None:
-        fields["message"] = message
-    Job.objects.filter(pk=job.pk).update(**fields)
-    for k, v in fields.items():
-        setattr(job, k, v)
-
-
-Job.report = report
 
 
 def execute(job):

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import extensions
+
 VIEW, CHANGE = "view", "change"
 
 
@@ -34,8 +36,9 @@ STAFF_ROLES = frozenset({Role.CITY_OFFICER, Role.DISTRICT_OFFICER, Role.LEADER})
 class Scope:
     """Paths (Django lookups) from a model to what each role is scoped by.
 
-    region: path to a regions.Region (district officers see that region and its children);
-    enterprise: path to a registry.Enterprise (enterprise users see their own);
+    region: path to the region model (core.extensions.model("region"); district officers see that region and
+      its children);
+    enterprise: path to the user's enterprise (enterprise users see their own);
     commissioner: path to the commissioner user (service commissioners see their enterprises' rows);
     lawyer: path to the handler user (public lawyers see the cases assigned to them);
     public: reference data every signed-in user may read (changing it still needs an officer);
@@ -157,7 +160,7 @@ def choosable(queryset, user):
     if role is None:
         return queryset.none()
     if scope.public and role == Role.DISTRICT_OFFICER:
-        if model._meta.label_lower == "regions.region":
+        if model is extensions.model("region"):  # the regions themselves (registered by the regions app)
             path = "pk"
         elif scope.region:
             path = scope.region

@@ -418,11 +418,5 @@ def delete_view(request, pk):
     return _back(request, obj)
 
 
-def content_file(data, name):
-    """An in-memory uploaded file (tests, imports from other sources)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    return SimpleUploadedFile(name, data)
-
-
 __all__ = ["validate_upload", "attach", "attachments_for", "may_delete", "safe_filename", "detect_kind", "UploadInfo",
            "check_zip", "ZipTooLarge", "DOCUMENTS", "IMAGES", "SPREADSHEETS", "IMPORTS", "MIME_TYPES"]

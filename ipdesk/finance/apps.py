@@ -22,4 +22,8 @@ class FinanceConfig(AppConfig):
     )
 
     def ready(self):
+        from ipdesk.core.extensions import register_api, register_demo_loader
+        register_api("ipdesk.finance.api")
+        register_demo_loader("finance", "ipdesk.finance.demo.load")
+
         from . import indicators, signals  # noqa: F401  (registers the indicator provider and award sync)

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 
 from ipdesk.core.imports import Field, ImportSpec, RowError, choice_parser, parse_date, parse_decimal, register, text
 from ipdesk.regions.models import DictionaryEntry
+from ipdesk.registry.matching import enterprise_named, enterprise_with_credit_code
 from ipdesk.registry.models import Enterprise, Patent
 from ipdesk.registry.rules import InvalidIdentifier, normalize_application_no, normalize_uscc
 
@@ -64,14 +65,13 @@ def _enterprise(values, header_uscc, header_name, what):
             uscc = normalize_uscc(uscc)
         except InvalidIdentifier as exc:
             raise RowError(header_uscc, str(exc))
-        found = Enterprise.objects.filter(uscc=uscc).first()
+        found = enterprise_with_credit_code(uscc)
         if found is None:
             raise RowError(header_uscc, f"统一社会信用代码 {uscc} 不在企业库中，请先导入或新增该{what}")
         return found
     if not name:
         raise RowError(header_name, f"须填写{what}名称或统一社会信用代码")
-    from ipdesk.registry.rules import normalize_name
-    found = Enterprise.objects.filter(normalized_name=normalize_name(name)).first()
+    found = enterprise_named(name)  # its current name or a former one (曾用名)
     if found is None:
         raise RowError(header_name, f"{what}“{name}”不在企业库中，请先导入或新增该企业（或填写统一社会信用代码）")
     return found

@@ -24,6 +24,11 @@ class ProtectionConfig(AppConfig):
     )
 
     def ready(self):
+        from ipdesk.core.extensions import register_api, register_autocomplete, register_demo_loader
+        register_api("ipdesk.protection.api")
+        register_demo_loader("protection", "ipdesk.protection.demo.load")
+        register_autocomplete("people", "ipdesk.protection.autocomplete.people")
+
         from django.db.models.signals import post_delete, post_save
 
         from ipdesk.core.models import Attachment

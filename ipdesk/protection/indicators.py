@@ -38,7 +38,6 @@ try:  # the indicators page and `ipdesk indicators` name these figures too (stat
         _STATS_LABELS.setdefault(_key, _value)
 except (ImportError, AttributeError):
     pass
-DECIDED_STATES = (AdjudicationStatus.DECIDED, AdjudicationStatus.SERVED)
 
 
 def _in(qs, region, field="region"):

@@ -12,3 +12,9 @@ class RegionsConfig(AppConfig):
         {"label": _("产业链"), "url": "regions:industrychain_list"},
         {"label": _("数据字典"), "url": "regions:dictionaryentry_list", "roles": ("city_officer",)},
     )
+
+    def ready(self):
+        from ipdesk.core.extensions import register_api, register_demo_loader, register_model
+        register_api("ipdesk.regions.api")
+        register_demo_loader("regions", "ipdesk.regions.demo.load", reference=True)
+        register_model("region", "regions.Region")  # core.scoping: a district officer's own districts

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from . import rules
 from .choices import LegalStatus, PatentEventKind
-from .models import Enterprise, EnterpriseNameHistory, Patent, PatentEvent
+from .matching import enterprise_named
+from .models import EnterpriseNameHistory, Patent, PatentEvent
 
 # What each event kind makes of the patent's legal status.
 STATUS_AFTER = {
@@ -41,22 +42,13 @@ def apply_event(patent, event):
     if kind == PatentEventKind.TRANSFER and event.owner_after:
         patent.current_owner = event.owner_after
         patent.holder_name = rules.first_name(event.owner_after)[:200]
-        match = _match(patent.holder_name)
+        match = enterprise_named(patent.holder_name)
         patent.holder = match
         patent.region_id = event.region_after_id or (match.region_id if match else None)
         if event.domestic_after is not None:
             patent.is_domestic = event.domestic_after
     patent.save()
     return patent
-
-
-def _match(name):
-    key = rules.normalize_name(name)
-    found = Enterprise.objects.filter(normalized_name=key).first()
-    if found is None:
-        former = EnterpriseNameHistory.objects.filter(normalized_name=key).select_related("enterprise").first()
-        found = former.enterprise if former else None
-    return found
 
 
 def apply_imported_events(created, ctx=None):

@@ -9,9 +9,6 @@ and answers its counts and rejected rows (or, with background=true, starts a job
 with its id: GET /api/jobs/<id>/ gives progress and the same result); GET /api/search/?q= searches
 enterprises and patents.
 """
-import uuid
-from pathlib import Path
-
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
@@ -29,7 +26,8 @@ from rest_framework.views import APIView
 from ipdesk.accounts.models import User
 from ipdesk.core.api import ScopedRelatedField, ScopedViewSet
 from ipdesk.core.exports import mask_id_number, mask_phone
-from ipdesk.core.imports import ImportFileError, get_spec, imports_dir, run_import
+from ipdesk.core.import_uploads import save_upload, start_import
+from ipdesk.core.imports import ImportFileError, get_spec, run_import
 from ipdesk.core.scoping import Role
 from ipdesk.regions.models import Region
 
@@ -331,16 +329,11 @@ class ImportAPIView(APIView):
         if upload is None:
             return Response({"file": ["请上传文件（multipart 字段 file）"]}, status=status.HTTP_400_BAD_REQUEST)
         flag = lambda name: str(request.data.get(name, "")).lower() in ("1", "true", "yes", "on")  # noqa: E731
-        target = imports_dir() / f"upload-{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-        with open(target, "wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
         if flag("background"):  # large files: run as a job, poll /api/jobs/<id>/ for progress and the result
-            from ipdesk.core import jobs
-            job = jobs.start("import", f"{spec.label}导入：{upload.name}"[:200], request.user, record_type=spec.name,
-                             path=str(target), filename=upload.name, keep_good=flag("keep_good"),
-                             dry_run=flag("dry_run"), columns=request.data.get("columns") or None)
+            job = start_import(spec, upload, request.user, keep_good=flag("keep_good"), dry_run=flag("dry_run"),
+                               columns=request.data.get("columns"))
             return Response({"job": job.pk, "status_url": f"/api/jobs/{job.pk}/"}, status=status.HTTP_202_ACCEPTED)
+        target = save_upload(upload)
         try:
             result = run_import(spec, target, filename=upload.name, user=request.user, keep_good=flag("keep_good"),
                                 dry_run=flag("dry_run"), columns=request.data.get("columns") or None)

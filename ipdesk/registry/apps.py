@@ -19,3 +19,9 @@ class RegistryConfig(AppConfig):
                                                                           "commissioner", "enterprise")},
         {"label": _("待匹配权利人"), "url": "registry:unmatched_owners", "roles": ("city_officer", "district_officer")},
     )
+
+    def ready(self):
+        from ipdesk.core.extensions import register_api, register_autocomplete, register_demo_loader
+        register_api("ipdesk.registry.api")
+        register_demo_loader("registry", "ipdesk.registry.demo.load")
+        register_autocomplete("enterprises", "ipdesk.registry.autocomplete.enterprises")

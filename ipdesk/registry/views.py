@@ -19,9 +19,7 @@ from .choices import LegalStatus, PatentType, TrademarkStatus
 from .filters import (ContactFilter, EnterpriseFilter, GIProductFilter, PatentEventFilter, PatentFilter,
                       PctApplicationFilter, TrademarkFilter, first_matches, search_enterprises, search_patents)
 from .forms import PatentEventForm, ResolveOwnerForm
-from .imports import EnterpriseImport, PatentEventImport, PatentImport, TrademarkImport
 from .models import Contact, Enterprise, GIProduct, Patent, PatentEvent, PctApplication, Trademark
-from .pct_imports import PctApplicationImport
 from .tables import (ContactTable, EnterpriseTable, GIProductTable, PatentEventTable, PatentTable, PctApplicationTable,
                      TrademarkTable)
 
@@ -363,10 +361,6 @@ class UnmatchedOwnersView(LoginRequiredMixin, View):
                                        request.user, Patent.objects.restrict(request.user, CHANGE))
         messages.success(request, _("已将 %(n)d 件专利匹配到 %(e)s。") % {"n": linked, "e": form.cleaned_data["enterprise"]})
         return redirect("registry:unmatched_owners")
-
-
-IMPORT_SPECS = {"enterprise": EnterpriseImport, "patent": PatentImport, "trademark": TrademarkImport,
-                "patentevent": PatentEventImport, "pctapplication": PctApplicationImport}
 
 
 class PatentEventDetailView(ObjectDetailView):

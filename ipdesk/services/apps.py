@@ -25,4 +25,8 @@ class ServicesConfig(AppConfig):
     )
 
     def ready(self):
+        from ipdesk.core.extensions import register_api, register_demo_loader
+        register_api("ipdesk.services.api")
+        register_demo_loader("services", "ipdesk.services.demo.load")
+
         from . import indicators  # noqa: F401  (registers the figures provider)

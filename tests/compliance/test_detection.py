@@ -87,6 +87,15 @@ def test_lsh_params_keep_recall_at_the_threshold():
     assert 1 - (1 - 0.8 ** rows) ** bands >= 0.99
 
 
+def test_disjoint_sets_root_each_group_at_its_least_member_whatever_the_order():
+    for order in itertools.permutations([(4, 2), (2, 9), (7, 8)]):
+        sets = d.DisjointSets()
+        for a, b in order:
+            sets.union(a, b)
+        assert {x: sets.find(x) for x in (2, 4, 7, 8, 9)} == {2: 2, 4: 2, 9: 2, 7: 7, 8: 7}
+    assert d.DisjointSets().find("alone") == "alone"
+
+
 def test_clusters_group_connected_pairs():
     groups = d.clusters([(0, 1, 0.9), (1, 2, 0.85), (5, 6, 1.0)])
     assert [sorted({i for p in g for i in p[:2]}) for g in groups] == [[0, 1, 2], [5, 6]]

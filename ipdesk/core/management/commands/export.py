@@ -50,8 +50,8 @@ def export_kinds():
 def system_user():
     """The command line's actor when no --user is given: an unsaved superuser, whom scoping treats as a city
     officer (core.scoping._role) — the whole city, personal data as an officer sees it."""
-    from ipdesk.accounts.models import User
-    return User(username="system", is_superuser=True, is_active=True)
+    from django.contrib.auth import get_user_model
+    return get_user_model()(username="system", is_superuser=True, is_active=True)
 
 
 def export_queryset(cls, path, user, region=None):
@@ -92,14 +92,14 @@ class Command(BaseCommand):
             raise CommandError(f"unknown kind {kind!r}; choose one of: {', '.join(sorted(kinds))}")
         actor = None
         if user:
-            from ipdesk.accounts.models import User
-            actor = User.objects.filter(username=user).first()
+            from django.contrib.auth import get_user_model
+            actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"no such user: {user}")
         place = None
         if region:
-            from ipdesk.regions.models import Region
-            place = Region.objects.filter(code=region).first()
+            from ipdesk.core.extensions import model
+            place = model("region").objects.filter(code=region).first()
             if place is None:
                 raise CommandError(f"no such region: {region}")
         path, cls = kinds[kind]

@@ -45,8 +45,8 @@ class Command(BaseCommand):
             raise CommandError("FILE is required (or --template OUT to write the import template)")
         actor = None
         if user:
-            from ipdesk.accounts.models import User
-            actor = User.objects.filter(username=user).first()
+            from django.contrib.auth import get_user_model
+            actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"no such user: {user}")
         try:

@@ -1,32 +1,26 @@
-"""Load the demo city: Zaozhuang's reference data, each module's demo records, and the demo accounts."""
-from importlib import import_module
+"""Load the demo city: Zaozhuang's reference data, each module's demo records, and the demo accounts.
 
-from django.core.management import call_command
+Each app registers its step in its AppConfig.ready() (core.extensions.register_demo_loader): the regions
+app the city's reference data (first), the domain apps their records in INSTALLED_APPS order (later
+modules refer to the enterprises and patents of the registry), the accounts app the demo accounts (last)."""
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from ipdesk.core import context
-from ipdesk.core.demo import load_accounts
-
-# Order matters: later modules refer to the enterprises and patents of the registry.
-DEMO_MODULES = ["registry", "stats", "services", "protection", "finance", "compliance"]
+from ipdesk.core.extensions import demo_loaders
 
 
 class Command(BaseCommand):
     help = "Load the demo data (Zaozhuang 2022) and demo accounts; safe to run again."
 
     def handle(self, *args, **options):
-        call_command("setup_city", stdout=self.stdout)
+        steps = demo_loaders()
+        for step in steps:
+            if step.reference:
+                step.function()(stdout=self.stdout)
         with context.acting_as(None, request_id="load_demo"):
-            for name in DEMO_MODULES:
-                try:
-                    module = import_module(f"ipdesk.{name}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"ipdesk.{name}.demo":
-                        raise
-                    continue
-                with transaction.atomic():
-                    module.load(stdout=self.stdout)
-            with transaction.atomic():
-                load_accounts(stdout=self.stdout)
+            for step in steps:
+                if not step.reference:
+                    with transaction.atomic():
+                        step.function()(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("demo data ready"))

@@ -139,9 +139,10 @@ class Command(BaseCommand):
 
     # -- steps ------------------------------------------------------------------------------------
     def _check_empty(self, database):
-        from ipdesk.accounts.models import User
+        from django.contrib.auth import get_user_model
+
         from ipdesk.core.models import AuditEntry
-        users = User._base_manager.using(database).count()
+        users = get_user_model()._base_manager.using(database).count()
         entries = AuditEntry.objects.using(database).count()
         if users or entries:
             raise CommandError(f"目标数据库不是空库（已有 {users} 个用户、{entries} 条审计日志）。恢复只写入空数据库，"
