@@ -1,20 +1,20 @@
-"""State changes of agencies, abnormal applications and candidates. Each writes a typed event row
-(ApplicationEvent) or review fields, inside one transaction, and refuses an invalid change with a
-ValidationError that says what is allowed."""
+"""State changes of agencies, abnormal applications and candidates. The steps of an application and of a
+candidate are declared in compliance.workflows and taken through core.workflow.perform (row lock, scope,
+state, guard); the effects here write the typed event (events.py) or the review fields, inside one
+transaction, and an invalid change is refused with a coded ValidationError (error_codes.py) saying what is
+allowed."""
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import rules
+from . import events, rules
 from .choices import ApplicationStatus as S
-from .choices import (CANDIDATE_BEHAVIOUR, CandidateStatus, ComplaintStatus, CreditEvent, EventKind, InspectionResult,
-                      PenaltyKind, RuleKind)
-from .models import AbnormalApplication, AbnormalBatch, Agency, ApplicationEvent, Candidate, CreditGradeRule
-
-EVENT_FOR_STATUS = {S.NOTIFIED: EventKind.NOTIFIED, S.WITHDRAWN: EventKind.WITHDRAWN, S.STATEMENT: EventKind.STATEMENT,
-                    S.UPHELD: EventKind.UPHELD, S.CLEARED: EventKind.CLEARED, S.DEEMED_WITHDRAWN: EventKind.DEEMED_WITHDRAWN}
+from .choices import (CANDIDATE_BEHAVIOUR, CandidateStatus, ComplaintStatus, CreditEvent, InspectionResult, PenaltyKind,
+                      RuleKind)
+from .error_codes import ComplianceErrorCode, error
+from .models import AbnormalApplication, AbnormalBatch, Agency, CreditGradeRule
 
 
 # ---- Assignment ------------------------------------------------------------------------------
@@ -98,40 +98,57 @@ def register_application(batch, user=None, lookups=None, **fields):
         raise ValidationError({"application_no": f"申请号 {app.application_no} 已在本批次中。"})
     app.save()
     today = timezone.localdate()
-    ApplicationEvent.objects.create(application=app, kind=EventKind.REGISTERED, date=batch.received or today, user=user,
-                                    note=f"归属依据：{app.get_region_basis_display()}")
+    events.registered(app, batch.received or today, user, f"归属依据：{app.get_region_basis_display()}")
     if app.notice_date:
-        ApplicationEvent.objects.create(application=app, kind=EventKind.NOTIFIED, date=app.notice_date, user=user,
-                                        note=f"答复期限 {app.deadline}" if app.deadline else "")
+        events.notified(app, app.notice_date, user, f"答复期限 {app.deadline}" if app.deadline else "")
     return app
 
 
-# ---- Transitions -------------------------------------------------------------------------------
-@transaction.atomic
-def transition(application, target, user=None, date=None, note="", deadline=None):
-    """Move an application along notice → withdrawal or statement → outcome."""
-    app = AbnormalApplication.objects.select_for_update().get(pk=application.pk)
-    date = date or timezone.localdate()
+# ---- Transitions (declared in compliance.workflows, taken through core.workflow.perform) -------------
+def clean_move(data):
+    """The date of the step (today when none) and the reply deadline, as dates."""
+    date = data.get("date") or timezone.localdate()
     if isinstance(date, str):
         date = rules.parse_date(date)
-    error = rules.transition_error(app.status, target, app.deadline, date, notice_date=app.notice_date)
-    if error:
-        raise ValidationError({"status": error})
-    if target == S.NOTIFIED:
-        deadline = deadline or app.deadline
-        if isinstance(deadline, str):
-            deadline = rules.parse_date(deadline)
-        deadline = deadline or rules.default_deadline(date)  # none given: the default reply period
-        if deadline < date:
-            raise ValidationError({"deadline": "送达通知须填写不早于通知日期的答复期限。"})
-        app.notice_date, app.deadline = date, deadline
-    app.status = target
-    if target not in rules.OPEN_STATES:
-        app.closed_on = date
-    app.save()
-    ApplicationEvent.objects.create(application=app, kind=EVENT_FOR_STATUS[target], date=date, note=note or "", user=user)
-    if app.agency_id and target in (S.UPHELD, S.DEEMED_WITHDRAWN):
-        recompute_credit(app.agency)
+    deadline = data.get("deadline")
+    if isinstance(deadline, str):
+        deadline = rules.parse_date(deadline) if deadline.strip() else None
+    return {**data, "date": date, "deadline": deadline, "note": data.get("note") or ""}
+
+
+def mover(target):
+    """The effect of moving a (locked) application to `target`: dates, status, event, the agency's credit."""
+    def move(app, user, data):
+        date = data["date"]
+        if target == S.NOTIFIED:
+            deadline = data.get("deadline") or app.deadline
+            deadline = deadline or rules.default_deadline(date)  # none given: the default reply period
+            if deadline < date:
+                raise error(ComplianceErrorCode.DEADLINE_BEFORE_NOTICE, field="deadline")
+            app.notice_date, app.deadline = date, deadline
+        app.status = target
+        if target not in rules.OPEN_STATES:
+            app.closed_on = date
+        app.save()
+        events.status_changed(app, target, date, user, data["note"])
+        if app.agency_id and target in (S.UPHELD, S.DEEMED_WITHDRAWN):
+            recompute_credit(app.agency)
+        return app
+    move.__name__ = f"move_to_{target}"
+    return move
+
+
+def transition(application, target, user=None, date=None, note="", deadline=None):
+    """Move an application along notice → withdrawal or statement → outcome (`user` None: an import or the
+    system). The step for `target` is the one compliance.workflows declares."""
+    from ipdesk.core.workflow import perform
+
+    from .workflows import STEP_FOR_TARGET
+    name = STEP_FOR_TARGET.get(target)
+    if name is None:
+        raise error(ComplianceErrorCode.INVALID_TRANSITION, field="status", text=rules.not_allowed_error(
+            application.status, target, rules.allowed_transitions(application.status)))
+    app = perform(application, name, user, {"date": date, "note": note, "deadline": deadline})
     application.refresh_from_db()
     return app
 
@@ -179,16 +196,24 @@ def recompute_credit(agency, today=None):
     return score, grade, counts
 
 
-# ---- Candidates --------------------------------------------------------------------------------
-@transaction.atomic
-def review_candidate(candidate, status, user, note=""):
-    if status not in (CandidateStatus.REVIEWED, CandidateStatus.DISMISSED, CandidateStatus.NEW):
-        raise ValidationError({"status": "审核结果只能是“已审核（疑似）”“已排除”或“待审核”。"})
-    if candidate.status == CandidateStatus.BATCHED:
-        raise ValidationError({"status": "该线索已转入核查批次，不能再修改审核结果。"})
-    candidate.status, candidate.review_note = status, note or candidate.review_note
+# ---- Candidates ----------------------------------------------------------------------------------
+REVIEW_STEPS = {CandidateStatus.REVIEWED: "review", CandidateStatus.DISMISSED: "dismiss", CandidateStatus.NEW: "reopen"}
+
+
+def record_review(candidate, user, data):
+    """The effect of a review step on the locked candidate (its status is set by the step's target)."""
+    candidate.status, candidate.review_note = data["target"], data.get("note") or candidate.review_note
     candidate.reviewed_by, candidate.reviewed_at = user, timezone.now()
     candidate.save()
+    return candidate
+
+
+def review_candidate(candidate, status, user, note=""):
+    from ipdesk.core.workflow import perform
+    if status not in REVIEW_STEPS:
+        raise error(ComplianceErrorCode.REVIEW_STATUS_INVALID, field="status")
+    perform(candidate, REVIEW_STEPS[status], user, {"target": status, "note": note})
+    candidate.refresh_from_db()
     return candidate
 
 

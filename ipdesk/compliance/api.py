@@ -18,7 +18,10 @@ from .models import AbnormalApplication, AbnormalBatch, Agency, Candidate
 
 
 def _drf_error(exc):
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+    """DRF's usual error shape with the refusal's code and message beside it (core.workflow.error_code)."""
+    from ipdesk.core.workflow import error_code, error_message
+    body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    return ValidationError({**body, "code": error_code(exc), "message": error_message(exc)})
 
 
 class AgencySerializer(serializers.ModelSerializer):

@@ -37,12 +37,7 @@ def credit_grade(score, grades):
 
 
 # ---- Abnormal applications -----------------------------------------------------------------
-TRANSITIONS = {
-    S.PENDING: {S.NOTIFIED, S.CLEARED},
-    S.NOTIFIED: {S.WITHDRAWN, S.STATEMENT, S.DEEMED_WITHDRAWN},
-    S.STATEMENT: {S.UPHELD, S.CLEARED},
-    S.WITHDRAWN: set(), S.UPHELD: set(), S.CLEARED: set(), S.DEEMED_WITHDRAWN: set(),
-}
+# Which state may follow which is declared once, in compliance.workflows (APPLICATION).
 WITHDRAWN_STATES = {S.WITHDRAWN, S.DEEMED_WITHDRAWN}
 OPEN_STATES = {S.PENDING, S.NOTIFIED, S.STATEMENT}
 
@@ -72,25 +67,38 @@ def reply_deadline(deadline, notice_date):
 
 
 def allowed_transitions(status):
-    return TRANSITIONS.get(status, set())
+    """The states an application in `status` may move to (from the workflow declaration)."""
+    from .workflows import APPLICATION
+    return {t.target for t in APPLICATION.next_from(status)}
+
+
+def not_allowed_error(status, target, allowed):
+    """What is wrong with moving `status` → `target` when only `allowed` may follow (Chinese)."""
+    labels = dict(S.choices)
+    text = "、".join(str(labels[s]) for s in sorted(allowed)) or "无（已办结）"
+    return f"当前状态为“{labels.get(status, status)}”，不能变更为“{labels.get(target, target)}”；可变更为：{text}。"
+
+
+def deemed_withdrawn_error(deadline, on, notice_date):
+    """None when 逾期视为撤回 may be found on date `on`, else why not (Chinese): it needs a reply deadline that
+    has passed — the recorded one, else the default from the notice date; with neither (or no date of the
+    decision) it is refused rather than assumed."""
+    binding = reply_deadline(deadline, notice_date)
+    if binding is None:
+        return "未记录通知日期和答复期限，不能认定为逾期视为撤回；请先补录通知日期或答复期限。"
+    if on is None or on <= binding:
+        basis = "" if deadline else f"（未填写期限，按通知日期 {notice_date:%Y-%m-%d} 起 {REPLY_PERIOD_MONTHS} 个月计）"
+        return f"答复期限 {binding:%Y-%m-%d}{basis} 尚未届满，不能认定为逾期视为撤回；最早可于期限届满次日认定。"
+    return None
 
 
 def transition_error(status, target, deadline=None, on=None, notice_date=None):
-    """None when `status` → `target` is allowed on date `on`, else what is wrong (Chinese).
-
-    逾期视为撤回 needs a reply deadline that has passed: the recorded one, else the default from the
-    notice date; with neither (or no date of the decision) it is refused rather than assumed."""
-    labels = dict(S.choices)
-    if target not in TRANSITIONS.get(status, set()):
-        allowed = "、".join(str(labels[s]) for s in sorted(TRANSITIONS.get(status, set()))) or "无（已办结）"
-        return f"当前状态为“{labels.get(status, status)}”，不能变更为“{labels.get(target, target)}”；可变更为：{allowed}。"
+    """None when `status` → `target` is allowed on date `on`, else what is wrong (Chinese)."""
+    allowed = allowed_transitions(status)
+    if target not in allowed:
+        return not_allowed_error(status, target, allowed)
     if target == S.DEEMED_WITHDRAWN:
-        binding = reply_deadline(deadline, notice_date)
-        if binding is None:
-            return "未记录通知日期和答复期限，不能认定为逾期视为撤回；请先补录通知日期或答复期限。"
-        if on is None or on <= binding:
-            basis = "" if deadline else f"（未填写期限，按通知日期 {notice_date:%Y-%m-%d} 起 {REPLY_PERIOD_MONTHS} 个月计）"
-            return f"答复期限 {binding:%Y-%m-%d}{basis} 尚未届满，不能认定为逾期视为撤回；最早可于期限届满次日认定。"
+        return deemed_withdrawn_error(deadline, on, notice_date)
     return None
 
 

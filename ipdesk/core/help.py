@@ -66,3 +66,35 @@ GUIDES = {
         _("个人资料页显示您的角色、区域和最近登录记录；请定期修改密码。"),
     ),
 }
+
+
+# ---- 办理流程: every workflow drawn for officers (core.workflow) ----------------------------------------
+from django.contrib.auth.mixins import LoginRequiredMixin  # noqa: E402
+from django.views.generic import TemplateView  # noqa: E402
+
+
+class WorkflowHelpView(LoginRequiredMixin, TemplateView):
+    """办理流程 (/help/workflows/): each workflow of the modules in the user's menu, with its states drawn as an
+    SVG made on the server (core.workflow.svg, every label escaped) and its steps listed with who may take them."""
+    template_name = "core/help_workflows.html"
+
+    def get_context_data(self, **kwargs):
+        from .context_processors import visible_entries
+        from .scoping import Role
+        from .workflow import all_workflows, describe, svg
+        ctx = super().get_context_data(**kwargs)
+        modules = {config.label for config, _items in visible_entries(self.request.user)} | {"core"}
+        role_labels = dict(Role.choices)
+        shown = []
+        for wf in all_workflows():
+            if wf.model._meta.app_label not in modules:
+                continue
+            info = describe(wf)
+            states = {s["value"]: s["label"] for s in info["states"]}
+            for t in info["transitions"]:
+                t["source_labels"] = [states.get(s, s) for s in t["source"]]
+                t["target_label"] = states.get(t["target"], t["target"]) if t["target"] else ""
+                t["role_labels"] = [role_labels.get(r, r) for r in t["roles"]]
+            shown.append({"info": info, "svg": svg(wf), "app": wf.model._meta.app_config.verbose_name})
+        ctx["workflows"] = shown
+        return ctx

@@ -84,8 +84,10 @@ def _send(subject, message, recipients):
 def officers_for(region, include_city=False):
     """The active district officers responsible for `region` (its district or a district above it);
     the city officers when there is none, or always with `include_city`."""
-    from ipdesk.accounts.models import User
+    from django.contrib.auth import get_user_model
+
     from .scoping import Role
+    User = get_user_model()
     staff = list(User.objects.filter(is_active=True, role__in=[Role.DISTRICT_OFFICER, Role.CITY_OFFICER])
                  .select_related("region"))
     path = getattr(region, "path", "") or ""

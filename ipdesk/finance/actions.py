@@ -3,12 +3,15 @@
 Pledges: `register_pledge` checks every patent (finance.rules) and writes registry.PatentEvent
 "pledge" on each; `release_pledge` writes "pledge_release". Subsidies: `submit_application`,
 `approve_application`, `reject_application`, `pay_application`. Policies: `compute_policy_subsidies`.
-Every function runs in one transaction, so a refusal leaves nothing half-saved.
+Every function runs in one transaction, so a refusal leaves nothing half-saved. The release and the
+decisions are declared in finance.workflows and taken through core.workflow.perform (role, row lock within
+the user's scope, state, guard); their events are written through events.py and refusals carry the codes of
+error_codes.py.
 """
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -16,10 +19,12 @@ from django.utils import timezone
 from ipdesk.registry.models import Patent, PatentEvent
 from ipdesk.registry.rules import InvalidIdentifier, normalize_application_no
 
-from . import rules
-from .choices import InsuranceType, PledgeEventKind, PledgeStatus, SubsidyEventKind, SubsidyStatus
-from .models import (InsurancePolicy, InsuranceSubsidyRule, InterestSubsidyApplication, Pledge, PledgeEvent,
-                     SubsidyEvent, SubsidyRule)
+from ipdesk.core.workflow import perform
+
+from . import events, rules
+from .choices import InsuranceType, PledgeStatus, SubsidyEventKind, SubsidyStatus
+from .error_codes import FinanceErrorCode, error
+from .models import InsurancePolicy, InsuranceSubsidyRule, InterestSubsidyApplication, Pledge, SubsidyRule
 
 
 # ---- Pledges -------------------------------------------------------------------------------
@@ -117,8 +122,7 @@ def register_pledge(*, registration_no, pledgor, pledgee, patents, amount_10k_yu
             patent=patent, kind="pledge", date=registration_date, owner_after=pledgor.name,
             defaults={"owner_before": pledgor.name, "source": "pledge",
                       "note": f"质押登记 {registration_no}，质权人 {pledgee.label}，{amount_10k_yuan} 万元"})
-    PledgeEvent.objects.create(pledge=pledge, kind=PledgeEventKind.REGISTERED, date=registration_date, user=user,
-                               note=f"{len(patents)} 件专利，{amount_10k_yuan} 万元")
+    events.pledge_registered(pledge, registration_date, user, f"{len(patents)} 件专利，{amount_10k_yuan} 万元")
     return pledge
 
 
@@ -133,14 +137,18 @@ def check_debt_term(pledge, end_date):
         raise ValidationError(errors)
 
 
-@transaction.atomic
-def release_pledge(pledge, date, user=None, note=""):
-    """Release a pledge (质押解除): only an effective pledge, not before it was registered."""
-    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
-    if pledge.status != PledgeStatus.EFFECTIVE:
-        raise ValidationError(f"质押 {pledge.registration_no} 当前状态为“{pledge.get_status_display()}”，只有有效的质押可以解除")
-    if date < pledge.registration_date:
-        raise ValidationError(f"解除日 {date:%Y-%m-%d} 不能早于登记日 {pledge.registration_date:%Y-%m-%d}")
+def released_not_before_registration(pledge, data):
+    """Guard of 质押解除 (pure): not before the pledge was registered — a release ends a registration, so it
+    cannot precede it (the rule release_pledge always applied; unverified against 专利权质押登记办法 itself)."""
+    date = data.get("date")
+    if date is not None and date < pledge.registration_date:
+        return FinanceErrorCode.RELEASE_BEFORE_REGISTRATION
+    return None
+
+
+def release(pledge, user, data):
+    """质押解除 (effect on the locked pledge): a pledge_release event on each patent and the pledge's own."""
+    date, note = data["date"], data.get("note") or ""
     pledge.status = PledgeStatus.RELEASED
     pledge.released_on = date
     pledge.save()
@@ -149,8 +157,13 @@ def release_pledge(pledge, date, user=None, note=""):
             patent=patent, kind="pledge_release", date=date, owner_after=pledge.pledgor.name,
             defaults={"owner_before": pledge.pledgor.name, "source": "pledge",
                       "note": f"质押解除 {pledge.registration_no}"})
-    PledgeEvent.objects.create(pledge=pledge, kind=PledgeEventKind.RELEASED, date=date, user=user, note=note)
+    events.pledge_released(pledge, date, user, note)
     return pledge
+
+
+def release_pledge(pledge, date, user=None, note=""):
+    """Release a pledge (质押解除): only an effective pledge, not before it was registered (finance.workflows)."""
+    return perform(pledge, "release", user, {"date": date, "note": note})
 
 
 # ---- Interest subsidies (贴息) ---------------------------------------------------------------
@@ -193,20 +206,7 @@ def _apply_working(app):
 
 
 def _event(app, kind, user, note="", amount=None):
-    SubsidyEvent.objects.create(application=app, kind=kind, user=user, note=note,
-                                amount_yuan=app.subsidy_yuan if amount is None else amount)
-    if kind in (SubsidyEventKind.APPROVED, SubsidyEventKind.REJECTED, SubsidyEventKind.PAID):
-        _notify_enterprise(app, kind, note)
-
-
-def _notify_enterprise(app, kind, note):
-    """Tell the enterprise's users how their application was decided (消息提醒)."""
-    from ipdesk.accounts.models import User
-    from ipdesk.core.notify import notify
-    title = f"{app.year}年贴息申请{SubsidyEventKind(kind).label}"
-    body = f"核定贴息 {app.subsidy_yuan} 元" if kind != SubsidyEventKind.REJECTED else f"理由：{note}"
-    notify(User.objects.filter(enterprise=app.enterprise_id, is_active=True), title, app.get_absolute_url(),
-           "finance_subsidy", body=body, key=f"finance-subsidy-{app.pk}-{kind}")
+    return events.subsidy_event(app, kind, user, note, amount)
 
 
 def _notify_office(app, user):
@@ -215,12 +215,6 @@ def _notify_office(app, user):
     notify(to_office(app.enterprise.region, user), f"新的贴息申请：{app.enterprise} {app.year}年",
            app.get_absolute_url(), "finance_subsidy_submitted", key=f"finance-subsidy-{app.pk}-submitted",
            body=f"核定贴息 {app.subsidy_yuan} 元，待审核。")
-
-
-def _require_officer(user):
-    """Review and payment are the office's: an enterprise may apply, never decide."""
-    if user is not None and not getattr(user, "is_officer", False):
-        raise PermissionDenied("只有市局或区（市）局工作人员可以审核、拨付贴息申请")
 
 
 def _locked(app):
@@ -258,8 +252,7 @@ def _require_amount(app, step):
     审核不通过 with a reason the enterprise reads (a confirmation would still tell it 核定贴息 0.00 元)."""
     if app.subsidy_yuan is None or app.subsidy_yuan <= 0:
         why = app.working[-1]["formula"] if app.working else ""
-        raise ValidationError(f"核定贴息为 0.00 元{f'（{why}）' if why else ''}，不能{step}；"
-                              f"不符合贴息条件的申请请选择“审核不通过”并填写理由。")
+        raise error(FinanceErrorCode.ZERO_AMOUNT, why=f"（{why}）" if why else "", step=step)
 
 
 @transaction.atomic
@@ -278,49 +271,51 @@ def submit_application(app, user=None):
     return app
 
 
-@transaction.atomic
-def approve_application(app, user=None, note=""):
-    """审核通过: recomputed at this moment, so the cap counts every approval made before it."""
-    _require_officer(user)
-    app = _locked(app)
-    if app.status != SubsidyStatus.SUBMITTED:
-        raise ValidationError(f"当前状态为“{app.get_status_display()}”，只有“已申报”的申请可以审核")
+# The decisions (finance.workflows declares them; core.workflow.perform checks the role, locks the row
+# within the user's scope and checks the state before these effects run).
+def approve(app, user, data):
+    """审核通过 (effect): recomputed at this moment, so the cap counts every approval made before it."""
     # Serialise approvals of the same enterprise and year so two officers cannot both use the cap.
     list(InterestSubsidyApplication.objects.select_for_update().filter(enterprise=app.enterprise_id, year=app.year))
     _apply_working(app)
     _require_amount(app, "审核通过")
     app.status = SubsidyStatus.APPROVED
     app.save()
-    _event(app, SubsidyEventKind.APPROVED, user, note)
+    _event(app, SubsidyEventKind.APPROVED, user, data.get("note") or "")
     return app
 
 
-@transaction.atomic
-def reject_application(app, user=None, note=""):
-    _require_officer(user)
-    app = _locked(app)
-    if app.status != SubsidyStatus.SUBMITTED:
-        raise ValidationError(f"当前状态为“{app.get_status_display()}”，只有“已申报”的申请可以审核")
+def reject(app, user, data):
+    """审核不通过 (effect): the reason is required."""
+    note = data.get("note") or ""
     if not note.strip():
-        raise ValidationError("审核不通过须填写理由")
+        raise error(FinanceErrorCode.REASON_REQUIRED)
     app.status = SubsidyStatus.REJECTED
     app.save()
-    _event(app, SubsidyEventKind.REJECTED, user, note, amount=Decimal("0"))
+    events.subsidy_rejected(app, user, note)
     return app
 
 
-@transaction.atomic
-def pay_application(app, date, user=None, note=""):
-    _require_officer(user)
-    app = _locked(app)
-    if app.status != SubsidyStatus.APPROVED:
-        raise ValidationError(f"当前状态为“{app.get_status_display()}”，只有“审核通过”的申请可以拨付")
+def pay(app, user, data):
+    """拨付 (effect)."""
     _require_amount(app, "拨付")
     app.status = SubsidyStatus.PAID
-    app.paid_on = date
+    app.paid_on = data.get("date") or today()
     app.save()
-    _event(app, SubsidyEventKind.PAID, user, note)
+    _event(app, SubsidyEventKind.PAID, user, data.get("note") or "")
     return app
+
+
+def approve_application(app, user=None, note=""):
+    return perform(app, "approve", user, {"note": note})
+
+
+def reject_application(app, user=None, note=""):
+    return perform(app, "reject", user, {"note": note})
+
+
+def pay_application(app, date, user=None, note=""):
+    return perform(app, "pay", user, {"date": date, "note": note})
 
 
 # ---- Insurance premium subsidies (保费补贴) ---------------------------------------------------

@@ -7,7 +7,7 @@ message, never a 500.
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _, gettext_noop as N_
@@ -18,6 +18,7 @@ from ipdesk.core.exports import Column
 from ipdesk.core.scoping import CHANGE, STAFF_ROLES, VIEW
 from ipdesk.core.views import (INTERNAL_FIELDS, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView,
                                ScopedMixin, scoped_object_or_404)
+from ipdesk.core.workflow import error_message, perform, workflow_for
 from ipdesk.regions.models import Region
 
 from . import actions, rules
@@ -116,8 +117,8 @@ class PledgeReleaseView(ScopedMixin, View):
             return redirect(pledge.get_absolute_url())
         try:
             actions.release_pledge(pledge, form.cleaned_data["date"], request.user, form.cleaned_data["note"])
-        except ValidationError as exc:
-            messages.error(request, _("解除失败：") + "；".join(exc.messages))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _("解除失败：") + error_message(exc))
         else:
             messages.success(request, _("质押已解除，已在各专利写入“质押解除”法律状态事件。"))
         return redirect(pledge.get_absolute_url())
@@ -160,27 +161,24 @@ class ApplicationUpdateView(_WithUser, ObjectUpdateView):
 
 
 class ApplicationDecisionView(ScopedMixin, View):
-    """POST approve / reject / pay (审核通过 / 审核不通过 / 拨付)."""
+    """POST approve / reject / pay (审核通过 / 审核不通过 / 拨付): the subsidy workflow's steps (finance.workflows)."""
     model = InterestSubsidyApplication
     action = CHANGE
-    steps = {"approve": ("审核通过", lambda app, user, data: actions.approve_application(app, user, data["note"])),
-             "reject": ("审核不通过", lambda app, user, data: actions.reject_application(app, user, data["note"])),
-             "pay": ("拨付", lambda app, user, data: actions.pay_application(app, data["date"] or actions.today(), user,
-                                                                              data["note"]))}
 
     def post(self, request, pk, step):
         app = scoped_object_or_404(InterestSubsidyApplication, request.user, pk, CHANGE)
-        if step not in self.steps or not request.user.is_officer:  # enterprises apply, officers decide
+        t = workflow_for(InterestSubsidyApplication).transitions.get(step)
+        if t is None or t.effect is None or not request.user.is_officer:  # enterprises apply, officers decide
             raise Http404
-        label, func = self.steps[step]
-        form = DecisionForm(request.POST)
+        label = str(t.label)
+        form = t.form(request.POST)
         if not form.is_valid():
             messages.error(request, _("%(s)s失败：日期格式不正确（YYYY-MM-DD）。") % {"s": label})
             return redirect(app.get_absolute_url())
         try:
-            func(app, request.user, form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _("%(s)s失败：") % {"s": label} + "；".join(exc.messages))
+            perform(app, step, request.user, form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _("%(s)s失败：") % {"s": label} + error_message(exc))
         else:
             messages.success(request, _("已%(s)s。") % {"s": label})
         return redirect(app.get_absolute_url())

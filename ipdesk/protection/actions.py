@@ -1,24 +1,24 @@
-"""State transitions of protection cases. Each checks that the step is allowed from the current
-state, changes the record, and writes a typed CaseEvent row (the timeline is data, written only
-here). An invalid step raises django ValidationError saying what is allowed next, so the UI shows
-it as a message and the API as a 400.
+"""The steps of protection cases. Which step may follow which is declared in protection.workflows; a step is
+taken through core.workflow.perform (the row locked within the user's scope, the state and the guard checked),
+and the functions here are its effects: they check the step's input, change the record and write a typed
+CaseEvent row through events.py (the timeline is data). An invalid step raises a ValidationError saying what is
+allowed next (coded, protection.error_codes), so the UI shows it as a message and the API as a 400.
 
-`transition(case, target, user, **params)` is the one entry point the action views and the
-API use; the functions it dispatches to can also be called directly (demo data, tests).
+`transition(case, target, user, **params)` and views.run_step are the entry points the action views and the
+API use; the step functions can also be called directly (demo data, tests).
 """
 import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.translation import gettext, gettext_noop as N_
 
 from . import rules
 from .choices import (AdjudicationStatus as A, AssistanceOutcome, AssistanceServiceKind, AssistanceStatus as S,
                       CooperationResult, CooperationStatus as C, EventKind, ExcludedPeriodKind)
-from .models import (AdjudicationCase, AssistanceCase, AssistanceService, CalendarDay, CaseEvent, CooperationCase,
+from .events import event
+from .models import (AdjudicationCase, AssistanceCase, AssistanceService, CalendarDay, CooperationCase,
                      ExcludedPeriod, Extension, TimeLimitRule)
 
 
@@ -64,13 +64,6 @@ def _text(value, label, required=False, limit=None):
     return text
 
 
-def event(case, kind, user, *, code="", date=None, from_status="", to_status="", note="", data=None):
-    return CaseEvent.objects.create(
-        content_type=ContentType.objects.get_for_model(type(case)), object_id=case.pk, kind=kind, code=code,
-        date=date or _today(), from_status=from_status, to_status=to_status, note=note or "", data=data or {},
-        actor=user if getattr(user, "pk", None) else None)
-
-
 def _label(model, status):
     return dict(model._meta.get_field("status").choices).get(status, status)
 
@@ -84,44 +77,46 @@ def _move(case, target, user, *, date, note="", data=None, code=None, fields=())
                  to_status=target, note=note, data=data)
 
 
-def _check(case, target):
-    flow = FLOWS[type(case)]
-    allowed = allowed_targets(case)
-    if target not in flow:
-        raise ValidationError(f"未知的目标状态「{target}」。{_allowed_text(case, allowed)}")
-    if target not in allowed:
-        current = _label(type(case), case.status)
-        if getattr(case, "is_suspended", False) and target in flow and case.status in flow[target][0]:
-            raise ValidationError(f"案件处于中止（不计入期间）中，请先恢复后再办理「{flow[target][2]}」。")
-        raise ValidationError(f"当前状态为「{current}」，不能执行「{flow[target][2]}」。{_allowed_text(case, allowed)}")
+def _workflow(case):
+    from ipdesk.core.workflow import workflow_for
+    return workflow_for(case)
+
+
+def _state_changes(case):
+    from .workflows import state_changes
+    return {t.name: t for t in state_changes(_workflow(case))}
 
 
 def _allowed_text(case, allowed):
     if not allowed:
         return "该案件已到最后一步，没有可执行的后续操作。"
-    flow = FLOWS[type(case)]
-    return "当前可以执行：" + "、".join(f"{flow[t][2]}（{t}）" for t in allowed) + "。"
+    flow = _state_changes(case)
+    return "当前可以执行：" + "、".join(f"{flow[t].label}（{t}）" for t in allowed) + "。"
 
 
 def allowed_targets(case):
-    """The states this case may move to now, in the order the buttons show."""
+    """The states this case may move to now, in the order the buttons show (protection.workflows)."""
     if getattr(case, "is_suspended", False):
         return []
-    return [target for target, (sources, _f, _l) in FLOWS[type(case)].items() if case.status in sources]
+    return [name for name, t in _state_changes(case).items() if t.starts_from(case.status)]
 
 
 def next_steps(case):
     """(target, label) pairs for the buttons on a case page."""
-    flow = FLOWS[type(case)]
-    return [(t, gettext(flow[t][2])) for t in allowed_targets(case)]
+    flow = _state_changes(case)
+    return [(t, str(flow[t].label)) for t in allowed_targets(case)]
 
 
-@transaction.atomic
 def transition(case, target, user, **params):
-    """Move `case` to `target` with the step's parameters (dates as date or ISO text)."""
-    fresh = type(case)._base_manager.select_for_update().get(pk=case.pk)
-    _check(fresh, target)
-    result = FLOWS[type(case)][target][1](fresh, user, **params)
+    """Move `case` to `target` with the step's parameters (dates as date or ISO text), through
+    core.workflow.perform (the row locked within the user's scope, the state and the guard checked)."""
+    from ipdesk.core.workflow import perform
+
+    from .error_codes import ProtectionErrorCode, error
+    if target not in _state_changes(case):
+        raise error(ProtectionErrorCode.UNKNOWN_TARGET, target=target,
+                    allowed=_allowed_text(case, allowed_targets(case)))
+    result = perform(case, target, user, params)
     case.refresh_from_db()  # the caller's instance shows the new state
     return result
 
@@ -184,7 +179,19 @@ def assign_assistance(case, user, handler=None, date=None, note="", **_):
                data={"handler": handler.pk, "handler_name": str(handler), "previous": str(before or "")})
     ev.kind = EventKind.ASSIGNED
     ev.save(update_fields=["kind"])
+    _notify_handler(case, user)
     return ev
+
+
+def _notify_handler(case, user):
+    """The person assigned to a case (a public lawyer or an officer) hears of it, unless they assigned
+    themselves: their next step is on that case."""
+    from django.utils.translation import gettext as _
+
+    from ipdesk.core.notify import notify
+    if case.handler_id and case.handler_id != getattr(user, "pk", None):
+        notify(case.handler, _("您被指派承办维权援助案件：%(number)s %(title)s") % {"number": case.number, "title": case.title},
+               case.get_absolute_url(), "protection_assigned", key=f"protection-assigned-{case.number}-{case.handler_id}")
 
 
 def refer_assistance(case, user, referred_to="", date=None, note="", **_):
@@ -202,8 +209,21 @@ def close_assistance(case, user, outcome="", outcome_note="", date=None, **_):
         raise ValidationError("请选择办理结果：" + "、".join(f"{label}（{v}）" for v, label in AssistanceOutcome.choices))
     day = _not_future(_not_before(_date(date, "办结日期"), case.received_on, "办结日期", "受理日期"), "办结日期")
     case.outcome, case.outcome_note, case.closed_on = outcome, _text(outcome_note, "结果说明"), day
-    return _move(case, S.CLOSED, user, date=day, note=case.outcome_note, data={"outcome": outcome},
-                 fields=["outcome", "outcome_note", "closed_on"])
+    ev = _move(case, S.CLOSED, user, date=day, note=case.outcome_note, data={"outcome": outcome},
+               fields=["outcome", "outcome_note", "closed_on"])
+    _notify_closed(case, user)
+    return ev
+
+
+def _notify_closed(case, user):
+    """A case closed by its handler (a public lawyer, another office) reaches the officers of its region,
+    whose next step is the follow-up visit (回访); nobody when the district's own office closed it."""
+    from django.utils.translation import gettext as _
+
+    from ipdesk.core.notify import notify, to_office
+    notify(to_office(case.region, user),
+           _("维权援助案件已办结，待回访：%(number)s %(title)s") % {"number": case.number, "title": case.title},
+           case.get_absolute_url(), "protection_closed", key=f"protection-closed-{case.number}")
 
 
 def visit_assistance(case, user, visit_note="", date=None, **_):
@@ -494,8 +514,9 @@ def add_note(case, user, note="", date=None, **_):
 
 
 def _case_of_attachment(attachment):
+    from .models import AdjudicationCase, AssistanceCase, CooperationCase
     model = attachment.content_type.model_class()
-    if model not in FLOWS:
+    if model not in (AssistanceCase, AdjudicationCase, CooperationCase):
         return None
     return model._base_manager.filter(pk=attachment.object_id).first()
 
@@ -515,31 +536,3 @@ def attachment_removed(sender, instance, **kwargs):
     if case is not None:
         event(case, EventKind.ATTACHMENT_REMOVED, context.current().user, code="attachment_removed",
               note=instance.filename, data={"attachment": instance.pk, "sha256": instance.sha256})
-
-
-# target state -> (states it may be reached from, function, button label)
-FLOWS = {
-    AssistanceCase: {
-        S.ACCEPTED: ({S.APPLIED}, accept_assistance, N_("受理")),
-        S.DECLINED: ({S.APPLIED}, decline_assistance, N_("不予受理")),
-        S.HANDLING: ({S.ACCEPTED, S.HANDLING}, assign_assistance, N_("指派承办人")),
-        S.REFERRED: ({S.ACCEPTED, S.HANDLING}, refer_assistance, N_("转办")),
-        S.CLOSED: ({S.ACCEPTED, S.HANDLING, S.REFERRED}, close_assistance, N_("办结")),
-        S.VISITED: ({S.CLOSED}, visit_assistance, N_("回访")),
-    },
-    AdjudicationCase: {
-        A.FILED: ({A.REQUESTED}, file_adjudication, N_("立案")),
-        A.REJECTED: ({A.REQUESTED}, reject_adjudication, N_("不予受理")),
-        A.ANSWERED: ({A.FILED}, answer_adjudication, N_("登记答辩")),
-        A.HEARD: ({A.FILED, A.ANSWERED}, hear_adjudication, N_("口头审理")),
-        A.DECIDED: ({A.ANSWERED, A.HEARD}, decide_adjudication, N_("作出裁决")),
-        A.MEDIATED: ({A.FILED, A.ANSWERED, A.HEARD}, mediate_adjudication, N_("调解结案")),
-        A.WITHDRAWN: ({A.FILED, A.ANSWERED, A.HEARD}, withdraw_adjudication, N_("撤回结案")),
-        A.SERVED: ({A.DECIDED, A.MEDIATED, A.WITHDRAWN}, serve_adjudication, N_("文书送达")),
-    },
-    CooperationCase: {
-        C.ACCEPTED: ({C.SENT}, accept_cooperation, N_("对方受理")),
-        C.DECLINED: ({C.SENT}, decline_cooperation, N_("对方不予受理")),
-        C.CONCLUDED: ({C.ACCEPTED}, conclude_cooperation, N_("办结")),
-    },
-}

@@ -12,12 +12,15 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from ipdesk.core.api import ScopedRelatedField, ScopedViewSet
+from ipdesk.core.workflow import error_code, workflow_for
 from ipdesk.regions.models import Region
 from ipdesk.registry.models import Enterprise
 
 from . import actions, filters, limits
+from .error_codes import ProtectionErrorCode
 from .models import (AdjudicationCase, AssistanceCase, CalendarDay, CooperationCase, ServiceStation, StationService,
                      TimeLimitRule)
+from .workflows import state_changes, steps
 
 
 class EventSerializer(serializers.Serializer):
@@ -174,8 +177,9 @@ class _CaseViewSet(ScopedViewSet):
             with transaction.atomic():
                 run_step(case, name, request.user, params)
         except DjangoValidationError as exc:
-            return Response({"detail": "；".join(exc.messages), "allowed_transitions": [
-                {"to": t, "label": label} for t, label in actions.next_steps(case)]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"detail": "；".join(exc.messages), "code": error_code(exc), "message": "；".join(exc.messages),
+                             "allowed_transitions": [{"to": t, "label": label} for t, label in actions.next_steps(case)]},
+                            status=status.HTTP_400_BAD_REQUEST)
         case.refresh_from_db()
         return Response(self.get_serializer(case).data)
 
@@ -187,10 +191,12 @@ class _CaseViewSet(ScopedViewSet):
         target = params.get("to")
         if not target:
             raise ValidationError({"to": ["请给出目标状态 to。"]})
-        if target not in actions.FLOWS[self.queryset.model]:
+        if target not in {t.name for t in state_changes(workflow_for(self.queryset.model))}:
             case = self.get_object()
-            return Response({"detail": f"未知的目标状态「{target}」。", "allowed_transitions": [
-                {"to": t, "label": label} for t, label in actions.next_steps(case)]}, status=status.HTTP_400_BAD_REQUEST)
+            detail = f"未知的目标状态「{target}」。"
+            return Response({"detail": detail, "code": str(ProtectionErrorCode.UNKNOWN_TARGET), "message": detail,
+                             "allowed_transitions": [{"to": t, "label": label} for t, label in actions.next_steps(case)]},
+                            status=status.HTTP_400_BAD_REQUEST)
         if hasattr(request.data, "getlist") and "handlers" in request.data:
             params["handlers"] = request.data.getlist("handlers")
         return self._act(request, target, params)
@@ -200,11 +206,12 @@ class _CaseViewSet(ScopedViewSet):
     def step(self, request, pk=None):
         """A step that is not a state change: note, service, copy_served, answer_copy_served, hearing_scheduled,
         suspend, resume, extend."""
-        from .views import EXTRA_STEPS
         params = dict(request.data.items()) if hasattr(request.data, "items") else {}
         name = params.get("step")
-        if name not in EXTRA_STEPS[self.queryset.model]:
-            raise ValidationError({"step": [f"未知的操作「{name}」，可用：{'、'.join(EXTRA_STEPS[self.queryset.model])}。"]})
+        names = [t.name for t in steps(workflow_for(self.queryset.model))]
+        if name not in names:
+            raise ValidationError({"step": [f"未知的操作「{name}」，可用：{'、'.join(names)}。"],
+                                   "code": str(ProtectionErrorCode.UNKNOWN_STEP)})
         return self._act(request, name, params)
 
 

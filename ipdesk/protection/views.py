@@ -5,7 +5,8 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -13,7 +14,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _, gettext_noop as N_
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -21,86 +22,15 @@ from ipdesk.core import audit
 from ipdesk.core.models import AuditAction
 from ipdesk.core.scoping import CHANGE, OFFICERS, Role
 from ipdesk.core.views import ObjectCreateView, ObjectDetailView, ObjectListView, scoped_object_or_404
+from ipdesk.core.workflow import error_message, perform, workflow_for
 
 from . import actions, documents, limits
-from .choices import (AssistanceOutcome, AssistanceServiceKind, CooperationResult, ExcludedPeriodKind)
+from .error_codes import ProtectionErrorCode, error
 from .forms import AssistanceApplicationForm
 from .models import AdjudicationCase, AssistanceCase, CooperationCase, DocumentTemplate
+from .workflows import state_changes, steps
 
 CASE_MODELS = {"assistance": AssistanceCase, "adjudication": AdjudicationCase, "cooperation": CooperationCase}
-
-# What each step asks for: (name, input type, label[, choices]). Types: date, text, textarea, choice, user, users.
-D = ("date", "date", N_("日期"))
-NOTE = ("note", "textarea", N_("说明"))
-STEP_FIELDS = {
-    AssistanceCase: {
-        "accepted": [D, NOTE],
-        "declined": [D, ("note", "textarea", N_("不予受理理由"))],
-        "handling": [("handler", "user", N_("承办人")), D, NOTE],
-        "referred": [("referred_to", "text", N_("转办单位")), D, ("note", "textarea", N_("转办说明"))],
-        "closed": [("outcome", "choice", N_("办理结果"), AssistanceOutcome.choices),
-                   ("outcome_note", "textarea", N_("结果说明")), D],
-        "visited": [("visit_note", "textarea", N_("回访情况")), D],
-        "service": [("kind", "choice", N_("服务类型"), AssistanceServiceKind.choices),
-                    ("description", "textarea", N_("服务内容")), D],
-        "note": [("note", "textarea", N_("备注内容")), D],
-    },
-    AdjudicationCase: {
-        "filed": [("handlers", "users", N_("办案人员（3名或以上单数）")), ("date", "date", N_("立案日期")), NOTE],
-        "rejected": [("date", "date", N_("决定日期")), ("note", "textarea", N_("不予受理理由"))],
-        "copy_served": [("date", "date", N_("送达日期")), NOTE],
-        "answer_copy_served": [("date", "date", N_("送达日期")), NOTE],
-        "answered": [("date", "date", N_("答辩日期")), ("note", "textarea", N_("答辩要点"))],
-        "hearing_scheduled": [("hearing_on", "date", N_("口头审理日期")), ("date", "date", N_("通知日期")), NOTE],
-        "heard": [("date", "date", N_("口头审理日期")), ("note", "textarea", N_("审理情况"))],
-        "decided": [("infringement_found", "choice", N_("裁决结论"), [("true", N_("认定侵权")), ("false", N_("不构成侵权"))]),
-                    ("result", "textarea", N_("裁决主文")), ("date", "date", N_("裁决日期"))],
-        "mediated": [("result", "textarea", N_("调解协议内容")), ("date", "date", N_("调解日期"))],
-        "withdrawn": [("result", "textarea", N_("撤回情况")), ("date", "date", N_("撤回日期"))],
-        "served": [("date", "date", N_("送达日期")), ("note", "text", N_("送达方式"))],
-        "suspend": [("kind", "choice", N_("类型"), ExcludedPeriodKind.choices), ("reason", "text", N_("事由")),
-                    ("date", "date", N_("起始日"))],
-        "resume": [("date", "date", N_("结束日")), NOTE],
-        "extend": [("amount", "text", N_("延长（月）")), ("approved_by", "text", N_("批准人")), ("date", "date", N_("批准日期")),
-                   ("reason", "text", N_("延长理由"))],
-        "note": [("note", "textarea", N_("备注内容")), D],
-    },
-    CooperationCase: {
-        "accepted": [("reply", "textarea", N_("对方回复")), ("date", "date", N_("回复日期"))],
-        "declined": [("reply", "textarea", N_("不予受理理由")), ("date", "date", N_("回复日期"))],
-        "concluded": [("result", "choice", N_("结果"), CooperationResult.choices), ("reply", "textarea", N_("对方回复/说明")),
-                      ("date", "date", N_("办结日期"))],
-        "note": [("note", "textarea", N_("备注内容")), D],
-    },
-}
-
-# Steps that are not state changes: name -> (function, label, when it applies)
-EXTRA_STEPS = {
-    AssistanceCase: {
-        "service": (actions.record_service, N_("登记援助服务"), lambda c: c.status in ("accepted", "handling", "referred")),
-        "note": (actions.add_note, N_("添加备注"), lambda c: True),
-    },
-    AdjudicationCase: {
-        "copy_served": (actions.serve_copy, N_("送达请求书副本"),
-                        lambda c: c.status == "filed" and not c.is_suspended and
-                        not c.events.filter(code="copy_served").exists()),
-        "answer_copy_served": (actions.serve_answer_copy, N_("送达答辩书副本"),
-                               lambda c: c.status in ("answered", "heard") and
-                               not c.events.filter(code="answer_copy_served").exists()),
-        "hearing_scheduled": (actions.schedule_hearing, N_("安排口头审理"),
-                              lambda c: c.status in ("filed", "answered") and not c.is_suspended),
-        "suspend": (actions.suspend, N_("中止/不计入期间"), lambda c: c.status in ("filed", "answered", "heard")
-                    and not c.is_suspended),
-        "resume": (actions.resume, N_("恢复计算"), lambda c: c.is_suspended),
-        "extend": (lambda case, user, **p: actions.extend(case, user, rule="closure", **p), N_("延长结案期限"),
-                   lambda c: c.status in ("filed", "answered", "heard")),
-        "note": (actions.add_note, N_("添加备注"), lambda c: True),
-    },
-    CooperationCase: {
-        "note": (actions.add_note, N_("添加备注"), lambda c: True),
-    },
-}
-
 
 def _choices_for(user, kind):
     """People a step may name (actions.nameable_people: the same set the step accepts)."""
@@ -109,23 +39,37 @@ def _choices_for(user, kind):
     return [(u.pk, f"{u}（{u.get_role_display()}）") for u in qs]
 
 
-def _step_forms(case, user, names, labels):
-    forms = []
-    for name in names:
+def _field_kind(field):
+    """How the step form template draws a field of a step's Django form (protection.workflows)."""
+    people = field.widget.attrs.get("data-people")
+    if people:
+        return people
+    if isinstance(field, forms.DateField):
+        return "date"
+    if isinstance(field, forms.ChoiceField):
+        return "choice"
+    return "textarea" if isinstance(field.widget, forms.Textarea) else "text"
+
+
+def _step_forms(case, user, transitions):
+    """The forms of `transitions` as the step template draws them (names, kinds, labels, choices, defaults)."""
+    out = []
+    for t in transitions:
         fields = []
-        for spec in STEP_FIELDS[type(case)].get(name, []):
-            field = {"name": spec[0], "type": spec[1], "label": _(spec[2])}
-            if spec[1] == "choice":
-                field["choices"] = [(value, _(str(label))) for value, label in spec[3]]
-            elif spec[1] in ("user", "users"):
-                field["choices"] = _choices_for(user, spec[1])
-                if spec[1] == "users":
-                    field["selected"] = set(case.handlers.values_list("pk", flat=True))
-            elif spec[1] == "date":
-                field["value"] = timezone.localdate().isoformat()
-            fields.append(field)
-        forms.append({"name": name, "label": labels[name], "fields": fields})
-    return forms
+        for name, field in t.form.base_fields.items():
+            kind = _field_kind(field)
+            entry = {"name": name, "type": kind, "label": str(field.label)}
+            if kind == "choice":
+                entry["choices"] = [(value, str(label)) for value, label in field.choices]
+            elif kind in ("user", "users"):
+                entry["choices"] = _choices_for(user, kind)
+                if kind == "users":
+                    entry["selected"] = set(case.handlers.values_list("pk", flat=True))
+            elif kind == "date":
+                entry["value"] = timezone.localdate().isoformat()
+            fields.append(entry)
+        out.append({"name": t.name, "label": str(t.label), "fields": fields})
+    return out
 
 
 def attachments_template():
@@ -160,10 +104,10 @@ class CaseDetailView(ObjectDetailView):
         ctx["case_key"] = {v: k for k, v in CASE_MODELS.items()}[model]
         ctx["act_url_name"] = f"protection:{model._meta.model_name}_act"
         if can_act:
-            flow_labels = {t: label for t, label in actions.next_steps(case)}
-            extra = {n: _(spec[1]) for n, spec in EXTRA_STEPS[model].items() if spec[2](case)}
-            ctx["transition_forms"] = _step_forms(case, user, list(flow_labels), flow_labels)
-            ctx["step_forms"] = _step_forms(case, user, list(extra), extra)
+            wf = workflow_for(model)
+            moves = {t.name: t for t in state_changes(wf)}
+            ctx["transition_forms"] = _step_forms(case, user, [moves[name] for name in actions.allowed_targets(case)])
+            ctx["step_forms"] = _step_forms(case, user, [t for t in steps(wf) if t.offered is None or t.offered(case)])
         ctx["allowed_text"] = "、".join(label for _t, label in actions.next_steps(case)) or _("无")
         if model is AdjudicationCase:
             ctx["limits"] = limits.case_limits(case)
@@ -200,32 +144,31 @@ class CaseActionView(LoginRequiredMixin, View):
         try:
             with transaction.atomic():
                 run_step(case, name, request.user, params)
-        except ValidationError as exc:
-            messages.error(request, _("操作未完成：") + "；".join(exc.messages))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _("操作未完成：") + error_message(exc))
         else:
             messages.success(request, _("已完成：") + step_label(self.model, name))
         return redirect(case.get_absolute_url())
 
 
 def step_label(model, name):
-    if name in actions.FLOWS[model]:
-        return _(actions.FLOWS[model][name][2])
-    if name in EXTRA_STEPS[model]:
-        return _(EXTRA_STEPS[model][name][1])
-    return name
+    t = workflow_for(model).transitions.get(name)
+    return str(t.label) if t is not None else name
 
 
 def run_step(case, name, user, params):
-    """Run a transition or an extra step; refuse one that would take the case out of the user's scope
-    (e.g. a public lawyer handing the case to someone else). Call inside a transaction."""
+    """Run a transition or a step that keeps the state (protection.workflows, through core.workflow.perform);
+    refuse one that would take the case out of the user's scope (e.g. a public lawyer handing the case to
+    someone else). Call inside a transaction."""
     model = type(case)
     params = {k: v for k, v in params.items() if k not in ("to", "step")}
-    if name in EXTRA_STEPS[model]:
-        result = EXTRA_STEPS[model][name][0](case, user, **params)
+    t = workflow_for(model).transitions.get(name)
+    if t is not None and t.target is None:
+        result = perform(case, name, user, params)
     else:
         result = actions.transition(case, name, user, **params)
     if not model.objects.restrict(user, CHANGE).filter(pk=case.pk).exists():
-        raise ValidationError("该操作将使案件超出您的数据权限范围（例如把自己承办的案件转给他人），请由工作人员办理。")
+        raise error(ProtectionErrorCode.LEAVES_SCOPE)
     audit.record(AuditAction.ACTION, case, after={"step": name, "params": {k: str(v) for k, v in params.items()}})
     return result
 

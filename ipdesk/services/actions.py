@@ -1,7 +1,8 @@
-"""State changes of the commissioner one-stop. Each function checks who may act and whether the
-step is allowed, changes the record, writes a typed RequestEvent and tells the people concerned.
-An invalid step raises ValidationError saying what is allowed; a role that may not act raises
-PermissionDenied. Everything a step writes is saved together or not at all."""
+"""State changes of the commissioner one-stop. The lifecycle steps are declared in services.workflows
+and taken through core.workflow.perform, which checks who may act, locks the row within the user's scope
+and checks the step is allowed; the effects below change the record, write the typed event (events.py) and
+tell the people concerned. An invalid step raises a coded ValidationError (error_codes.py); a role that may
+not act a coded PermissionDenied. Everything a step writes is saved together or not at all."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -9,10 +10,12 @@ from django.utils.translation import gettext as _
 
 from ipdesk.core.notify import notify, to_office
 from ipdesk.core.scoping import CHANGE, Role
+from ipdesk.core.workflow import perform
 
-from . import rules
+from . import events, rules
 from .choices import EventKind, Rating, RequestStatus
-from .models import CommissionerAssignment, RequestComment, RequestEvent, ServiceRequest
+from .error_codes import ServicesErrorCode, denied, error
+from .models import CommissionerAssignment, RequestComment, ServiceRequest
 
 HANDLER_ROLES = (Role.CITY_OFFICER, Role.DISTRICT_OFFICER, Role.COMMISSIONER)
 SUBMITTER_ROLES = (Role.ENTERPRISE, Role.COMMISSIONER, Role.CITY_OFFICER, Role.DISTRICT_OFFICER)
@@ -27,36 +30,24 @@ def _notify_enterprise(req, kind, title, body=""):
         _notify(user, kind, title, body, req.get_absolute_url(), f"svc-{req.pk}-{kind}")
 
 
-def _event(req, kind, user, at, before="", after="", note=""):
-    return RequestEvent.objects.create(request=req, kind=kind, actor=user, at=at, from_status=before,
-                                       to_status=after, note=note)
-
-
 def _writable(req, user):
     """The request as the user may change it (locked for the step), else 404-equivalent refusal."""
     locked = ServiceRequest.objects.restrict(user, CHANGE).select_for_update().filter(pk=req.pk).first()
     if locked is None:
-        raise PermissionDenied(_("您无权办理该服务申请。"))
+        raise denied(ServicesErrorCode.OUT_OF_SCOPE)
     return locked
 
 
-def _step(req, user, target, kind, at, note="", **changes):
-    if not user.has_role(*HANDLER_ROLES):
-        raise PermissionDenied(_("只有服务专员或管理部门工作人员可以办理服务申请。"))
-    with transaction.atomic():
-        req = _writable(req, user)
-        if not rules.can_transition(req.status, target):
-            allowed = "、".join(str(RequestStatus(s).label) for s in rules.TRANSITIONS[req.status]) or _("无")
-            raise ValidationError(_("当前状态为“%(s)s”，不能执行“%(k)s”；可执行的下一步：%(a)s。")
-                                  % {"s": req.get_status_display(), "k": EventKind(kind).label, "a": allowed})
-        before = req.status
-        req.status = target
-        for k, v in changes.items():
-            setattr(req, k, v)
-        if req.handler_id is None:
-            req.handler = user
-        req.save()
-        _event(req, kind, user, at, before, target, note)
+def _move(req, user, target, kind, at, note="", **changes):
+    """The common part of a step's effect on the locked row: state, fields, handler, event."""
+    before = req.status
+    req.status = target
+    for k, v in changes.items():
+        setattr(req, k, v)
+    if req.handler_id is None:
+        req.handler = user
+    req.save()
+    events.status_changed(req, kind, user, at, before, target, note)
     return req
 
 
@@ -64,14 +55,14 @@ def submit_request(user, enterprise, service_type, title, description="", at=Non
     """提出: an enterprise user for its own enterprise, or a commissioner/officer on its behalf."""
     from ipdesk.registry.models import Enterprise
     if not user.has_role(*SUBMITTER_ROLES):
-        raise PermissionDenied(_("您的角色不能提出服务申请。"))
+        raise denied(ServicesErrorCode.SUBMITTER_ROLE)
     if not Enterprise.objects.restrict(user).filter(pk=enterprise.pk).exists():
-        raise PermissionDenied(_("只能为本人负责的企业提出服务申请。"))
+        raise denied(ServicesErrorCode.ENTERPRISE_OUT_OF_SCOPE)
     if not service_type.is_active:
-        raise ValidationError(_("服务事项“%(t)s”已停用，请选择其他事项。") % {"t": service_type})
+        raise error(ServicesErrorCode.SERVICE_TYPE_INACTIVE, t=service_type)
     title = (title or "").strip()
     if not title:
-        raise ValidationError({"title": _("请填写诉求标题。")})
+        raise error(ServicesErrorCode.TITLE_REQUIRED, field="title")
     at = at or timezone.now()
     with transaction.atomic():
         req = ServiceRequest.objects.create(
@@ -79,7 +70,7 @@ def submit_request(user, enterprise, service_type, title, description="", at=Non
             submitted_by=user, submitted_at=at, promised_days=service_type.promised_days,
             former_days=service_type.former_days, day_unit=service_type.day_unit,
             due_date=rules.due_date(timezone.localtime(at).date(), service_type.promised_days, service_type.day_unit))
-        _event(req, EventKind.SUBMITTED, user, at, "", RequestStatus.SUBMITTED)
+        events.submitted(req, user, at, RequestStatus.SUBMITTED)
         # the commissioner and the officers of the enterprise's district (core.notify.to_office)
         recipients = [enterprise.commissioner] + to_office(enterprise.region, user)
         notify([u for u in recipients if u is not None and u.pk != user.pk],
@@ -90,77 +81,114 @@ def submit_request(user, enterprise, service_type, title, description="", at=Non
     return req
 
 
-def accept_request(req, user, note="", at=None):
-    """受理."""
-    at = at or timezone.now()
-    req = _step(req, user, RequestStatus.ACCEPTED, EventKind.ACCEPTED, at, note, accepted_at=at)
+# ---- the steps (services.workflows declares them; core.workflow.perform locks, checks and runs them) ----
+def _at(data):
+    return data.get("at") or timezone.now()
+
+
+def clean_complete(data):
+    result = (data.get("result") or "").strip()
+    if not result:
+        raise error(ServicesErrorCode.RESULT_REQUIRED, field="result")
+    return {**data, "result": result}
+
+
+def clean_reject(data):
+    reason = (data.get("reason") or "").strip()
+    if not reason:
+        raise error(ServicesErrorCode.REASON_REQUIRED, field="reason")
+    return {**data, "reason": reason}
+
+
+def clean_rate(data):
+    try:
+        rating = int(data.get("rating"))
+    except (TypeError, ValueError):
+        rating = None
+    if rating not in Rating.values:
+        raise error(ServicesErrorCode.RATING_INVALID, field="rating")
+    return {**data, "rating": rating, "comment": (data.get("comment") or "").strip()[:500]}
+
+
+def accept(req, user, data):
+    """受理 (effect)."""
+    at = _at(data)
+    req = _move(req, user, RequestStatus.ACCEPTED, EventKind.ACCEPTED, at, data.get("note", ""), accepted_at=at)
     _notify_enterprise(req, "service_accepted", _("您的服务申请已受理：%(t)s") % {"t": req.title},
                        _("承诺办结日：%(d)s。") % {"d": req.due_date})
     return req
 
 
-def start_processing(req, user, note="", at=None):
-    """办理."""
-    at = at or timezone.now()
-    return _step(req, user, RequestStatus.PROCESSING, EventKind.PROCESSING, at, note, processing_at=at)
+def process(req, user, data):
+    """办理 (effect)."""
+    at = _at(data)
+    return _move(req, user, RequestStatus.PROCESSING, EventKind.PROCESSING, at, data.get("note", ""),
+                 processing_at=at)
 
 
-def complete_request(req, user, result, at=None):
-    """办结: the result is required; the handling time is measured in the unit of the limit."""
-    result = (result or "").strip()
-    if not result:
-        raise ValidationError({"result": _("办结时请填写办理结果。")})
-    at = at or timezone.now()
+def complete(req, user, data):
+    """办结 (effect): the handling time is measured in the unit of the limit."""
+    at, result = _at(data), data["result"]
     days = rules.elapsed_days(timezone.localtime(req.submitted_at), timezone.localtime(at), req.day_unit)
-    req = _step(req, user, RequestStatus.COMPLETED, EventKind.COMPLETED, at, result, completed_at=at, result=result,
+    req = _move(req, user, RequestStatus.COMPLETED, EventKind.COMPLETED, at, result, completed_at=at, result=result,
                 handling_days=days)
     _notify_enterprise(req, "service_completed", _("您的服务申请已办结，请评价：%(t)s") % {"t": req.title}, result)
     return req
 
 
-def reject_request(req, user, reason, at=None):
-    """不予受理 (with the reason, before handling starts)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("不予受理时请说明理由。")})
-    at = at or timezone.now()
-    req = _step(req, user, RequestStatus.REJECTED, EventKind.REJECTED, at, reason, result=reason)
+def reject(req, user, data):
+    """不予受理 (effect), with the reason, before handling starts."""
+    at, reason = _at(data), data["reason"]
+    req = _move(req, user, RequestStatus.REJECTED, EventKind.REJECTED, at, reason, result=reason)
     _notify_enterprise(req, "service_rejected", _("您的服务申请未予受理：%(t)s") % {"t": req.title}, reason)
     return req
 
 
+def rate(req, user, data):
+    """评价 (effect): by the enterprise that asked, once the request is completed."""
+    at, rating, comment = _at(data), data["rating"], data["comment"]
+    before = req.status
+    req.status, req.rating, req.rating_comment, req.rated_at = RequestStatus.RATED, rating, comment, at
+    req.save()
+    events.status_changed(req, EventKind.RATED, user, at, before, RequestStatus.RATED,
+                          f"{Rating(rating).label}" + (f"：{req.rating_comment}" if req.rating_comment else ""))
+    return req
+
+
+def accept_request(req, user, note="", at=None):
+    """受理."""
+    return perform(req, "accept", user, {"note": note, "at": at})
+
+
+def start_processing(req, user, note="", at=None):
+    """办理."""
+    return perform(req, "process", user, {"note": note, "at": at})
+
+
+def complete_request(req, user, result, at=None):
+    """办结: the result is required."""
+    return perform(req, "complete", user, {"result": result, "at": at})
+
+
+def reject_request(req, user, reason, at=None):
+    """不予受理 (with the reason, before handling starts)."""
+    return perform(req, "reject", user, {"reason": reason, "at": at})
+
+
 def rate_request(req, user, rating, comment="", at=None):
     """评价: only a user of the enterprise that asked, once the request is completed."""
-    if not user.has_role(Role.ENTERPRISE) or user.enterprise_id != req.enterprise_id or user.is_superuser:
-        raise PermissionDenied(_("只有提出申请的企业可以评价。"))
-    try:
-        rating = int(rating)
-    except (TypeError, ValueError):
-        rating = None
-    if rating not in Rating.values:
-        raise ValidationError({"rating": _("满意度须为 1 至 5 之间的整数（5 为非常满意）。")})
-    at = at or timezone.now()
-    with transaction.atomic():
-        req = _writable(req, user)
-        if req.status != RequestStatus.COMPLETED:
-            raise ValidationError(_("当前状态为“%(s)s”，办结后才能评价。") % {"s": req.get_status_display()})
-        before = req.status
-        req.status, req.rating, req.rating_comment, req.rated_at = RequestStatus.RATED, rating, comment.strip()[:500], at
-        req.save()
-        _event(req, EventKind.RATED, user, at, before, RequestStatus.RATED,
-               f"{Rating(rating).label}" + (f"：{req.rating_comment}" if req.rating_comment else ""))
-    return req
+    return perform(req, "rate", user, {"rating": rating, "comment": comment, "at": at})
 
 
 def add_comment(req, user, body, at=None):
     """留言: anyone who may write on the request (the enterprise, its commissioner, officers)."""
     body = (body or "").strip()
     if not body:
-        raise ValidationError({"body": _("留言内容不能为空。")})
+        raise error(ServicesErrorCode.COMMENT_EMPTY, field="body")
     with transaction.atomic():
         req = _writable(req, user)
         comment = RequestComment.objects.create(request=req, author=user, body=body[:5000])
-        _event(req, EventKind.COMMENTED, user, at or timezone.now(), note=body[:200])
+        events.commented(req, user, at or timezone.now(), body)
     other = req.enterprise.commissioner if user.role == Role.ENTERPRISE else None
     if other is not None:
         _notify(other, "service_comment", _("企业留言：%(t)s") % {"t": req.title}, body[:500], req.get_absolute_url())
@@ -176,7 +204,7 @@ def attach_file(req, user, uploaded):
     with transaction.atomic():
         req = _writable(req, user)
         attachment = store(req, uploaded, user)
-        _event(req, EventKind.ATTACHED, user, timezone.now(), note=attachment.filename)
+        events.attached(req, user, timezone.now(), attachment.filename)
     return attachment
 
 

@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from ipdesk.core.api import ScopedRelatedField, ScopedViewSet, ScopedWritesMixin
 from ipdesk.core.scoping import CHANGE, VIEW
+from ipdesk.core.workflow import error_code, error_message, workflow_action, workflow_for
 from ipdesk.registry.models import Enterprise
 
 from . import actions
@@ -55,12 +56,14 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
 
 
 def _run(func, *args):
+    """Call an action; a refusal answers as DRF does, with the error's code and message beside it."""
     try:
         return func(*args)
     except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+        body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        raise ValidationError({**body, "code": error_code(exc), "message": error_message(exc)})
     except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc))
+        raise PermissionDenied({"detail": str(exc), "code": error_code(exc), "message": str(exc)})
 
 
 class ServiceRequestViewSet(ScopedWritesMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -84,39 +87,17 @@ class ServiceRequestViewSet(ScopedWritesMixin, mixins.CreateModelMixin, viewsets
                    data.get("description", ""))
         return Response(self.get_serializer(req).data, status=201)
 
-    def _step(self, request, pk, func, *fields):
-        req = ServiceRequest.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
-        if req is None:
-            raise NotFound()
-        values = [request.data.get(f, "") for f in fields]
-        req = _run(func, req, request.user, *values)
-        if not isinstance(req, ServiceRequest):
-            req = ServiceRequest.objects.get(pk=pk)
-        return Response(self.get_serializer(req).data)
-
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        return self._step(request, pk, actions.accept_request, "note")
-
-    @action(detail=True, methods=["post"])
-    def process(self, request, pk=None):
-        return self._step(request, pk, actions.start_processing, "note")
-
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
-        return self._step(request, pk, actions.complete_request, "result")
-
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        return self._step(request, pk, actions.reject_request, "reason")
-
-    @action(detail=True, methods=["post"])
-    def rate(self, request, pk=None):
-        return self._step(request, pk, actions.rate_request, "rating", "comment")
+    # 受理/办理/办结/不予受理/评价: the one workflow action (core.workflow), at the URLs the steps always had
+    step = workflow_action(lambda: workflow_for(ServiceRequest), "accept", "process", "complete", "reject", "rate")
 
     @action(detail=True, methods=["post"])
     def comment(self, request, pk=None):
-        return self._step(request, pk, actions.add_comment, "body")
+        """留言 (no state change)."""
+        req = ServiceRequest.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
+        if req is None:
+            raise NotFound()
+        _run(actions.add_comment, req, request.user, request.data.get("body", ""))
+        return Response(self.get_serializer(ServiceRequest.objects.get(pk=pk)).data)
 
 
 class ServiceTypeViewSet(ScopedViewSet):

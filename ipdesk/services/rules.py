@@ -4,21 +4,9 @@ import datetime
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-from .choices import DayUnit, RequestStatus
+from .choices import DayUnit
 
-# Which step may follow which (提出 → 受理 → 办理 → 办结 → 评价; 不予受理 only before 办理).
-TRANSITIONS = {
-    RequestStatus.SUBMITTED: (RequestStatus.ACCEPTED, RequestStatus.REJECTED),
-    RequestStatus.ACCEPTED: (RequestStatus.PROCESSING, RequestStatus.REJECTED),
-    RequestStatus.PROCESSING: (RequestStatus.COMPLETED,),
-    RequestStatus.COMPLETED: (RequestStatus.RATED,),
-    RequestStatus.RATED: (),
-    RequestStatus.REJECTED: (),
-}
-
-
-def can_transition(current, target):
-    return target in TRANSITIONS.get(current, ())
+# Which step may follow which (提出 → 受理 → 办理 → 办结 → 评价) is declared once, in services.workflows.
 
 
 def is_workday(day):

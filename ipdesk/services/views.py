@@ -21,23 +21,17 @@ from ipdesk.core.exports import Column
 from ipdesk.core.models import Attachment, Notification
 from ipdesk.core.scoping import CHANGE, Role
 from ipdesk.core.views import ObjectDetailView, ObjectListView, scoped_object_or_404
+from ipdesk.core.workflow import TransitionView, error_message
 
 from . import actions, rules
 from .choices import OPEN_STATUSES, ProblemStatus, RequestStatus
 from .filters import CommissionerAssignmentFilter, ServiceRequestFilter
-from .forms import (AssignForm, AttachmentForm, CommentForm, CompleteForm, NoteForm, RatingForm, RejectForm,
-                    RequestForm)
+from .forms import AssignForm, AttachmentForm, CommentForm, RequestForm
 from .indicators import service_figures
 from .models import CommissionerAssignment, ProblemLog, ServiceRequest
 from .tables import CommissionerAssignmentTable, ServiceRequestTable
 
 BACK_OFFICE = (Role.CITY_OFFICER, Role.DISTRICT_OFFICER, Role.COMMISSIONER, Role.LEADER)
-
-
-def _errors(exc):
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return str(exc) or _("您无权执行此操作。")
 
 
 class ServicesHomeView(LoginRequiredMixin, View):
@@ -87,19 +81,12 @@ class RequestDetailView(ObjectDetailView):
         req, user = self.object, self.request.user
         writable = ctx["can_edit"]
         ctx["can_edit"] = False  # no generic edit form: a request changes only through its steps
-        handler = writable and user.has_role(*actions.HANDLER_ROLES)
         ctx.update(
             events=req.events.select_related("actor"),
             comments=req.comments.select_related("author"),
             attachments=Attachment.objects.filter(content_type__app_label="services",
                                                   content_type__model="servicerequest", object_id=str(req.pk)),
             writable=writable,
-            can_accept=handler and rules.can_transition(req.status, RequestStatus.ACCEPTED),
-            can_process=handler and rules.can_transition(req.status, RequestStatus.PROCESSING),
-            can_complete=handler and rules.can_transition(req.status, RequestStatus.COMPLETED),
-            can_reject=handler and rules.can_transition(req.status, RequestStatus.REJECTED),
-            can_rate=writable and user.role == Role.ENTERPRISE and req.status == RequestStatus.COMPLETED,
-            note_form=NoteForm(), complete_form=CompleteForm(), reject_form=RejectForm(), rating_form=RatingForm(),
             comment_form=CommentForm(), attachment_form=AttachmentForm(),
             overdue=req.is_overdue(),
             back_url=reverse("services:portal") if user.role == Role.ENTERPRISE else reverse("services:request_list"),
@@ -107,33 +94,23 @@ class RequestDetailView(ObjectDetailView):
         return ctx
 
 
-STEPS = {
-    "accept": (NoteForm, lambda req, user, d: actions.accept_request(req, user, d["note"]), gettext_lazy("已受理。")),
-    "process": (NoteForm, lambda req, user, d: actions.start_processing(req, user, d["note"]),
-                gettext_lazy("已开始办理。")),
-    "complete": (CompleteForm, lambda req, user, d: actions.complete_request(req, user, d["result"]),
-                 gettext_lazy("已办结。")),
-    "reject": (RejectForm, lambda req, user, d: actions.reject_request(req, user, d["reason"]),
-               gettext_lazy("已作不予受理处理。")),
-    "rate": (RatingForm, lambda req, user, d: actions.rate_request(req, user, d["rating"], d["comment"]),
-             gettext_lazy("感谢您的评价。")),
-    "comment": (CommentForm, lambda req, user, d: actions.add_comment(req, user, d["body"]), gettext_lazy("留言已发送。")),
-}
-
-
-class RequestStepView(LoginRequiredMixin, View):
-    """POST one step of a request (受理/办理/办结/不予受理/评价/留言/附件); back to the timeline with a message."""
+class RequestStepView(TransitionView):
+    """POST one step of a request: the lifecycle steps (受理/办理/办结/不予受理/评价, services.workflows) through
+    the one workflow view; 留言 and 附件, which change no state, here. Back to the timeline with a message."""
+    model = ServiceRequest
+    OTHER = {
+        "comment": (CommentForm, lambda req, user, d: actions.add_comment(req, user, d["body"]),
+                    gettext_lazy("留言已发送。")),
+        "attach": (AttachmentForm, lambda req, user, d: actions.attach_file(req, user, d["file"]),
+                   gettext_lazy("附件已上传。")),
+    }
 
     def post(self, request, pk, step):
+        if step not in self.OTHER:
+            return super().post(request, pk, step)
         req = scoped_object_or_404(ServiceRequest, request.user, pk, CHANGE)
-        if step == "attach":
-            form = AttachmentForm(request.POST, request.FILES)
-            run, done = (lambda r, u, d: actions.attach_file(r, u, d["file"])), _("附件已上传。")
-        elif step in STEPS:
-            form_class, run, done = STEPS[step]
-            form = form_class(request.POST)
-        else:
-            raise Http404
+        form_class, run, done = self.OTHER[step]
+        form = form_class(request.POST, request.FILES)
         if not form.is_valid():
             problems = [f"{form.fields[f].label if f in form.fields else ''}：{'；'.join(e)}" for f, e in form.errors.items()]
             messages.error(request, _("提交未成功：") + "；".join(problems))
@@ -141,7 +118,7 @@ class RequestStepView(LoginRequiredMixin, View):
         try:
             run(req, request.user, form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _("提交未成功：") + _errors(exc))
+            messages.error(request, _("提交未成功：") + error_message(exc))
         else:
             messages.success(request, str(done))
         return redirect(req.get_absolute_url())
@@ -205,7 +182,7 @@ class RequestCreateView(LoginRequiredMixin, FormView):
                 form.add_error("attachment" if data.get("attachment") else None, exc)
             return self.form_invalid(form)
         except PermissionDenied as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, error_message(exc))
             return self.form_invalid(form)
         messages.success(self.request, _("服务申请已提交，编号 %(n)s，承诺 %(d)s 前办结。") % {"n": req.number, "d": req.due_date})
         return redirect(req.get_absolute_url())
@@ -356,7 +333,7 @@ class AssignView(LoginRequiredMixin, FormView):
             form.add_error("commissioner" if hasattr(exc, "error_dict") else None, "；".join(exc.messages))
             return self.form_invalid(form)
         except PermissionDenied as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, error_message(exc))
             return self.form_invalid(form)
         messages.success(self.request, _("已更新“%(e)s”的服务专员。") % {"e": self.enterprise})
         return redirect(reverse("services:assignment_list") + f"?enterprise={self.enterprise.pk}")

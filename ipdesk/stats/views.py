@@ -27,14 +27,15 @@ from django.views.generic import TemplateView
 from ipdesk.core import audit
 from ipdesk.core.models import AuditAction
 from ipdesk.core.pagination import DeferredJoinPaginator
-from ipdesk.core.scoping import CHANGE, Role, STAFF_ROLES
+from ipdesk.core.scoping import Role, STAFF_ROLES
 from ipdesk.core.views import ObjectDetailView, ObjectListView, scoped_object_or_404
+from ipdesk.core.workflow import TransitionView, workflow_for
 
 from . import bulletin as render_bulletin
 from . import facts
 from . import indicators as ind
 from . import rules
-from .actions import prepare_bulletin, publish_bulletin
+from .actions import prepare_bulletin
 from .filters import BulletinFilter
 from .forms import PrepareBulletinForm, PublishForm, TargetImportForm
 from .models import Bulletin, Target
@@ -369,7 +370,8 @@ class BulletinDetailView(StaffMixin, ObjectDetailView):
         if not b.is_published:      # a published bulletin is what was issued; only a draft may be recomputed
             ctx["data_changed"] = render_bulletin.data_changed_since(b.data)
             ctx["data_note"] = data_stops_note(b.as_of)
-        ctx["can_publish"] = not b.is_published and self.request.user.has_role(Role.CITY_OFFICER)
+        steps = {t.name for t in workflow_for(b).available(b, self.request.user)}
+        ctx["can_publish"] = "publish" in steps
         ctx["publish_form"] = PublishForm(initial={"summary": b.summary})
         ctx["events"] = b.events.select_related("user")
         return ctx
@@ -415,28 +417,20 @@ class BulletinPrepareView(CityOfficerPost):
         return redirect(bulletin)
 
 
-class BulletinRefreshView(CityOfficerPost):
+class BulletinRefreshView(CityOfficerPost, TransitionView):
+    """按最新数据重新计算 a draft: the bulletin workflow's `refresh` step (stats.workflows)."""
+    model = Bulletin
+
     def post(self, request, pk):
-        bulletin = scoped_object_or_404(Bulletin, request.user, pk, CHANGE)
-        try:
-            prepare_bulletin(bulletin.region, bulletin.year, bulletin.month, request.user)
-            messages.success(request, _("草稿已按最新数据重新计算。"))
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        return redirect(bulletin)
+        return super().post(request, pk, "refresh")
 
 
-class BulletinPublishView(CityOfficerPost):
+class BulletinPublishView(CityOfficerPost, TransitionView):
+    """发布 a draft: the bulletin workflow's `publish` step (stats.workflows)."""
+    model = Bulletin
+
     def post(self, request, pk):
-        bulletin = scoped_object_or_404(Bulletin, request.user, pk, CHANGE)
-        form = PublishForm(request.POST)
-        form.is_valid()
-        try:
-            publish_bulletin(bulletin, request.user, form.cleaned_data.get("summary") or None)
-            messages.success(request, _("通报已发布，此后内容不再变化。"))
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        return redirect(bulletin)
+        return super().post(request, pk, "publish")
 
 
 # ---- Targets import ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from ipdesk.compliance import actions
 from ipdesk.compliance.choices import ApplicationStatus as S
 from ipdesk.compliance.choices import EventKind
+from ipdesk.compliance.error_codes import ComplianceErrorCode
 from ipdesk.compliance.models import AbnormalApplication, Agency, ApplicationEvent, Candidate, Complaint, Inspection
 
 from .conftest import ABSTRACT, ABSTRACT_VARIANT, app_no, uscc
@@ -68,11 +69,11 @@ def test_transitions_write_events_and_refuse_what_is_not_allowed(data, users):
     assert list(app.events.values_list("kind", flat=True))[-2:] == [EventKind.STATEMENT, EventKind.CLEARED]
     with pytest.raises(ValidationError) as exc:
         actions.transition(app, S.WITHDRAWN, users["district"])
-    assert "不能变更" in str(exc.value)
+    assert exc.value.error_code == ComplianceErrorCode.INVALID_TRANSITION and "不能变更" in str(exc.value)
     other = data["other_app"]
     with pytest.raises(ValidationError) as exc:
         actions.transition(other, S.DEEMED_WITHDRAWN, None, dt.date(2022, 4, 10))
-    assert "尚未届满" in str(exc.value)
+    assert exc.value.error_code == ComplianceErrorCode.DEADLINE_NOT_PASSED
     actions.transition(other, S.DEEMED_WITHDRAWN, None, dt.date(2022, 4, 16))
     assert ApplicationEvent.objects.filter(application=other, kind=EventKind.DEEMED_WITHDRAWN).exists()
 

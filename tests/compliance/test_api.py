@@ -95,7 +95,7 @@ def test_candidate_review_and_create_batch(clients, data):
     assert r.status_code == 200 and r.json()["status"] == "reviewed"
     r = clients["district"].post(f"/api/candidates/{data['candidate'].pk}/review/", {"status": "sent"},
                                  content_type="application/json")
-    assert r.status_code == 400
+    assert r.status_code == 400 and r.json()["code"] == "compliance_review_status_invalid"
     assert clients["district"].post("/api/candidates/create-batch/", {"candidates": [data["other_candidate"].pk], "name": "x"},
                                     content_type="application/json").status_code == 404
     assert clients["leader"].post("/api/candidates/create-batch/", {"candidates": [data["candidate"].pk], "name": "x"},

@@ -179,3 +179,32 @@ def test_email_host_in_the_environment_names_the_mailer(monkeypatch, host, confi
     if configured:
         options = values["MAILERS"]["default"]["OPTIONS"]
         assert options["host"] == host and options["port"] == 465 and options["use_ssl"] is True
+
+
+def test_the_assigned_lawyer_hears_of_the_case_and_the_district_of_its_closing(users, regions):
+    """指派 tells the handler; 办结 by the handler tells the district, whose next step is the 回访."""
+    from ipdesk.protection import actions
+    from ipdesk.protection.models import AssistanceCase
+    ent = users["enterprise"].enterprise
+    case = AssistanceCase.objects.create(title="商标被抢注维权", source="outreach", right_type="trademark",
+                                         enterprise=ent, region=ent.region, received_on=dt.date(2024, 5, 6))
+    actions.register(case, users["district"])
+    actions.transition(case, "handling", users["district"], handler=users["lawyer"].pk, date=dt.date(2024, 5, 7))
+    note = Notification.objects.get(recipient=users["lawyer"], kind="protection_assigned")
+    assert case.number in note.title and note.link == case.get_absolute_url()
+    assert titles(users["district"], "protection_assigned") == []
+    actions.transition(case, "closed", users["lawyer"], outcome="settled", date=dt.date(2024, 5, 20))
+    closed = Notification.objects.get(recipient=users["district"], kind="protection_closed")
+    assert case.number in closed.title and "回访" in closed.title
+    assert titles(users["other_district"], "protection_closed") == []
+    assert titles(users["lawyer"], "protection_closed") == []
+
+
+def test_a_published_bulletin_reaches_its_readers_not_the_publisher(users, regions):
+    from ipdesk.stats.actions import prepare_bulletin, publish_bulletin
+    bulletin = publish_bulletin(prepare_bulletin(regions["370400"], 2022, 5), users["city"])
+    for who in ("leader", "district", "other_district"):
+        note = Notification.objects.get(recipient=users[who], kind="stats_bulletin_published")
+        assert bulletin.title in note.title and note.link == bulletin.get_absolute_url()
+    for who in ("city", "enterprise", "lawyer", "commissioner"):
+        assert titles(users[who], "stats_bulletin_published") == [], who

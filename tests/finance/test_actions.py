@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ipdesk.finance import actions
+from ipdesk.finance.error_codes import FinanceErrorCode
 from ipdesk.finance.models import (InsurancePolicy, InsuranceSubsidyRule, InterestSubsidyApplication, Pledge,
                                    SubsidyRule)
 from ipdesk.registry.models import PatentEvent
@@ -63,13 +64,15 @@ def test_release_writes_release_events_and_only_once(world, pledges):
     assert pledge.status == "released" and pledge.released_on == D(2022, 9, 1)
     assert PatentEvent.objects.filter(kind="pledge_release", date=D(2022, 9, 1)).count() == 2
     assert list(pledge.events.values_list("kind", flat=True)) == ["registered", "released"]
-    with pytest.raises(ValidationError, match="只有有效的质押可以解除"):
+    with pytest.raises(ValidationError) as exc:
         actions.release_pledge(pledge, D(2022, 9, 2))
+    assert exc.value.error_code == FinanceErrorCode.PLEDGE_NOT_EFFECTIVE
 
 
 def test_release_cannot_predate_registration(pledges):
-    with pytest.raises(ValidationError, match="不能早于登记日"):
+    with pytest.raises(ValidationError) as exc:
         actions.release_pledge(pledges["mine"], D(2022, 2, 1))
+    assert exc.value.error_code == FinanceErrorCode.RELEASE_BEFORE_REGISTRATION
 
 
 def test_duplicate_registration_number_and_wrong_pledgee_are_refused(world, pledges, insurer):
@@ -118,8 +121,9 @@ def test_subsidy_is_computed_line_by_line_and_the_cap_counts_earlier_approvals(w
 
 def test_a_rejected_application_does_not_use_the_cap(world, pledges, rule):
     first = actions.submit_application(application(world, pledges["mine"], "60000"))
-    with pytest.raises(ValidationError, match="须填写理由"):
+    with pytest.raises(ValidationError) as exc:
         actions.reject_application(first, note=" ")
+    assert exc.value.error_code == FinanceErrorCode.REASON_REQUIRED
     actions.reject_application(first, note="材料不全")
     second = actions.approve_application(actions.submit_application(application(world, pledges["mine"], "60000")))
     assert second.subsidy_yuan == Decimal("30000.00")
@@ -152,11 +156,13 @@ def test_no_rule_for_the_year_is_refused_and_says_so(world, pledges):
 
 def test_transitions_are_checked(world, pledges, rule):
     app = actions.submit_application(application(world, pledges["mine"], "10000"))
-    with pytest.raises(ValidationError, match="只有“审核通过”的申请可以拨付"):
+    with pytest.raises(ValidationError) as exc:
         actions.pay_application(app, D(2022, 12, 1))
+    assert exc.value.error_code == FinanceErrorCode.NOT_APPROVED
     actions.approve_application(app)
-    with pytest.raises(ValidationError, match="只有“已申报”的申请可以审核"):
+    with pytest.raises(ValidationError) as exc:
         actions.approve_application(app)
+    assert exc.value.error_code == FinanceErrorCode.NOT_SUBMITTED
     with pytest.raises(ValidationError, match="已审核的贴息申请不能修改"):
         actions.submit_application(InterestSubsidyApplication.objects.get(pk=app.pk))
     paid = actions.pay_application(app, D(2022, 12, 1))

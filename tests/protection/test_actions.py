@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ipdesk.protection import actions
+from ipdesk.protection.error_codes import ProtectionErrorCode
 from ipdesk.protection.limits import case_limits
 
 D = datetime.date
@@ -42,10 +43,12 @@ def test_request_to_service_writes_a_typed_timeline(adjudication, users, panel):
 def test_invalid_transition_names_what_is_allowed(adjudication, users):
     with pytest.raises(ValidationError) as err:
         actions.transition(adjudication, "decided", users["district"], infringement_found=True, result="x")
+    assert err.value.error_code == ProtectionErrorCode.INVALID_TRANSITION
     message = err.value.messages[0]
     assert "当前状态为「已申请」" in message and "立案（filed）" in message and "不予受理（rejected）" in message
-    with pytest.raises(ValidationError, match="未知的目标状态"):
+    with pytest.raises(ValidationError) as err:
         actions.transition(adjudication, "closed", users["district"])
+    assert err.value.error_code == ProtectionErrorCode.UNKNOWN_TARGET
     adjudication.refresh_from_db()
     assert adjudication.status == "requested" and len(adjudication.timeline()) == 1
 
@@ -83,8 +86,9 @@ def test_suspension_blocks_steps_and_pushes_the_closure_limit(adjudication, user
     assert base == D(2024, 8, 21)  # 3 months from 05-21, a Wednesday
     actions.suspend(adjudication, user, kind="appraisal", date=D(2024, 6, 3), reason="技术鉴定")
     adjudication.refresh_from_db()
-    with pytest.raises(ValidationError, match="中止"):
+    with pytest.raises(ValidationError) as err:
         actions.transition(adjudication, "answered", user, date=D(2024, 6, 4))
+    assert err.value.error_code == ProtectionErrorCode.SUSPENDED
     limits = {l.rule.code: l for l in case_limits(adjudication, today=D(2024, 6, 10))}
     assert limits["closure"].due is None and limits["closure"].state == "paused"
     actions.resume(adjudication, user, date=D(2024, 6, 12))  # 06-03..06-12: 10 days not counted
@@ -157,8 +161,9 @@ def test_cooperation_reply_is_recorded(users, regions):
                                           receiving_body="枣庄市中级人民法院", region=regions["370403"],
                                           received_on=D(2024, 4, 1))
     actions.register(case, users["city"])
-    with pytest.raises(ValidationError, match="不能执行「办结」"):
+    with pytest.raises(ValidationError) as err:
         actions.transition(case, "concluded", users["city"], result="confirmed")
+    assert err.value.error_code == ProtectionErrorCode.INVALID_TRANSITION
     actions.transition(case, "accepted", users["city"], date=D(2024, 4, 3), reply="已立案")
     actions.transition(case, "concluded", users["city"], date=D(2024, 4, 20), result="confirmed", reply="裁定协议有效")
     case.refresh_from_db()

@@ -45,10 +45,10 @@ def test_invalid_transition_is_a_400_listing_the_allowed_steps(clients, adjudica
     response = post(clients["district"], f"{API}{adjudication.pk}/transition/", {"to": "decided"})
     assert response.status_code == 400
     body = response.json()
-    assert "不能执行「作出裁决」" in body["detail"] and "立案（filed）" in body["detail"]
+    assert body["code"] == "protection_invalid_transition" and "立案（filed）" in body["detail"]
     assert [t["to"] for t in body["allowed_transitions"]] == ["filed", "rejected"]
     unknown = post(clients["district"], f"{API}{adjudication.pk}/transition/", {"to": "finished"})
-    assert unknown.status_code == 400 and "未知的目标状态" in unknown.json()["detail"]
+    assert unknown.status_code == 400 and unknown.json()["code"] == "protection_unknown_target"
     missing = post(clients["district"], f"{API}{adjudication.pk}/transition/", {})
     assert missing.status_code == 400 and "to" in missing.json()
     bad_panel = post(clients["district"], f"{API}{adjudication.pk}/transition/", {"to": "filed", "handlers": [1, 2]})

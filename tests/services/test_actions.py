@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ipdesk.core.models import Attachment, Notification
 from ipdesk.services import actions
+from ipdesk.services.error_codes import ServicesErrorCode
 from ipdesk.services.choices import EventKind, ProblemStatus, RequestStatus
 from ipdesk.services.indicators import service_figures, service_indicators
 from ipdesk.services.models import CommissionerAssignment, ProblemLog, RequestEvent, ServiceRequest
@@ -45,23 +46,29 @@ def test_invalid_step_says_what_is_allowed_and_changes_nothing(users, make_reque
     req = make_request(users["enterprise"])
     with pytest.raises(ValidationError) as exc:
         actions.complete_request(req, users["commissioner"], "结果")
-    assert "已提出" in exc.value.messages[0] and "已受理" in exc.value.messages[0]
+    assert exc.value.error_code == ServicesErrorCode.INVALID_TRANSITION
+    assert "已受理" in exc.value.messages[0]   # says what is allowed next
     req.refresh_from_db()
     assert req.status == RequestStatus.SUBMITTED and req.events.count() == 1
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         actions.rate_request(req, users["enterprise"], 5)
+    assert exc.value.error_code == ServicesErrorCode.NOT_COMPLETED
 
 
 def test_who_may_take_which_step(users, make_request, other_enterprise):
     req = make_request(users["enterprise"])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as exc:
         actions.accept_request(req, users["enterprise"])          # an enterprise does not handle
-    with pytest.raises(PermissionDenied):
+    assert exc.value.code == ServicesErrorCode.NOT_HANDLER
+    with pytest.raises(PermissionDenied) as exc:
         actions.accept_request(req, users["leader"])              # leaders never write
-    with pytest.raises(PermissionDenied):
+    assert exc.value.code == ServicesErrorCode.NOT_HANDLER
+    with pytest.raises(PermissionDenied) as exc:
         actions.accept_request(req, other_enterprise["commissioner"])   # not their enterprise
-    with pytest.raises(PermissionDenied):
+    assert exc.value.code == ServicesErrorCode.OUT_OF_SCOPE
+    with pytest.raises(PermissionDenied) as exc:
         actions.accept_request(req, users["other_district"])      # another district
+    assert exc.value.code == ServicesErrorCode.OUT_OF_SCOPE
     actions.accept_request(req, users["district"])                # the district's officer may
     with pytest.raises(PermissionDenied):
         actions.submit_request(users["enterprise"], other_enterprise["enterprise"], req.service_type, "x")
@@ -72,27 +79,30 @@ def test_rating_is_the_asking_enterprises_and_in_range(users, make_request):
     for step in (actions.accept_request, actions.start_processing):
         step(req, users["commissioner"])
     actions.complete_request(req, users["commissioner"], "办结")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as exc:
         actions.rate_request(req, users["commissioner"], 5)
+    assert exc.value.code == ServicesErrorCode.NOT_REQUESTER
     with pytest.raises(ValidationError) as exc:
         actions.rate_request(req, users["enterprise"], 7)
-    assert "1 至 5" in exc.value.messages[0]
+    assert exc.value.error_code == ServicesErrorCode.RATING_INVALID
     req.refresh_from_db()
     assert req.status == RequestStatus.COMPLETED
 
 
 def test_reject_needs_a_reason(users, make_request):
     req = make_request(users["enterprise"])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         actions.reject_request(req, users["commissioner"], "  ")
+    assert exc.value.error_code == ServicesErrorCode.REASON_REQUIRED
     actions.reject_request(req, users["commissioner"], "不属于服务范围")
     req.refresh_from_db()
     assert req.status == RequestStatus.REJECTED and req.result == "不属于服务范围"
 
 
 def test_empty_title_refused_and_nothing_saved(users, stype):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         actions.submit_request(users["enterprise"], users["enterprise"].enterprise, stype, "  ")
+    assert exc.value.error_code == ServicesErrorCode.TITLE_REQUIRED
     assert not ServiceRequest.objects.exists()
 
 

@@ -275,7 +275,10 @@ def test_api_lifecycle_and_refusals(clients, users, stype):
     pk = resp.json()["id"]
     assert clients["leader"].post(f"{url}{pk}/accept/", {}, content_type="application/json").status_code in (403, 404)
     resp = clients["commissioner"].post(f"{url}{pk}/complete/", {"result": "x"}, content_type="application/json")
-    assert resp.status_code == 400 and "已提出" in str(resp.json())
+    assert resp.status_code == 400 and resp.json()["code"] == "services_invalid_transition"
+    assert "已提出" in resp.json()["message"] and resp.json()["non_field_errors"] == [resp.json()["message"]]
+    resp = clients["enterprise"].post(f"{url}{pk}/accept/", {}, content_type="application/json")
+    assert resp.status_code == 403 and resp.json()["code"] == "services_not_handler"
     for step, data in (("accept", {}), ("process", {}), ("complete", {"result": "已办结"})):
         resp = clients["commissioner"].post(f"{url}{pk}/{step}/", data, content_type="application/json")
         assert resp.status_code == 200, (step, resp.content)

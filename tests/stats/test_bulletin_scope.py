@@ -42,3 +42,29 @@ def test_city_officer_reads_draft_and_published(clients, bulletins):
     listed = [row["id"] for row in clients["city"].get("/api/bulletins/").json()["results"]]
     assert set(listed) >= {b.pk for b in bulletins}
     assert Bulletin.objects.restrict(None).count() == 0
+
+
+def test_publish_goes_through_the_workflow_with_coded_refusals(bulletins, users):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from ipdesk.core.workflow import perform
+    from ipdesk.stats.error_codes import StatsErrorCode
+    draft, published = bulletins
+    with pytest.raises(ValidationError) as exc:
+        publish_bulletin(published, users["city"])
+    assert exc.value.error_code == StatsErrorCode.ALREADY_PUBLISHED
+    with pytest.raises(PermissionDenied) as exc:
+        publish_bulletin(draft, users["district"])            # the city office publishes
+    assert exc.value.code == StatsErrorCode.NOT_CITY_OFFICER
+    with pytest.raises(ValidationError) as exc:
+        publish_bulletin(draft, users["city"], "   ")         # a summary reworded to nothing
+    assert exc.value.error_code == StatsErrorCode.SUMMARY_EMPTY
+    with pytest.raises(ValidationError) as exc:
+        perform(published, "refresh", users["city"])
+    assert exc.value.error_code == StatsErrorCode.PUBLISHED_NOT_REFRESHED
+    draft.refresh_from_db()
+    assert draft.status == "draft" and list(draft.events.values_list("kind", flat=True)) == ["prepared"]
+    publish_bulletin(draft, users["city"], "新的综述")
+    draft.refresh_from_db()
+    assert (draft.status, draft.summary) == ("published", "新的综述")
+    assert list(draft.events.values_list("kind", flat=True)) == ["prepared", "published"]
