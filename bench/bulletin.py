@@ -257,7 +257,8 @@ def main():
     if not (args.reuse and have == args.patents):
         if have:
             with connection.cursor() as cur:
-                cur.execute("TRUNCATE registry_patentevent, registry_patent, stats_patentfact, stats_patentinterval "
+                cur.execute("TRUNCATE registry_patentevent, registry_patent, stats_patentfact, stats_patentinterval, "
+                            "stats_factaggregate "
                             "RESTART IDENTITY CASCADE")
             FactState.objects.all().delete()
         generate(args.patents, leaves)

@@ -13,7 +13,12 @@ the same gunicorn settings: the ceiling of this machine. Each user waits --think
 1-3, the time an officer looks at a page) between requests, in both runs. It prints p50/p95/p99 and errors of each,
 and as its last line: `p95_ms <x> errors <n> ratio <throughput ÷ ceiling>`.
 
-The mix (weights): filtered patent lists 4, patent details 4, search 2, API lists 2, dashboard 1.
+The mix (weights): filtered patent lists 4, patent details 4, search 2, API lists 2, dashboard 1. --writers
+(default 10%) of the users are district officers who also edit records through the API (a patent's
+overseas-family flag, which the statistics facts carry, or an enterprise), each PATCH carrying the version
+it read; a third into the run one import of --import-rows (10,000) patent rows runs through
+`ipdesk import patents`. After the run the statistics facts are compared with a full recomputation
+(stats.facts.check) and the number of differing rows printed.
 Everything stays on the loopback interface; nothing is fetched from the network.
 """
 import argparse
@@ -74,6 +79,8 @@ if ROLE in ("locust-app", "locust-ceiling"):
     THINK = [float(x) for x in os.environ.get("IPDESK_BENCH_THINK", "1-3").split("-")]
     SESSIONS = _json.loads(os.environ.get("IPDESK_BENCH_SESSIONS", "{}"))
     MAX_PAGE = min(20, max(1, N_PATENTS // 20000))
+    WRITERS = float(os.environ.get("IPDESK_BENCH_WRITERS", "0.1"))
+    ENTERPRISES = _json.loads(os.environ.get("IPDESK_BENCH_ENTERPRISES", "{}"))
 
     if ROLE == "locust-ceiling":
         class CeilingUser(HttpUser):
@@ -94,6 +101,28 @@ if ROLE in ("locust-app", "locust-ceiling"):
                 self.district = None if k == len(DISTRICTS) else k
                 username = "bench_leader" if self.district is None else f"bench_{DISTRICTS[self.district]}"
                 self.client.cookies.set("sessionid", SESSIONS[username], domain="127.0.0.1")
+
+            def _csrf(self):
+                token = self.client.cookies.get("csrftoken")
+                if not token:   # any page sets it
+                    self.client.get("/registry/patents/?page=1", name="list")
+                    token = self.client.cookies.get("csrftoken", "")
+                return {"X-CSRFToken": token, "Referer": self.host + "/"}
+
+            def _edit(self, kind, url, change):
+                """Read a record through the API, then PATCH it with the version read (the optimistic lock);
+                a 409 (someone else saved in between) is an answer, not an error."""
+                with self.client.get(url, name=f"{kind}_read", catch_response=True) as r:
+                    if r.status_code != 200:
+                        r.failure(f"{kind}_read: HTTP {r.status_code}")
+                        return
+                    record = r.json()
+                with self.client.patch(url, json={"version": record["version"], **change(record)},
+                                       headers=self._csrf(), name=f"{kind}_edit", catch_response=True) as r:
+                    if r.status_code == 409:
+                        r.success()
+                    elif r.status_code != 200:
+                        r.failure(f"{kind}_edit: HTTP {r.status_code} {r.text[:200]}")
 
             def _pid(self):
                 """A patent id in scope: patents are spread over the districts by id (see generate())."""
@@ -128,6 +157,31 @@ if ROLE in ("locust-app", "locust-ceiling"):
             @task(1)
             def dashboard(self):
                 self._get("dashboard")
+
+        class WritingOfficer(OfficeUser):
+            """A district officer who edits records (WRITERS of the users): a patent (a field the statistics
+            facts carry, so each edit refreshes them in its transaction) or an enterprise of the district,
+            between the same reads as everyone."""
+            weight = 1
+
+            def on_start(self):
+                self.district = random.randrange(len(DISTRICTS))
+                self.client.cookies.set("sessionid", SESSIONS[f"bench_{DISTRICTS[self.district]}"], domain="127.0.0.1")
+
+            @task(3)
+            def edit_patent(self):
+                self._edit("patent", f"/api/patents/{self._pid()}/",
+                           lambda p: {"overseas_family": not p["overseas_family"]})
+
+            @task(2)
+            def edit_enterprise(self):
+                ids = ENTERPRISES.get(DISTRICTS[self.district]) or [0]
+                self._edit("enterprise", f"/api/enterprises/{random.choice(ids)}/",
+                           lambda e: {"employees": (e.get("employees") or 0) % 500 + 1})
+
+        OfficeUser.weight = max(1, round(1 / WRITERS) - 1) if WRITERS else 1
+        if not WRITERS:
+            del WritingOfficer
 
 
 # ---- (1) the database --------------------------------------------------------------------------------
@@ -174,6 +228,8 @@ def generate(n_patents, n_enterprises=20000, regenerate=False):
     if existing == n_patents and not regenerate:
         print(f"database already holds {n_patents} patents", flush=True)
         vacuum(connection, Patent._meta.db_table)
+        from ipdesk.stats.facts import ensure_fresh
+        ensure_fresh()   # facts of an earlier version: built here once, not under the load
         return
     t0 = time.time()
     with connection.cursor() as cursor:
@@ -243,6 +299,14 @@ def generate(n_patents, n_enterprises=20000, regenerate=False):
     raw.commit()
     vacuum(connection, table)
     print(f"generated {n_patents} patents in {time.time() - t0:.0f} s", flush=True)
+    # COPY writes beside the application: build the indicator facts once here (the application keeps them
+    # fresh from then on, stats.facts; no page rebuilds them).
+    from ipdesk.stats.facts import rebuild
+    t1 = time.time()
+    rebuild()
+    for fact_table in ("stats_patentfact", "stats_patentinterval", "stats_factaggregate"):
+        vacuum(connection, fact_table)
+    print(f"facts built in {time.time() - t1:.0f} s", flush=True)
 
 
 def vacuum(connection, table):
@@ -296,16 +360,50 @@ def sign_in(port):
         if r.status_code != 302 or "sessionid" not in s.cookies:
             raise SystemExit(f"bench sign-in failed for {username}: HTTP {r.status_code}")
         sessions[username] = s.cookies["sessionid"]
-        # warm-up, not measured: the first dashboard view builds the statistics fact table, first pages fill caches
+        # warm-up, not measured: the first pages fill caches (the statistics facts were built by generate())
         for path in ("/stats/", "/registry/patents/", "/api/patents/"):
             s.get(f"http://127.0.0.1:{port}{path}", timeout=600)
     return json.dumps(sessions)
 
 
-def run_locust(role, port, users, duration, n_patents, out_dir, think, sessions="{}"):
+def enterprise_ids():
+    """Up to 500 enterprise ids per district, for the writing officers (JSON)."""
+    import json
+
+    from ipdesk.registry.models import Enterprise
+    return json.dumps({c: list(Enterprise._base_manager.filter(region__code=c).order_by("pk")
+                               .values_list("pk", flat=True)[:500]) for c in DISTRICTS})
+
+
+def import_during(env, rows, delay, out):
+    """After `delay` seconds, one import of `rows` patent rows through the pipeline (`ipdesk import
+    patents`, bench/import.py's generator) while the users work; its wall time goes to `out`."""
+    import importlib.util
+    import tempfile
+    import threading
+    spec = importlib.util.spec_from_file_location("bench_import", ROOT / "bench" / "import.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    tmp = tempfile.mkdtemp(prefix="ipdesk-load-import-")
+    path = Path(tmp) / "patents.csv"
+    module.generate(path, rows, seed=int(time.time()))
+
+    def run():
+        time.sleep(delay)
+        t = time.perf_counter()
+        done = subprocess.run([str(Path(sys.executable).with_name("ipdesk")), "import", "patents", str(path),
+                               "--keep-good"], env=env, capture_output=True, text=True)
+        out.update(seconds=time.perf_counter() - t, rc=done.returncode, tail=done.stdout.strip()[-300:])
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def run_locust(role, port, users, duration, n_patents, out_dir, think, sessions="{}", writers=0.0, enterprises="{}"):
     prefix = out_dir / role
     env = {**os.environ, "IPDESK_BENCH_ROLE": role, "IPDESK_BENCH_PATENTS": str(n_patents),
-           "IPDESK_BENCH_SESSIONS": sessions, "IPDESK_BENCH_THINK": think}
+           "IPDESK_BENCH_SESSIONS": sessions, "IPDESK_BENCH_THINK": think, "IPDESK_BENCH_WRITERS": str(writers),
+           "IPDESK_BENCH_ENTERPRISES": enterprises}
     cmd = [str(Path(sys.executable).with_name("locust")), "-f", __file__, "--headless", "-u", str(users),
            "-r", str(max(1, users // 2)), "-t", f"{duration}s", "--host", f"http://127.0.0.1:{port}",
            "--csv", str(prefix), "--only-summary", "--stop-timeout", "10", "--loglevel", "ERROR"]
@@ -340,6 +438,10 @@ def main():
     parser.add_argument("--think", default="1-3",
                         help="seconds each user waits between requests, MIN-MAX (default 1-3: an officer reads the "
                              "page before the next click); 0.05-0.15 hammers the server to find its capacity")
+    parser.add_argument("--writers", type=float, default=0.1,
+                        help="share of the users who edit records (patents, enterprises) through the API; 0: reads only")
+    parser.add_argument("--import-rows", type=int, default=10000,
+                        help="patent rows imported once during the run (0: no import)")
     parser.add_argument("--skip-ceiling", action="store_true")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the patents even if N are there")
     parser.add_argument("--prepare-only", action="store_true", help="build the database, run no load")
@@ -364,10 +466,21 @@ def main():
         print(f"load: {args.users} users for {args.duration} s against ipdesk ({args.patents} patents), "
               f"{args.think} s between requests", flush=True)
         sessions = sign_in(args.port)
+        imported = {}
+        importer = import_during(env, args.import_rows, args.duration / 3, imported) if args.import_rows else None
         app_stats = summary("ipdesk", run_locust("locust-app", args.port, args.users, args.duration, args.patents,
-                                                 var_dir, args.think, sessions))
+                                                 var_dir, args.think, sessions, args.writers, enterprise_ids()))
+        if importer is not None:
+            importer.join(timeout=600)
+            print(f"import of {args.import_rows} rows during the run: {imported.get('seconds', float('nan')):.1f} s, "
+                  f"exit {imported.get('rc')}", flush=True)
     finally:
         stop(app)
+    # After the writes: the dashboard's numbers come from the facts; they must equal a full recomputation.
+    from ipdesk.stats import facts
+    found = facts.check()
+    print(f"facts after the run against a full recomputation: {facts.differences(found)} differing rows "
+          f"(facts {found['facts']}, intervals {found['intervals']}, aggregates {found['aggregates']})", flush=True)
     ratio = float("nan")
     if not args.skip_ceiling:
         ceiling = serve("bench.load:ceiling_app", args.port + 1, {**env, "IPDESK_BENCH_ROLE": "ceiling"},

@@ -104,3 +104,4 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        verbose_name = verbose_name_plural = _("密码历史")

@@ -390,7 +390,7 @@ def _prefixes(rule_values):
 def reclassify(prefixes=None, branches=(), batch=2000, progress=None):
     """Recompute the sei_* fields of the patents (all, or those whose main IPC starts with one of
     `prefixes` or that are now in one of `branches`); returns how many changed. Changed rows get a new
-    updated_at, so stats.facts sees the registry changed and rebuilds the figures."""
+    updated_at, and their facts are refreshed with them (stats.facts.refresh_patents)."""
     from django.db.models import Q
     from django.utils import timezone
 
@@ -423,7 +423,12 @@ def reclassify(prefixes=None, branches=(), batch=2000, progress=None):
                 p.updated_at = now
                 todo.append(p)
         if todo:
-            Patent.objects.bulk_update(todo, names + ["updated_at"], batch_size=500)
+            from django.db import transaction
+
+            from ipdesk.stats.facts import refresh_patents
+            with transaction.atomic():   # bulk_update sends no signal: the facts follow here (stats.facts)
+                Patent.objects.bulk_update(todo, names + ["updated_at"], batch_size=500)
+                refresh_patents([p.pk for p in todo])
             changed += len(todo)
         if progress:
             progress(offset + len(chunk), len(ids))

@@ -17,4 +17,8 @@ class StatsConfig(AppConfig):
     )
 
     def ready(self):
-        from . import facts  # noqa: F401  (registers the "stats.rebuild_facts" job handler)
+        from ipdesk.core.extensions import register_api, register_demo_loader
+        register_api("ipdesk.stats.api")
+        register_demo_loader("stats", "ipdesk.stats.demo.load")
+        from . import facts  # registers the "stats.rebuild_facts" job handler
+        facts.connect_signals()

@@ -12,14 +12,13 @@ import calendar
 import datetime as dt
 import io
 
-from django.db.models import Count
-from django.db.models.functions import ExtractMonth
+from django.db.models import Sum
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from . import rules
 from .indicators import BULLETIN_KEYS, _Tree, criteria_status, figures_many, label, stock_at, unit
-from .models import PatentFact, Target
+from .models import FactAggregate, Target
 
 FONT = "Noto Sans CJK SC"
 
@@ -41,10 +40,10 @@ def monthly_trend(region, year, month, tree=None):
     ends = {y: [month_end(y, m) for m in range(1, month + 1)] for y in (year, year - 1)}
     stock = stock_at(ids, ends[year] + ends[year - 1], tree)
     for k, y in enumerate((year, year - 1)):
-        per_month = dict(PatentFact.objects.filter(patent_type="invention", grant_domestic=True, grant_region_id__in=ids,
-                                                   grant_date__gte=dt.date(y, 1, 1), grant_date__lte=month_end(y, month))
-                         .annotate(m=ExtractMonth("grant_date")).values("m").annotate(n=Count("*"))
-                         .values_list("m", "n").order_by())
+        # whole months: the aggregates kept with the facts (stats.facts), rows per region × month
+        per_month = {m.month: int(n) for m, n in FactAggregate.objects.filter(
+            measure="grants", patent_type="invention", region__in=ids, month__gte=dt.date(y, 1, 1),
+            month__lte=dt.date(y, month, 1)).values("month").annotate(n=Sum("n")).values_list("month", "n").order_by()}
         out[f"grants_{y}"] = [per_month.get(m, 0) for m in range(1, month + 1)]
         out[f"valid_{y}"] = stock[k * month:(k + 1) * month]
     return out

@@ -1,35 +1,45 @@
-"""Rebuild the derived patent facts (PatentFact, PatentInterval) from the registry.
+"""The derived patent facts (PatentFact, PatentInterval): kept fresh by every write, rebuilt only as a repair.
 
 Why a fact table: see stats.models. Most patents have no transfer or status event; their facts
 follow from the patent row alone and are written by one INSERT … SELECT in the database (fast
 enough for millions of rows). Patents with events go through the pure rules in stats.rules in
-Python, in batches. `ensure_fresh()` compares a cheap signature of the registry with the one
-the facts were built from and rebuilds when they differ, so a figure never comes from stale facts
-(after an import, a manual edit, or a test creating records).
+Python, in batches. `_write_facts` is the one implementation of these rules: `rebuild()` runs it
+over every patent, `refresh_patents(ids)` over the patents a change touched.
+
+Freshness guarantee (issue 17): the facts of a patent are rewritten in the same transaction as any
+change of the patent or of its events, so a figure is never computed from facts older than committed
+data, and a reader never waits for a rebuild (`ensure_fresh()` only builds a never-built database).
+- saves and deletes through the ORM (forms, API, state transitions, admin): the post_save / post_delete
+  receivers connected by `connect_signals()` (StatsConfig.ready) call refresh_patents;
+- bulk writes that send no signal (queryset .update(), bulk_create / bulk_update: the importers,
+  registry.sei.reclassify) call refresh_patents with the ids they wrote, in their transaction;
+- a restore of a backup brings back the facts of the same snapshot (they are backed up with the data);
+- SQL written beside the application is not seen: `ipdesk rebuild_facts --check` (nightly, see
+  stats.tasks) compares the stored facts with a full recomputation and reports any difference to the
+  city officers; `ipdesk rebuild_facts` repairs.
 """
-from django.core.cache import cache
+import contextlib
+import threading
+
 from django.db import connection, transaction
 from django.db.models import Count, Max
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from ipdesk.core.audit import data_generation
 from ipdesk.core.jobs import job_handler
 from ipdesk.registry.fees import fee_rule
 from ipdesk.registry.rules import term_termination_date
 
 from . import rules
-from .models import FactState, PatentFact, PatentInterval
+from .models import FactAggregate, FactState, PatentFact, PatentInterval
 
 EVENT_KINDS = ("transfer", "lapse", "restoration", "invalidation", "expiry", "pledge")
 BATCH = 5000
-# How long a registry signature is trusted while no change goes through the application: a change
-# made beside it (SQL in the database) is seen within this many seconds.
-SIGNATURE_TTL = 30
 
 
 # Bumped when the facts' rules change (2: strategic by the patent's IPC branch, issue 16), so facts built
-# by an earlier version are rebuilt although the registry did not change.
-FACTS_VERSION = 2
+# by an earlier version are rebuilt although the registry did not change; 3: with FactAggregate, issue 17).
+FACTS_VERSION = 3
 
 
 def signature():
@@ -40,30 +50,24 @@ def signature():
 
 
 def current_signature():
-    """signature(), read once per change of data (core.audit.data_generation) and SIGNATURE_TTL: its
-    exact form counts every patent, a scan that would otherwise run on each figure of each page."""
-    key = f"stats:registry-signature:{data_generation()}"
-    sig = cache.get(key)
-    if sig is None:
-        sig = signature()
-        cache.set(key, sig, SIGNATURE_TTL)
-    return sig
+    """What the facts were last rebuilt from, for keys of cached figures (with core.audit.data_generation,
+    which every change through the application advances): one read of the state row, never a scan."""
+    state = FactState.objects.only("signature", "rebuilt_at").first()
+    return f"{state.signature}|{state.rebuilt_at}" if state is not None else "none"
 
 
 def ensure_fresh():
-    """Rebuild the facts when the registry changed since they were built. Concurrent callers queue
-    on the state row and check again (with the exact signature), so only one of them rebuilds."""
-    state = FactState.objects.first()
-    if state is not None and state.signature == current_signature():
-        return
-    sig = signature()
-    if state is not None and state.signature == sig:
+    """Never a rebuild on a read path: the facts are kept fresh by every write (refresh_patents, see the
+    module docstring). Builds them only once, when they were never built for this version of the rules
+    (a new or upgraded database: FactState missing or from another FACTS_VERSION) — one indexed read of
+    the state row otherwise."""
+    state = FactState.objects.only("signature").first()
+    if state is not None and state.signature.startswith(f"v{FACTS_VERSION}|"):
         return
     with transaction.atomic():
-        state = FactState.objects.select_for_update().first() or FactState.objects.create()
-        sig = signature()
-        if state.signature != sig:
-            rebuild(sig)
+        state = FactState.objects.select_for_update().first()
+        if state is None or not state.signature.startswith(f"v{FACTS_VERSION}|"):
+            rebuild()
 
 
 def _t(model):
@@ -83,15 +87,10 @@ def _term_end_sql(years):
     return f"date({anniversary}, '+' || COALESCE(p.term_compensation_days, 0) || ' days')"
 
 
-@transaction.atomic
-def rebuild(sig=None, progress=None):
-    """Rewrite all facts; returns (patents, intervals). `progress(done, total)` is optional."""
+def _sql_parts():
+    """The SQL fragments of the facts' rules for patents without events (shared by rebuild and refresh)."""
     from ipdesk.registry.models import Patent, PatentEvent
-
-    PatentInterval.objects.all().delete()
-    PatentFact.objects.all().delete()
     P, EV = _t(Patent), _t(PatentEvent)
-    F, I = _t(PatentFact), _t(PatentInterval)
     kinds = ", ".join(f"'{k}'" for k in EVENT_KINDS)
     no_events = f"NOT EXISTS (SELECT 1 FROM {EV} ev WHERE ev.patent_id = p.id AND ev.kind IN ({kinds}))"
     # 战略性新兴产业: the patent's own branch in CNIPA's IPC concordance table (registry.sei, stored on the
@@ -103,6 +102,19 @@ def rebuild(sig=None, progress=None):
     recorded = "CAST(p.updated_at AS date)" if connection.vendor == "postgresql" else "date(p.updated_at)"
     ends = f"""CASE WHEN {dead} AND p.lapse_date IS NOT NULL AND ({term} IS NULL OR p.lapse_date < {term})
                     THEN p.lapse_date ELSE {term} END"""
+    return P, no_events, strategic, dead, term, recorded, ends, rule
+
+
+def _write_facts(ids=None, progress=None):
+    """Insert the facts of the patents `ids` (None: all patents) into the fact tables, which must hold
+    none of theirs; returns (patents, intervals) written. The one implementation of the facts' rules:
+    rebuild() runs it over everything, refresh_patents() over the patents a change touched."""
+    from ipdesk.registry.models import Patent, PatentEvent
+
+    F, I = _t(PatentFact), _t(PatentInterval)
+    P, no_events, strategic, dead, term, recorded, ends, rule = _sql_parts()
+    n_patents = n_intervals = 0
+    id_chunks = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
     with connection.cursor() as cur:
         # Patents without events: the current holder held it all along; in force from the grant to the
         # lapse date or the end of the statutory term (专利法第四十二条, with its compensation), whichever
@@ -111,30 +123,35 @@ def rebuild(sig=None, progress=None):
         # last change: an "expired" status contradicting the term dates nothing); lapsed / revoked without a
         # date: no known period in force, not counted.
         # Intervals are kept for invention patents only: no figure counts a utility-model or design stock.
-        cur.execute(f"""
-            INSERT INTO {F} (patent_id, patent_type, filing_date, filing_region_id, filing_domestic, grant_date,
-                             grant_region_id, grant_domestic, pct, strategic, overseas_family, first_pledge)
-            SELECT p.id, p.patent_type, p.filing_date, p.region_id, p.is_domestic, p.grant_date, p.region_id,
-                   p.is_domestic, p.pct_application_no <> '', {strategic}, p.overseas_family, NULL
-            FROM {P} p WHERE {no_events}""")
-        cur.execute(f"""
-            INSERT INTO {I} (patent_id, patent_type, region_id, domestic, start, "end", filing_date, strategic,
-                             overseas_family, first_pledge)
-            SELECT p.id, p.patent_type, p.region_id, p.is_domestic, p.grant_date,
-                   {ends}, p.filing_date, {strategic}, p.overseas_family, NULL
-            FROM {P} p
-            WHERE {no_events} AND p.grant_date IS NOT NULL AND p.patent_type = 'invention'
-              AND (NOT {dead} OR p.lapse_date IS NOT NULL
-                   OR (p.legal_status = 'expired' AND {term} IS NOT NULL AND {term} <= {recorded}))
-              AND ({ends} IS NULL OR {ends} > p.grant_date)""")
-    n_patents = PatentFact.objects.count()
-    n_intervals = PatentInterval.objects.count()
+        for chunk in id_chunks:
+            only = "" if chunk is None else f" AND p.id IN ({', '.join(['%s'] * len(chunk))})"
+            params = [] if chunk is None else list(chunk)
+            cur.execute(f"""
+                INSERT INTO {F} (patent_id, patent_type, filing_date, filing_region_id, filing_domestic, grant_date,
+                                 grant_region_id, grant_domestic, pct, strategic, overseas_family, first_pledge)
+                SELECT p.id, p.patent_type, p.filing_date, p.region_id, p.is_domestic, p.grant_date, p.region_id,
+                       p.is_domestic, p.pct_application_no <> '', {strategic}, p.overseas_family, NULL
+                FROM {P} p WHERE {no_events}{only}""", params)
+            n_patents += max(cur.rowcount, 0)
+            cur.execute(f"""
+                INSERT INTO {I} (patent_id, patent_type, region_id, domestic, start, "end", filing_date, strategic,
+                                 overseas_family, first_pledge)
+                SELECT p.id, p.patent_type, p.region_id, p.is_domestic, p.grant_date,
+                       {ends}, p.filing_date, {strategic}, p.overseas_family, NULL
+                FROM {P} p
+                WHERE {no_events} AND p.grant_date IS NOT NULL AND p.patent_type = 'invention'
+                  AND (NOT {dead} OR p.lapse_date IS NOT NULL
+                       OR (p.legal_status = 'expired' AND {term} IS NOT NULL AND {term} <= {recorded}))
+                  AND ({ends} IS NULL OR {ends} > p.grant_date){only}""", params)
+            n_intervals += max(cur.rowcount, 0)
 
     # Patents with events: the pure rules decide.
-    with_events = PatentEvent.objects.filter(kind__in=EVENT_KINDS).values_list("patent_id", flat=True).distinct()
-    ids = sorted(set(with_events))
-    for offset in range(0, len(ids), BATCH):
-        chunk = ids[offset:offset + BATCH]
+    with_events = PatentEvent.objects.filter(kind__in=EVENT_KINDS)
+    if ids is not None:
+        with_events = with_events.filter(patent_id__in=ids)
+    ids_ev = sorted(set(with_events.values_list("patent_id", flat=True).distinct()))
+    for offset in range(0, len(ids_ev), BATCH):
+        chunk = ids_ev[offset:offset + BATCH]
         events = {}
         for row in PatentEvent.objects.filter(patent_id__in=chunk, kind__in=EVENT_KINDS).values(
                 "patent_id", "kind", "date", "region_before_id", "region_after_id", "domestic_after"):
@@ -173,13 +190,260 @@ def rebuild(sig=None, progress=None):
         n_patents += len(facts)
         n_intervals += len(intervals)
         if progress:
-            progress(offset + len(chunk), len(ids))
+            progress(offset + len(chunk), len(ids_ev))
+    return n_patents, n_intervals
+
+
+# ---- Aggregates (FactAggregate) ------------------------------------------------------------------
+def contributions(ids=None):
+    """{(region, month, patent_type, measure): n}: what the fact rows of the patents `ids` (None: all)
+    add to FactAggregate — the only definition of the aggregates (see models.FactAggregate)."""
+    out = {}
+    chunks = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    for chunk in chunks:
+        only = {} if chunk is None else {"patent_id__in": chunk}
+        queries = [
+            ("grants", "grant_region_id", "grant_date",
+             PatentFact.objects.filter(grant_domestic=True, grant_date__isnull=False, **only)),
+            ("filings", "filing_region_id", "filing_date",
+             PatentFact.objects.filter(filing_domestic=True, filing_date__isnull=False, **only)),
+            ("valid_in", "region_id", "start", PatentInterval.objects.filter(domestic=True, **only)),
+            ("valid_out", "region_id", "end", PatentInterval.objects.filter(domestic=True, end__isnull=False, **only)),
+        ]
+        for measure, region_field, date_field, qs in queries:
+            for region, ptype, month, n in qs.annotate(m=TruncMonth(date_field)).values(region_field, "patent_type", "m") \
+                    .annotate(n=Count("*")).values_list(region_field, "patent_type", "m", "n").order_by():
+                key = (region or 0, _as_date(month), ptype, measure)
+                out[key] = out.get(key, 0) + n
+    return out
+
+
+def _as_date(value):
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _apply(delta):
+    """Append `delta` ({key: n}) to FactAggregate as rows of changes (see models.FactAggregate): an
+    insert takes no lock a concurrent writer waits for."""
+    rows = [FactAggregate(region=r, month=m, patent_type=t, measure=k, n=n)
+            for (r, m, t, k), n in sorted(delta.items()) if n]
+    FactAggregate.objects.bulk_create(rows, batch_size=1000)
+
+
+def compact_aggregates():
+    """Fold the change rows of each key into one (nightly, stats.tasks); returns the rows removed. The
+    table is locked against writers for the moment it takes (rows ∝ keys + the day's changes)."""
+    A = _t(FactAggregate)
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                cur.execute(f"LOCK TABLE {A} IN SHARE ROW EXCLUSIVE MODE")
+            cur.execute(f"SELECT COUNT(*) FROM {A}")
+            before = cur.fetchone()[0]
+            cur.execute("DROP TABLE IF EXISTS h_compact")
+            cur.execute(f"CREATE TEMPORARY TABLE h_compact AS SELECT region, month, patent_type, measure, SUM(n) AS n "
+                        f"FROM {A} GROUP BY region, month, patent_type, measure HAVING SUM(n) <> 0")
+            cur.execute(f"DELETE FROM {A}")
+            cur.execute(f"INSERT INTO {A} (region, month, patent_type, measure, n) "
+                        f"SELECT region, month, patent_type, measure, n FROM h_compact")
+            cur.execute("DROP TABLE h_compact")
+            cur.execute(f"SELECT COUNT(*) FROM {A}")
+            return before - cur.fetchone()[0]
+
+
+def _diff(new, old):
+    delta = dict(new)
+    for k, n in old.items():
+        delta[k] = delta.get(k, 0) - n
+    return delta
+
+
+@transaction.atomic
+def rebuild(sig=None, progress=None):
+    """Rewrite all facts and aggregates; returns (patents, intervals). `progress(done, total)` is optional."""
+    PatentInterval.objects.all().delete()
+    PatentFact.objects.all().delete()
+    FactAggregate.objects.all().delete()
+    _write_facts(None, progress)
+    _apply(contributions())
+    n_patents = PatentFact.objects.count()
+    n_intervals = PatentInterval.objects.count()
     state = FactState.objects.select_for_update().first() or FactState()
     state.signature, state.rebuilt_at, state.patents, state.intervals = sig or signature(), timezone.now(), \
         n_patents, n_intervals
     state.save()
     FactState.objects.exclude(pk=state.pk).delete()
     return n_patents, n_intervals
+
+
+def refresh_patents(patent_ids):
+    """Recompute the facts of exactly the patents `patent_ids` (ids of deleted patents: their facts are
+    dropped) with the rules of rebuild(), and move the aggregates by the difference, inside the caller's
+    transaction (or one of its own). Call it in the transaction that changed the patents or their events,
+    after the change: the facts then commit — or roll back — with the data. Returns the number of
+    patents whose facts were written."""
+    from ipdesk.registry.models import Patent
+    ids = sorted({int(i) for i in patent_ids if i is not None})
+    if not ids:
+        return 0
+    written = 0
+    with transaction.atomic():
+        for offset in range(0, len(ids), BATCH):
+            chunk = ids[offset:offset + BATCH]
+            # Two transactions refreshing one patent (an edit and an event, say) take turns on its row, in
+            # id order: the second then reads the facts the first committed, never deletes around them.
+            list(Patent._base_manager.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
+            old = contributions(chunk)
+            PatentInterval.objects.filter(patent_id__in=chunk).delete()
+            PatentFact.objects.filter(patent_id__in=chunk).delete()
+            written += _write_facts(chunk)[0]
+            _apply(_diff(contributions(chunk), old))
+    return written
+
+
+# ---- The check: stored state against a full recomputation ---------------------------------------
+FACT_COLUMNS = ("patent_id", "patent_type", "filing_date", "filing_region_id", "filing_domestic", "grant_date",
+                "grant_region_id", "grant_domestic", "pct", "strategic", "overseas_family", "first_pledge")
+INTERVAL_COLUMNS = ("patent_id", "patent_type", "region_id", "domestic", "start", "end", "filing_date", "strategic",
+                    "overseas_family", "first_pledge")
+AGGREGATE_COLUMNS = ("region", "month", "patent_type", "measure", "n")
+
+
+def check(sample=20):
+    """Compare the stored facts and aggregates with a full recomputation, changing nothing: the stored
+    rows are copied into temporary tables, rebuild() runs inside a savepoint, the two are compared in
+    SQL and the savepoint is rolled back. Returns {"facts": n, "intervals": n, "aggregates": n,
+    "patents": [up to `sample` patent ids whose facts differ]} — all zero / empty when they agree.
+    (It holds the fact tables' rows for the length of a rebuild: run it when few write, e.g. nightly.)"""
+    tables = [("facts", _t(PatentFact), FACT_COLUMNS, ""), ("intervals", _t(PatentInterval), INTERVAL_COLUMNS, ""),
+              ("aggregates", f"(SELECT region, month, patent_type, measure, SUM(n) AS n FROM {_t(FactAggregate)} "
+                             f"GROUP BY region, month, patent_type, measure HAVING SUM(n) <> 0) a",
+               AGGREGATE_COLUMNS, "")]
+    q = connection.ops.quote_name
+    out = {}
+    patents = set()
+    with transaction.atomic():
+        sid = transaction.savepoint_create()
+        try:
+            with connection.cursor() as cur:
+                for name, table, cols, where in tables:
+                    cur.execute(f"CREATE TEMPORARY TABLE h_stored_{name} AS SELECT {', '.join(q(c) for c in cols)} "
+                                f"FROM {table}{where}")
+            rebuild()
+            with connection.cursor() as cur:
+                for name, table, cols, where in tables:
+                    collist = ", ".join(q(c) for c in cols)
+                    fresh = f"SELECT {collist} FROM {table}{where}"
+                    stored = f"SELECT {collist} FROM h_stored_{name}"
+                    n = 0
+                    for a, b in ((fresh, stored), (stored, fresh)):
+                        cur.execute(f"SELECT COUNT(*) FROM ({a} EXCEPT {b}) d")
+                        n += cur.fetchone()[0]
+                        if name != "aggregates":
+                            cur.execute(f"SELECT d.patent_id FROM ({a} EXCEPT {b}) d ORDER BY 1 LIMIT {int(sample)}")
+                            patents.update(r[0] for r in cur.fetchall())
+                    cur.execute(f"SELECT (SELECT COUNT(*) FROM {table}{where}) - (SELECT COUNT(*) FROM h_stored_{name})")
+                    n = n or abs(cur.fetchone()[0])   # duplicates the set comparison cannot see
+                    out[name] = n
+        finally:
+            transaction.savepoint_rollback(sid)
+            with connection.cursor() as cur:
+                for name, *_ in tables:
+                    cur.execute(f"DROP TABLE IF EXISTS h_stored_{name}")
+    out["patents"] = sorted(patents)[:sample]
+    return out
+
+
+def differences(found):
+    return sum(v for k, v in found.items() if k != "patents")
+
+
+def record_check():
+    """check(), its outcome kept on FactState (shown on the dashboard) and, when the facts differ, a
+    notification to the city officers (core.notify, once per day and finding). Returns check()'s answer."""
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext as _
+
+    from ipdesk.core.notify import notify
+    from ipdesk.core.scoping import Role
+    found = check()
+    n = differences(found)
+    state = FactState.objects.first() or FactState()
+    state.checked_at, state.check_differences = timezone.now(), n
+    state.save()
+    if n:
+        officers = get_user_model().objects.filter(is_active=True, role=Role.CITY_OFFICER)
+        notify(officers, _("指标数据核对发现 %(n)s 处差异，请运行 ipdesk rebuild_facts 修复") % {"n": n},
+               kind="facts_check", key=f"facts_check:{timezone.localdate().isoformat()}:{n}",
+               body=_("涉及的专利（部分）：%(ids)s") % {"ids": ", ".join(str(i) for i in found["patents"])})
+    return found
+
+
+# ---- Keeping the facts fresh on every write ---------------------------------------------------
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def collecting():
+    """Within the block, saves and deletes of patents and events only note the patent ids; the facts of
+    all of them are refreshed once when the block ends (still inside the caller's transaction) — for
+    code that saves many records one by one. Nested blocks share the outer one's refresh."""
+    outer = getattr(_local, "pending", None)
+    if outer is not None:
+        yield outer
+        return
+    _local.pending = pending = set()
+    try:
+        yield pending
+    finally:
+        _local.pending = None
+    refresh_patents(pending)
+
+
+def _touched(*patent_ids):
+    pending = getattr(_local, "pending", None)
+    if pending is not None:
+        pending.update(i for i in patent_ids if i is not None)
+    else:
+        refresh_patents(patent_ids)
+
+
+def _patent_saved(sender, instance, raw=False, **kwargs):
+    if not raw:   # raw: loaddata / restore write rows as they were, facts included
+        _touched(instance.pk)
+
+
+def _patent_deleted(sender, instance, **kwargs):
+    _touched(instance.pk)
+
+
+def _event_pre_save(sender, instance, raw=False, **kwargs):
+    if not raw and instance.pk is not None:
+        instance._facts_old_patent_id = sender._base_manager.filter(pk=instance.pk).values_list(
+            "patent_id", flat=True).first()
+
+
+def _event_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _touched(instance.patent_id, getattr(instance, "_facts_old_patent_id", None))
+
+
+def _event_deleted(sender, instance, **kwargs):
+    _touched(instance.patent_id)
+
+
+def connect_signals():
+    """Called by StatsConfig.ready: every save and delete of a patent or event through the ORM refreshes
+    that patent's facts in the same transaction (queryset .update() and bulk_* send no signal: such
+    code calls refresh_patents itself)."""
+    from django.db.models import signals
+
+    from ipdesk.registry.models import Patent, PatentEvent
+    signals.post_save.connect(_patent_saved, sender=Patent, dispatch_uid="stats.facts.patent_saved")
+    signals.post_delete.connect(_patent_deleted, sender=Patent, dispatch_uid="stats.facts.patent_deleted")
+    signals.pre_save.connect(_event_pre_save, sender=PatentEvent, dispatch_uid="stats.facts.event_pre_save")
+    signals.post_save.connect(_event_saved, sender=PatentEvent, dispatch_uid="stats.facts.event_saved")
+    signals.post_delete.connect(_event_deleted, sender=PatentEvent, dispatch_uid="stats.facts.event_deleted")
 
 
 @job_handler("stats.rebuild_facts")

@@ -4,24 +4,27 @@ Period figures count what happened in [start, end]; stock figures are as of `end
 offers its figures through `core.indicators.indicator_provider`; `figures()` composes them and adds
 `<key>_yoy` for every number by asking the same providers for the same period one year earlier.
 
-The patent figures read the derived facts of stats.facts (rebuilt from the registry when it has
-changed), grouped by region in one query per figure, so a bulletin over a whole province costs a
-handful of queries, not one per region.
+The patent figures read the derived facts of stats.facts (kept fresh by every write), grouped by
+region in one query per figure, so a bulletin over a whole province costs a handful of queries, not one
+per region. Over whole months (from a 1st to a month end) the grants, filings and the valid stock at a
+month end come from stats.FactAggregate, rows per region × month (issue 17 item 2); other dates and the
+high-value criteria read the facts themselves.
 """
+import calendar
 import datetime as dt
 import logging
 from decimal import Decimal
 from importlib import import_module
 
 from django.apps import apps
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from ipdesk.core.indicators import indicator_provider, providers
 
 from . import rules
 from .facts import ensure_fresh
-from .models import CriterionKind, HighValueCriterion, PatentFact, PatentInterval
+from .models import CriterionKind, FactAggregate, HighValueCriterion, PatentFact, PatentInterval
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +218,23 @@ class _Tree:
         return out
 
 
+def _is_month_end(d):
+    return d.day == calendar.monthrange(d.year, d.month)[1]
+
+
+def whole_months(start, end):
+    """[start, end] runs from the 1st of a month to the end of one: the aggregates answer it."""
+    return start.day == 1 and _is_month_end(end) and start <= end
+
+
+def _aggregated(measure, types, start, end, ids):
+    """[(region id, patent type, n)] from FactAggregate: `measure` counted over the months of [start, end].
+    Callers take int(n): PostgreSQL sums a bigint column as numeric."""
+    return FactAggregate.objects.filter(measure=measure, patent_type__in=types, month__gte=start,
+                                        month__lte=end.replace(day=1), region__in=ids) \
+        .values("region", "patent_type").annotate(n=Sum("n")).values_list("region", "patent_type", "n").order_by()
+
+
 def patent_figures(regions, start, end, tree=None, check_fresh=True, keys=None):
     """Patent figures for each region (children included): {region.pk: {key: number}}.
 
@@ -234,9 +254,13 @@ def patent_figures(regions, start, end, tree=None, check_fresh=True, keys=None):
     grant_types = types if need("utility_grants", "design_grants", "patent_grants") else \
         ("invention",) if need("invention_grants") else ()
     if grant_types:
-        grants = PatentFact.objects.filter(patent_type__in=grant_types, grant_date__gte=start, grant_date__lte=end,
-                                           grant_domestic=True, grant_region_id__in=ids) \
-            .values("grant_region_id", "patent_type").annotate(n=Count("*")).order_by()
+        if whole_months(start, end):
+            grants = [{"grant_region_id": r, "patent_type": t, "n": int(n)}
+                      for r, t, n in _aggregated("grants", grant_types, start, end, ids)]
+        else:
+            grants = PatentFact.objects.filter(patent_type__in=grant_types, grant_date__gte=start,
+                                               grant_date__lte=end, grant_domestic=True, grant_region_id__in=ids) \
+                .values("grant_region_id", "patent_type").annotate(n=Count("*")).order_by()
         rows = [{"grant_region_id": g["grant_region_id"], f"{g['patent_type']}_grants": g["n"]} for g in grants]
         for rid, vals in tree.rollup(regions, rows, "grant_region_id").items():
             out[rid].update({f"{t}_grants": vals.get(f"{t}_grants", 0) for t in grant_types})
@@ -245,9 +269,13 @@ def patent_figures(regions, start, end, tree=None, check_fresh=True, keys=None):
 
     filing_keys = [f"{t}_applications" for t in types] + ["patent_applications"]
     if need(*filing_keys):
-        filings = PatentFact.objects.filter(filing_date__gte=start, filing_date__lte=end, filing_domestic=True,
-                                            filing_region_id__in=ids).values("filing_region_id", "patent_type") \
-            .annotate(n=Count("id")).order_by()
+        if whole_months(start, end):
+            filings = [{"filing_region_id": r, "patent_type": t, "n": int(n)}
+                       for r, t, n in _aggregated("filings", types, start, end, ids)]
+        else:
+            filings = PatentFact.objects.filter(filing_date__gte=start, filing_date__lte=end, filing_domestic=True,
+                                                filing_region_id__in=ids).values("filing_region_id", "patent_type") \
+                .annotate(n=Count("id")).order_by()
         rows = [{"filing_region_id": f["filing_region_id"], f"{f['patent_type']}_applications": f["n"]}
                 for f in filings]
         for rid, vals in tree.rollup(regions, rows, "filing_region_id").items():
@@ -367,6 +395,22 @@ def prefetch_stock(tree, ids, dates, criteria_dates=()):
     dates = sorted(set(dates))
     if not dates:
         return
+    # The valid stock at a month end (without criteria) from the aggregates: valid_in − valid_out up to it.
+    by_month = [d for d in dates if d not in criteria_dates and _is_month_end(d)]
+    if by_month:
+        aggs = {}
+        for i, d in enumerate(by_month):
+            aggs[f"i{i}"] = Sum("n", filter=Q(measure="valid_in", month__lte=d.replace(day=1)))
+            aggs[f"o{i}"] = Sum("n", filter=Q(measure="valid_out", month__lte=d.replace(day=1)))
+        rows = list(FactAggregate.objects.filter(patent_type="invention", measure__in=("valid_in", "valid_out"),
+                                                 region__in=ids, month__lte=by_month[-1].replace(day=1))
+                    .values("region").annotate(**aggs).order_by())
+        for i, d in enumerate(by_month):
+            tree.stock[d] = (set(ids), False, {row["region"]: {"valid": int((row[f"i{i}"] or 0) - (row[f"o{i}"] or 0))}
+                                               for row in rows})
+        dates = [d for d in dates if d not in by_month]
+        if not dates:
+            return
     active = criteria()
     aggs = {}
     for i, d in enumerate(dates):

@@ -24,7 +24,10 @@ CITY_ONLY = frozenset({Role.CITY_OFFICER})
 
 class PatentFact(models.Model):
     """One row per patent: what the period figures need, with the holder's region at filing and grant."""
-    patent = models.OneToOneField("registry.Patent", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # DO_NOTHING: a patent's facts go with it through stats.facts.refresh_patents (which also takes them
+    # out of the aggregates), not through a cascade that would bypass the aggregates.
+    patent = models.OneToOneField("registry.Patent", on_delete=models.DO_NOTHING, related_name="+",
+                                  db_constraint=False)
     patent_type = models.CharField(max_length=10)
     filing_date = models.DateField(null=True)
     filing_region = models.ForeignKey("regions.Region", null=True, on_delete=models.DO_NOTHING, related_name="+",
@@ -48,12 +51,13 @@ class PatentFact(models.Model):
                    # PostgreSQL: grants per region read from the index alone (index-only scan)
                    models.Index(fields=["patent_type", "grant_date"], include=["grant_region", "grant_domestic"],
                                 name="stats_fact_grant_cover")]
+        verbose_name = verbose_name_plural = _("专利统计事实")
 
 
 class PatentInterval(models.Model):
     """An invention patent in force and held in `region` (domestic or not) over [start, end) — end NULL:
     still. Only inventions: the stock figures (有效发明专利拥有量, 高价值发明专利) are about them alone."""
-    patent = models.ForeignKey("registry.Patent", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    patent = models.ForeignKey("registry.Patent", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
     patent_type = models.CharField(max_length=10)
     region = models.ForeignKey("regions.Region", null=True, on_delete=models.DO_NOTHING, related_name="+",
                                db_constraint=False)
@@ -71,6 +75,29 @@ class PatentInterval(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["patent_type", "start", "end"])]
+        verbose_name = verbose_name_plural = _("有效期区间")
+
+
+class FactAggregate(models.Model):
+    """Counts of domestic patents per region × month × patent type, kept with the facts (stats.facts):
+    `measure` is "grants" / "filings" (PatentFact rows by grant / filing month, in the holder's region
+    then) or "valid_in" / "valid_out" (PatentInterval rows starting / ending in the month: the valid stock
+    at a month end is the sum of valid_in minus valid_out up to that month). region 0: no region.
+    A bulletin reads rows proportional to regions × months, not to patents (issue 17 item 2).
+
+    Writes only append rows (the change a write made, + or −), never update one: concurrent writers then
+    never wait for each other on a hot region-month row; readers sum the rows of a key, and the nightly
+    job folds them back into one row per key (stats.facts.compact_aggregates)."""
+    region = models.BigIntegerField(default=0)
+    month = models.DateField()
+    patent_type = models.CharField(max_length=10)
+    measure = models.CharField(max_length=10)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["measure", "patent_type", "month", "region"], include=["n"],
+                                name="stats_factaggregate_key")]
+        verbose_name = verbose_name_plural = _("统计汇总")
 
 
 class FactState(models.Model):
@@ -79,6 +106,12 @@ class FactState(models.Model):
     rebuilt_at = models.DateTimeField(null=True)
     patents = models.PositiveBigIntegerField(default=0)
     intervals = models.PositiveBigIntegerField(default=0)
+    # The last `rebuild_facts --check` (nightly): when, and how many differences it found (0: none).
+    checked_at = models.DateTimeField(null=True)
+    check_differences = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("统计事实状态")
 
 
 class CriterionKind(models.TextChoices):

@@ -1,4 +1,5 @@
-"""Periodic work of stats: on the 1st of each month, prepare the draft bulletin of the month just ended."""
+"""Periodic work of stats: on the 1st of each month, prepare the draft bulletin of the month just ended;
+each night, fold the aggregates' change rows and check the facts against a full recomputation."""
 import datetime as dt
 
 from huey import crontab
@@ -27,3 +28,12 @@ def prepare_monthly_draft(today=None):
 @db_periodic_task(crontab(day="1", hour="6", minute="0"))
 def monthly_bulletin_draft():
     prepare_monthly_draft()
+
+
+@db_periodic_task(crontab(hour="2", minute="30"))
+def nightly_facts_check():
+    """Each night, the facts kept by every write against a full recomputation (`ipdesk rebuild_facts
+    --check`); a difference is told to the city officers and shown on the dashboard (stats.facts.record_check)."""
+    from .facts import compact_aggregates, differences, record_check
+    compact_aggregates()
+    return differences(record_check())
