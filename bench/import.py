@@ -120,8 +120,10 @@ def main():
 
     call_command("migrate", verbosity=0)
     call_command("setup_city", stdout=open(os.devnull, "w"))
-    with connection.cursor() as cur:
-        cur.execute("TRUNCATE registry_patentevent, registry_patent RESTART IDENTITY CASCADE")
+    from ipdesk.stats.models import FactAggregate, PatentFact, PatentInterval
+    facts = ", ".join(m._meta.db_table for m in (PatentFact, PatentInterval, FactAggregate))
+    with connection.cursor() as cur:  # the facts go with the patents (the import refreshes them: stats.facts)
+        cur.execute(f"TRUNCATE registry_patentevent, registry_patent, {facts} RESTART IDENTITY CASCADE")
 
     path = args.file
     if path is None:

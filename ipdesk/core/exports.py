@@ -3,6 +3,10 @@
 Cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) are prefixed with an
 apostrophe (OWASP "CSV injection"), personal data is masked unless the column says the role may
 see it, and every export writes an audit entry.
+
+XLSX is written by xlsxwriter in its constant-memory mode (each row goes to a temporary file as it is
+written, so memory does not grow with the list), numbers as numbers and dates as dates (yyyy-mm-dd);
+text is never read as a formula or a link (issue 18 item 5).
 """
 import csv
 import datetime
@@ -11,10 +15,10 @@ import io
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from django.db.models.query import ModelIterable
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from openpyxl import Workbook
 
 from . import audit
 from .models import AuditAction
@@ -69,8 +73,20 @@ def neutralize(value):
 
 def rows(queryset, columns, user=None):
     yield [c.header for c in columns]
-    for obj in queryset.iterator(chunk_size=2000):
+    for obj in _with_relations(queryset).iterator(chunk_size=2000):
         yield [neutralize(c.value(obj, user)) for c in columns]
+
+
+def _with_relations(queryset):
+    """The queryset with every forward foreign key prefetched per chunk of the iterator (one query per key and
+    2,000 rows), so a column reading `p.region.code` costs no query per row (an 8,500-row patent export made
+    17,000 queries). Keys already joined by select_related are left alone."""
+    if getattr(queryset, "_iterable_class", None) is not ModelIterable:
+        return queryset
+    joined = queryset.query.select_related
+    names = [f.name for f in queryset.model._meta.concrete_fields
+             if f.many_to_one and not (joined is True or (isinstance(joined, dict) and f.name in joined))]
+    return queryset.prefetch_related(*names) if names else queryset
 
 
 class _Echo:
@@ -111,11 +127,8 @@ def write_file(queryset, columns, path, user=None, title="Sheet1"):
     audit.record(AuditAction.EXPORT, object_type_name=f"{queryset.model._meta.app_label}.{queryset.model._meta.model_name}",
                  object_repr=f"{title}.{fmt}"[:200], after={"format": fmt, "rows": count, "file": path.name})
     if fmt == "xlsx":
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(title=str(title)[:31])
-        for row in rows(queryset, columns, user):
-            ws.append(row)  # rows() has neutralised every cell: numbers and dates stay numbers and dates
-        wb.save(path)
+        # rows() has neutralised every cell: numbers and dates stay numbers and dates
+        _write_workbook(str(path), rows(queryset, columns, user), title, neutral=True)
     else:
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             csv.writer(fh).writerows(rows(queryset, columns, user))
@@ -124,13 +137,30 @@ def write_file(queryset, columns, path, user=None, title="Sheet1"):
 
 def workbook_bytes(table_rows, title="Sheet1"):
     """XLSX bytes from an iterable of rows (the first is the header), written in constant memory."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=str(title)[:31])
-    for row in table_rows:
-        ws.append([neutralize(v) for v in row])
     buffer = io.BytesIO()
-    wb.save(buffer)
+    _write_workbook(buffer, table_rows, title)
     return buffer.getvalue()
+
+
+_SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _write_workbook(target, table_rows, title="Sheet1", neutral=False):
+    """One sheet of `table_rows` into `target` (a path or a binary buffer) with xlsxwriter, row by row in its
+    constant-memory mode. Cells go through `neutralize` (unless `neutral`: already done): text is written as text
+    (never a formula or a link), numbers as numbers, dates with the yyyy-mm-dd format."""
+    import xlsxwriter
+    wb = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
+                                      "strings_to_urls": False, "strings_to_numbers": False,
+                                      "default_date_format": "yyyy-mm-dd", "remove_timezone": True})
+    try:
+        name = str(title).translate(_SHEET_NAME_FORBIDDEN).strip("'")[:31] or "Sheet1"
+        ws = wb.add_worksheet(name)
+        write_row = ws.write_row
+        for index, row in enumerate(table_rows):
+            write_row(index, 0, row if neutral else [neutralize(v) for v in row])
+    finally:
+        wb.close()
 
 
 def mask_phone(value):

@@ -1,0 +1,108 @@
+"""Imports keep the statistics facts fresh (issue 18 with issue 17): the importers write without signals, so each
+batch refreshes the facts of the patents it created or changed (stats.facts.refresh_patents) in the import's
+transaction — a committed import leaves facts equal to a full rebuild, a dry run or a refused file leaves none."""
+import csv
+import datetime as dt
+
+import pytest
+
+from ipdesk.core.imports import run_import
+from ipdesk.registry.models import Patent
+from ipdesk.stats import facts
+from ipdesk.stats.models import PatentFact
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["申请号", "名称", "申请人", "申请人地址", "申请日", "授权公告日", "法律状态"]
+ROWS = [["201710601862.3", "甲", "枣庄甲公司", "山东省枣庄市薛城区泰山南路1号", "2017-08-01", "2019-05-03", "有效"],
+        ["201310699744.2", "乙", "滕州乙公司", "山东省滕州市北辛街道", "2013-12-20", "", "审中"],
+        ["202120699820.X", "丙", "枣庄丙公司", "山东省枣庄市市中区光明路", "2021-06-18", "2021-12-01", "有效"]]
+
+
+def write(tmp_path, rows, name="p.csv", header=HEADER):
+    path = tmp_path / name
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def assert_fresh():
+    found = facts.check()
+    assert facts.differences(found) == 0, found
+
+
+def test_a_patent_import_writes_the_facts_of_the_patents_it_created_and_changed(tmp_path, regions):
+    facts.rebuild()
+    result = run_import("patents", write(tmp_path, ROWS))
+    assert (result.created, result.rejected) == (3, 0), result.errors
+    ids = set(Patent.objects.values_list("pk", flat=True))
+    assert set(PatentFact.objects.values_list("patent_id", flat=True)) == ids
+    assert_fresh()
+    changed = [ROWS[0], ROWS[1][:5] + ["2015-02-04", "有效"], ROWS[2]]   # the second patent is granted now
+    result = run_import("patents", write(tmp_path, changed, "q.csv"))
+    assert (result.updated, result.unchanged) == (1, 2), result.errors
+    number = ROWS[1][0]
+    assert PatentFact.objects.get(patent_id=Patent.objects.get(application_no=number).pk).grant_date == \
+        dt.date(2015, 2, 4)
+    assert_fresh()
+
+
+def test_a_dry_run_or_a_refused_file_leaves_no_facts(tmp_path, regions):
+    facts.rebuild()
+    run_import("patents", write(tmp_path, ROWS), dry_run=True)
+    bad = ROWS + [["201710601862.4", "丁", "丁公司", "", "2017-08-01", "", ""]]   # a wrong check digit
+    result = run_import("patents", write(tmp_path, bad, "bad.csv"))
+    assert result.rejected == 1 and not result.committed
+    assert not Patent.objects.exists() and not PatentFact.objects.exists()
+    assert_fresh()
+
+
+def test_an_events_import_refreshes_the_facts_of_the_patents_it_touched(tmp_path, regions):
+    facts.rebuild()
+    run_import("patents", write(tmp_path, ROWS))
+    header = ["申请号", "事件类型", "日期"]
+    result = run_import("events", write(tmp_path, [[ROWS[0][0], "专利权的终止", "2022-03-01"]], "e.csv", header))
+    assert (result.created, result.rejected) == (1, 0), result.errors
+    assert_fresh()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_undone_after_a_failed_batch_leaves_the_facts_as_before(tmp_path, regions, monkeypatch):
+    """SQLite writes batch by batch and undoes the written ones when a later batch fails (core.imports); the
+    patents it restores get their facts back too. On PostgreSQL the one transaction rolls everything back."""
+    from ipdesk.core import imports
+    facts.rebuild()
+    run_import("patents", write(tmp_path, ROWS))
+    assert_fresh()
+    changed = [ROWS[0][:5] + ["2019-06-03", "有效"], ROWS[1][:5] + ["2015-02-04", "有效"], ROWS[2]]
+    calls = {"n": 0}
+    original = imports.upsert
+
+    def failing(spec_, records, ctx, outcome):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        return original(spec_, records, ctx, outcome)
+
+    monkeypatch.setattr(imports.get_spec("patents"), "batch_size", 1)
+    monkeypatch.setattr(imports, "upsert", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_import("patents", write(tmp_path, changed, "q.csv"))
+    assert Patent.objects.get(application_no=ROWS[0][0]).grant_date == dt.date(2019, 5, 3)
+    assert_fresh()
+
+
+def test_a_large_file_rebuilds_the_facts_in_one_pass_before_its_commit(tmp_path, regions, monkeypatch):
+    from ipdesk.registry import imports as registry_imports
+    facts.rebuild()
+    monkeypatch.setattr(registry_imports, "FACTS_REBUILD_OVER", 1)   # "large": more than one patent
+    rebuilt = []
+    original = facts.rebuild
+    monkeypatch.setattr(facts, "rebuild", lambda *a, **k: rebuilt.append(1) or original(*a, **k))
+    result = run_import("patents", write(tmp_path, ROWS))
+    assert result.created == 3 and result.committed
+    assert rebuilt == [1]
+    assert set(PatentFact.objects.values_list("patent_id", flat=True)) == set(Patent.objects.values_list("pk", flat=True))
+    assert_fresh()
