@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ipdesk.core.fields import EncryptedCharField
-from ipdesk.core.models import AuditedModel
+from ipdesk.core.models import AuditedModel, VoidableModel
 from ipdesk.core.scoping import Scope
 
 from .choices import (ApplicationStatus, Behaviour, CandidateKind, CandidateStatus, ComplaintStatus, CreditEvent,
@@ -34,7 +34,7 @@ def _normalized_clean_fields(obj, name, normalize, exclude):
         raise ValidationError(errors)
 
 
-class Agency(AuditedModel):
+class Agency(VoidableModel):
     """A patent agency (专利代理机构) practising in the city, keyed by its credit code."""
     name = models.CharField(_("机构名称"), max_length=200)
     normalized_name = models.CharField(max_length=200, db_index=True, editable=False)
@@ -95,7 +95,7 @@ class Agent(AuditedModel):
         return {"phone": mask_phone}
 
 
-class Inspection(AuditedModel):
+class Inspection(VoidableModel):
     """An inspection of an agency against the local service standard (服务规范检查) and its findings."""
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="inspections", verbose_name=_("代理机构"))
     date = models.DateField(_("检查日期"))
@@ -116,7 +116,7 @@ class Inspection(AuditedModel):
         return f"{self.agency} {self.date} {self.get_result_display()}"
 
 
-class Complaint(AuditedModel):
+class Complaint(VoidableModel):
     """A complaint against an agency (投诉)."""
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="complaints", verbose_name=_("代理机构"))
     received = models.DateField(_("收到日期"))
@@ -136,7 +136,7 @@ class Complaint(AuditedModel):
         return f"{self.agency} {self.received} {self.complainant}"
 
 
-class Penalty(AuditedModel):
+class Penalty(VoidableModel):
     """An administrative penalty on an agency (行政处罚)."""
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="penalties", verbose_name=_("代理机构"))
     date = models.DateField(_("处罚日期"))

@@ -7,7 +7,7 @@ from drf_spectacular.plumbing import is_serializer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status, viewsets
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.relations import ManyRelatedField, RelatedField
 
 from . import jobs
@@ -123,6 +123,20 @@ class ScopedViewSet(ScopedWritesMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         self._save_in_scope(serializer)
+
+    def perform_destroy(self, instance):
+        """DELETE of a record officers enter by hand voids it (core.voiding: soft, audited, with the reason
+        sent as `reason` in the body or the query string); nothing such is deleted (issue 19 item 4)."""
+        from . import voiding
+        if not voiding.is_voidable(type(instance)):
+            return super().perform_destroy(instance)
+        if not voiding.may_void(self.request.user, type(instance)):
+            raise PermissionDenied(_("您的角色不能作废该类记录。"))
+        reason = self.request.data.get("reason") if hasattr(self.request.data, "get") else None
+        try:
+            voiding.void(instance, self.request.user, reason or self.request.query_params.get("reason", ""))
+        except voiding.VoidRefused as exc:
+            raise ValidationError({"reason": [str(exc)]})
 
     def update(self, request, *args, **kwargs):
         instance = self.get_object()  # out of scope: 404 before anything is said about versions

@@ -116,3 +116,96 @@ def install():
     library.register(DateTimeColumn)   # after DateColumn: the library tries the last registered first
     library.register(AmountColumn)
     remember_signatures()
+
+
+class SelectColumn(tables.CheckBoxColumn):
+    """The row selection of a list (行选择) for its batch actions: each box belongs to the page's batch form
+    (`form="bulk-form"`, core/object_list.html), so the table needs no form around it; the header box selects
+    the page (core/static/core/bulk.js). Never exported."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("accessor", "pk")
+        kwargs.setdefault("attrs", {
+            "input": {"name": "pk", "form": "bulk-form", "class": "form-check-input", "data-bulk-row": ""},
+            "th__input": {"class": "form-check-input", "data-bulk-all": ""},
+            "th": {"class": "bulk-select"}, "td": {"class": "bulk-select"}})
+        kwargs.setdefault("exclude_from_export", True)
+        kwargs.setdefault("orderable", False)
+        super().__init__(**kwargs)
+
+    @property
+    def header(self):
+        from django.utils.html import format_html
+        from django.utils.translation import gettext
+        return format_html('<input type="checkbox" {} aria-label="{}">',
+                           tables_utils.AttributeDict(self.attrs.get("th__input", {})).as_html(),
+                           gettext("全选本页"))
+
+
+class ActionsColumn(tables.Column):
+    """The 操作 column: 查看 / 编辑 / 作废 per row, each shown only when the user may do it on that row
+    (NetBox's ActionsColumn, netbox/netbox/tables/columns.py). Which rows of the page the user may change is
+    asked once per page (one query), not once per row."""
+
+    def __init__(self, **kwargs):
+        from django.utils.translation import gettext_lazy
+        kwargs.setdefault("verbose_name", gettext_lazy("操作"))
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("exclude_from_export", True)
+        kwargs.setdefault("attrs", {"td": {"class": "text-nowrap row-actions"}, "th": {"class": "text-nowrap"}})
+        super().__init__(**kwargs)
+        self._changeable = None
+        self._urls = {}
+
+    def _url(self, record, kind):
+        from django.urls import NoReverseMatch, reverse
+        opts = record._meta
+        name = f"{opts.app_label}:{opts.model_name}_{kind}"
+        if name not in self._urls:
+            try:
+                reverse(name, args=[record.pk])
+                self._urls[name] = True
+            except NoReverseMatch:
+                self._urls[name] = False
+        return reverse(name, args=[record.pk]) if self._urls[name] else None
+
+    def _may_change(self, table, record):
+        if self._changeable is None:
+            from .scoping import CHANGE
+            from .voiding import is_voidable
+            user = getattr(getattr(table, "request", None), "user", None)
+            model = type(record)
+            pks = [row.record.pk for row in table.paginated_rows]  # the page's rows (all of them unpaginated)
+            manager = model.all_objects if is_voidable(model) else model._default_manager
+            self._changeable = set(manager.restrict(user, CHANGE).filter(pk__in=pks).values_list("pk", flat=True)) \
+                if user is not None and hasattr(manager, "restrict") else set()
+            self._may_void = bool(user is not None and _may_void(user, model))
+        return record.pk in self._changeable
+
+    def render(self, record, table):
+        from django.utils.html import format_html, format_html_join
+        from django.utils.translation import gettext
+        links = []
+        view_url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else None
+        if view_url:
+            links.append((view_url, "link-primary", gettext("查看")))
+        voided = getattr(record, "voided_at", None) is not None
+        if voided:
+            badge = format_html('<span class="badge text-bg-secondary ms-1">{}</span>', gettext("已作废"))
+            return format_html("{}{}", format_html_join(" ", '<a class="{}" href="{}">{}</a>',
+                                                        ((c, u, t) for u, c, t in links)), badge)
+        if self._may_change(table, record):
+            edit_url = self._url(record, "edit")
+            if edit_url:
+                links.append((edit_url, "link-primary", gettext("编辑")))
+            if self._may_void:
+                void_url = self._url(record, "void")
+                if void_url:
+                    links.append((void_url, "link-danger", gettext("作废")))
+        return format_html_join(" ", '<a class="{}" href="{}">{}</a>', ((c, u, t) for u, c, t in links)) or "—"
+
+
+def _may_void(user, model):
+    from .voiding import may_void
+    return may_void(user, model)

@@ -1,18 +1,40 @@
-"""Wire the standard pages of a model in one call: list, add, detail, edit, delete (+ export).
+"""Wire the standard pages of a model in one call: list, add, detail, edit, void/restore (+ export).
 
     urlpatterns += crud_urls(Population, table=PopulationTable, filterset=PopulationFilter,
                              form=PopulationForm, export_columns=[...])
 
-gives URL names `<app>:<model>_list|_add|_detail|_edit|_delete`, all scoped by core.views.
-Modules with richer pages subclass the views instead and register their own URLs.
+gives URL names `<app>:<model>_list|_add|_detail|_edit`, and for a model that can be voided
+(core.models.VoidableModel) `_void|_restore`, all scoped by core.views. Nothing is deleted: the hard
+delete these views once wired (and no page linked to) is gone; a record entered by hand is voided with a
+reason (core.voiding). `deletable` is still accepted from the callers of that time and means nothing now:
+a voidable model gets its void pages (soft and reversible) whatever it says; `voidable=False` turns them off.
+Modules with richer pages subclass the views instead and register their own URLs, and add the void pages
+of such a model with `void_urls(Model, prefix)`.
 """
 from django.urls import path
 
-from .views import ObjectCreateView, ObjectDeleteView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from .views import (ObjectCreateView, ObjectDetailView, ObjectListView, ObjectRestoreView, ObjectUpdateView,
+                    ObjectVoidView)
+from .voiding import is_voidable
+
+
+def void_urls(model, prefix=None, roles=None):
+    """`<prefix><pk>/void/` (作废, with a reason) and `<prefix><pk>/restore/` (撤销作废) of a voidable model."""
+    if not is_voidable(model):
+        return []
+    name = model._meta.model_name
+    prefix = prefix if prefix is not None else f"{name}s/"
+    attrs = {"model": model, "roles": roles}
+    return [
+        path(f"{prefix}<int:pk>/void/", type(f"{model.__name__}VoidView", (ObjectVoidView,), attrs).as_view(),
+             name=f"{name}_void"),
+        path(f"{prefix}<int:pk>/restore/", type(f"{model.__name__}RestoreView", (ObjectRestoreView,), attrs).as_view(),
+             name=f"{name}_restore"),
+    ]
 
 
 def crud_urls(model, *, table, filterset, form=None, export_columns=None, detail_fields=None, roles=None,
-              list_view=None, detail_view=None, deletable=True, prefix=None):
+              list_view=None, detail_view=None, deletable=True, prefix=None, voidable=True):
     name = model._meta.model_name
     prefix = prefix if prefix is not None else f"{name}s/"
     attrs = {"model": model, "roles": roles}
@@ -32,7 +54,6 @@ def crud_urls(model, *, table, filterset, form=None, export_columns=None, detail
             path(f"{prefix}<int:pk>/edit/", type(f"{model.__name__}UpdateView", (ObjectUpdateView,),
                                                 {**attrs, "form_class": form}).as_view(), name=f"{name}_edit"),
         ]
-        if deletable:
-            patterns.append(path(f"{prefix}<int:pk>/delete/", type(f"{model.__name__}DeleteView", (ObjectDeleteView,),
-                                                                   attrs).as_view(), name=f"{name}_delete"))
+    if voidable:
+        patterns += void_urls(model, prefix, roles)
     return patterns

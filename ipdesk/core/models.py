@@ -41,6 +41,60 @@ class AuditedModel(models.Model):
         return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
 
 
+class VoidableQuerySet(RestrictedQuerySet):
+    def voided(self):
+        return self.filter(voided_at__isnull=False)
+
+    def valid(self):
+        return self.filter(voided_at__isnull=True)
+
+
+class VoidableManager(models.Manager.from_queryset(VoidableQuerySet)):
+    """The records in force: a voided record (作废) drops out of every list, count, figure and API answer."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(voided_at__isnull=True)
+
+
+AllRecordsManager = models.Manager.from_queryset(VoidableQuerySet)
+
+
+class VoidableModel(AuditedModel):
+    """A record an officer enters by hand and may void (作废) with a reason: soft, audited, reversible.
+
+    Nothing is deleted (a record that was entered was seen, counted and perhaps printed; 政务信息 must stay
+    traceable): voiding stamps who, when and why, and the default manager `objects` leaves voided records out,
+    so lists, counts, statistics and the API stop seeing them without each query saying so. `all_objects`
+    still reaches them (the detail page, the "已作废" filter of a list, restore). core.voiding does the work
+    and writes one audit entry (AuditAction.VOID / RESTORE). Which roles may void: `void_roles` (officers),
+    within the rows they may change (`restrict(user, CHANGE)`); `void_refusal()` names a state that forbids it.
+    """
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True, editable=False, db_index=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+                                  on_delete=models.SET_NULL, related_name="+", verbose_name=_("作废人"))
+    void_reason = models.CharField(_("作废原因"), max_length=500, blank=True, editable=False)
+
+    objects = VoidableManager()
+    all_objects = AllRecordsManager()
+    void_roles = frozenset({Role.CITY_OFFICER, Role.DISTRICT_OFFICER})
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_voided(self):
+        return self.voided_at is not None
+
+    def void_refusal(self):
+        """Why this record may not be voided in its present state (a message), or None. Models override."""
+        return None
+
+    def voided_or_restored(self):
+        """Called by core.voiding inside the void's (or restore's) transaction, after the row changed: a model
+        whose records feed a computation over their siblings (an insurance subsidy under a yearly cap)
+        recomputes it here. Models override."""
+
+
 class AuditAction(models.TextChoices):
     CREATE = "create", _("新增")
     UPDATE = "update", _("修改")
@@ -51,6 +105,8 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("导出")
     IMPORT = "import", _("导入")
     ACTION = "action", _("业务操作")
+    VOID = "void", _("作废")
+    RESTORE = "restore", _("撤销作废")
 
 
 def canonical_json(value):
@@ -127,6 +183,9 @@ class AuditChainHead(models.Model):
     """A single row locked while an entry is appended, so the chain stays linear under concurrency."""
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
+    class Meta:
+        verbose_name = verbose_name_plural = _("审计链头")
+
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("排队中")
@@ -167,6 +226,18 @@ class Job(models.Model):
         if self.status == JobStatus.DONE:
             return 100
         return int(self.progress * 100 / self.total) if self.total else 0
+
+    def report(self, done, total=None, message=None):
+        """Record progress (core.jobs: handlers call `job.report(done, total)`); cheap enough to call every few
+        thousand rows: one UPDATE of these columns, never a save() of the whole row."""
+        fields = {"progress": done}
+        if total is not None:
+            fields["total"] = total
+        if message is not None:
+            fields["message"] = message
+        Job.objects.filter(pk=self.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
 
 
 class Notification(models.Model):

@@ -25,7 +25,10 @@ from .models import (FundedProject, InsurancePolicy, InsuranceSubsidyRule, Inter
 
 
 def _drf_error(exc):
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+    """DRF's usual error shape with the refusal's code and message beside it (core.workflow.error_code)."""
+    from ipdesk.core.workflow import error_code, error_message
+    body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    return ValidationError({**body, "code": error_code(exc), "message": error_message(exc)})
 
 
 def _dictionary_field(name, **kwargs):
@@ -252,10 +255,8 @@ class PolicyViewSet(ScopedViewSet):
     serializer_class = PolicySerializer
     filterset_class = InsurancePolicyFilter
 
-    def perform_destroy(self, instance):
-        group = (instance.enterprise_id, instance.insurance_type, instance.start_date.year)
-        instance.delete()
-        actions.compute_policy_subsidies(*group)  # later policies may now fit under the cap
+    # DELETE voids the policy (core.api.ScopedViewSet.perform_destroy); the policy's voided_or_restored
+    # recomputes the subsidies of the others, which may now fit under the cap.
 
 
 class MilestoneSerializer(serializers.ModelSerializer):

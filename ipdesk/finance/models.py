@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ipdesk.core.models import AuditedModel
+from ipdesk.core.models import AuditedModel, VoidableModel
 from ipdesk.core.scoping import OFFICERS, Role, Scope
 
 from .choices import (AwardGrade, AwardKind, InsuranceType, PledgeEventKind, PledgeStatus, ProjectKind, ProjectLevel,
@@ -32,7 +32,7 @@ def _date_order(start, end, start_label, end_label, end_field):
         raise ValidationError({end_field: f"{end_label}（{end:%Y-%m-%d}）不能早于{start_label}（{start:%Y-%m-%d}）"})
 
 
-class Pledge(AuditedModel):
+class Pledge(VoidableModel):
     """A patent pledge registration (专利权质押登记): pledgor enterprise, pledgee bank, patents, amount.
 
     Registering and releasing go through finance.actions, which check every refusal ground (finance.rules.
@@ -75,6 +75,15 @@ class Pledge(AuditedModel):
 
     def clean(self):
         _date_order(self.start_date, self.end_date, "债务起始日", "债务到期日", "end_date")
+
+    # Nobody voids a pledge (no 作废 button, no batch void): see void_refusal.
+    void_roles = frozenset()
+
+    def void_refusal(self):
+        """A registered pledge has written its legal-status events on the patents (pledge / pledge_release,
+        counted by the figures): voiding the record would leave them behind. It is ended by 解除质押 instead,
+        as the API's DELETE has always answered."""
+        return _("质押登记已写入专利法律状态事件，不能作废；请使用解除质押。")
 
     def __str__(self):
         return self.registration_no
@@ -152,7 +161,7 @@ class SubsidyRule(AuditedModel):
         return f"{self.year} {self.name}"
 
 
-class InterestSubsidyApplication(AuditedModel):
+class InterestSubsidyApplication(VoidableModel):
     """An interest-subsidy application (专利质押贷款贴息申请); the subsidy and its working come from the rule."""
     enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="interest_subsidies",
                                    verbose_name=_("申请企业"))
@@ -188,6 +197,12 @@ class InterestSubsidyApplication(AuditedModel):
 
     def __str__(self):
         return f"{self.enterprise} {self.year}年贴息"
+
+    def void_refusal(self):
+        """Money paid out is not undone by voiding the application that asked for it (core.voiding)."""
+        if self.status == SubsidyStatus.PAID:
+            return _("贴息已拨付，不能作废。")
+        return None
 
 
 class SubsidyEvent(AuditedModel):
@@ -234,7 +249,7 @@ class InsuranceSubsidyRule(AuditedModel):
         return f"{self.year} {self.get_insurance_type_display()}"
 
 
-class InsurancePolicy(AuditedModel):
+class InsurancePolicy(VoidableModel):
     """A patent insurance policy (专利保险保单) with the premium subsidy computed from the year's rule."""
     policy_no = models.CharField(_("保单号"), max_length=60, unique=True)
     insurer = models.ForeignKey("regions.DictionaryEntry", on_delete=models.PROTECT, related_name="+",
@@ -264,11 +279,17 @@ class InsurancePolicy(AuditedModel):
     def clean(self):
         _date_order(self.start_date, self.end_date, "保险起期", "保险止期", "end_date")
 
+    def voided_or_restored(self):
+        """A voided policy no longer takes its share of the enterprise's yearly cap (and a restored one takes
+        it again): the subsidies of its siblings are recomputed (finance.actions.compute_policy_subsidies)."""
+        from .actions import compute_policy_subsidies
+        compute_policy_subsidies(self.enterprise_id, self.insurance_type, self.start_date.year)
+
     def __str__(self):
         return self.policy_no
 
 
-class FundedProject(AuditedModel):
+class FundedProject(VoidableModel):
     """A funded project (项目与资金): navigation, transfer pilot, overseas risk, workstation, pilots."""
     kind = models.CharField(_("项目类别"), max_length=30, choices=ProjectKind.choices, db_index=True)
     name = models.CharField(_("项目名称"), max_length=200)

@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ipdesk.core.models import AuditedModel
+from ipdesk.core.models import AuditedModel, VoidableModel
 from ipdesk.core.scoping import VIEW, Role, Scope
 
 from . import rules
@@ -204,7 +204,7 @@ class CaseMixin(models.Model):
 
 
 # ---- 维权援助 --------------------------------------------------------------------------------------
-class AssistanceCase(CaseMixin, AuditedModel):
+class AssistanceCase(CaseMixin, VoidableModel):
     """A rights-protection assistance case (知识产权维权援助案件)."""
     NUMBER_PREFIX = "WQ"
     number = models.CharField(_("案件编号"), max_length=20, unique=True, blank=True, editable=False)
@@ -269,7 +269,7 @@ class AssistanceService(AuditedModel):
 
 
 # ---- 专利侵权纠纷行政裁决 -------------------------------------------------------------------------
-class AdjudicationCase(CaseMixin, AuditedModel):
+class AdjudicationCase(CaseMixin, VoidableModel):
     """An administrative adjudication of a patent infringement dispute (专利侵权纠纷行政裁决)."""
     NUMBER_PREFIX = "CJ"
     number = models.CharField(_("案号"), max_length=20, unique=True, blank=True, editable=False)
@@ -353,7 +353,7 @@ class Extension(AuditedModel):
 
 
 # ---- 诉调对接、司法确认、行刑衔接 ----------------------------------------------------------------
-class CooperationCase(CaseMixin, AuditedModel):
+class CooperationCase(CaseMixin, VoidableModel):
     """A link with another body (协同保护): court mediation (诉调对接), judicial confirmation (司法确认),
     or a referral to the police or procuratorate (行刑衔接); with the receiving body's reply."""
     NUMBER_PREFIX = "XT"

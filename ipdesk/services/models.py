@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ipdesk.core.models import AuditedModel
+from ipdesk.core.models import AuditedModel, VoidableModel
 from ipdesk.core.scoping import Role, Scope
 
 from .choices import ATTACHMENT_KINDS, DayUnit, EventKind, OPEN_STATUSES, ProblemCategory, ProblemStatus, Rating, RequestStatus
@@ -46,7 +46,7 @@ class ServiceType(AuditedModel):
             raise ValidationError({"promised_days": _("承诺时限不应长于原时限（原时限 %(d)s 天）。") % {"d": self.former_days}})
 
 
-class ServiceRequest(AuditedModel):
+class ServiceRequest(VoidableModel):
     """A request an enterprise puts to its commissioner (服务申请). The limits in force when it was
     submitted are copied onto it, so a later change of the type does not rewrite history."""
     enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="service_requests",
@@ -181,7 +181,7 @@ class CommissionerAssignment(AuditedModel):
         return reverse("services:assignment_list") + f"?enterprise={self.enterprise_id}"
 
 
-class ProblemLog(AuditedModel):
+class ProblemLog(VoidableModel):
     """A problem an enterprise raised and how it was solved (专精特新企业问题台账)."""
     enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.CASCADE, related_name="problems",
                                    verbose_name=_("企业"))

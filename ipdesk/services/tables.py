@@ -2,6 +2,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core import bulk
+
 from .models import CommissionerAssignment, ProblemLog, ServiceRequest, ServiceType
 
 
@@ -52,3 +54,7 @@ class ProblemLogTable(tables.Table):
         model = ProblemLog
         fields = ("enterprise", "category", "description", "raised_on", "status", "solved_on", "resolution")
         attrs = {"class": "table table-sm table-hover"}
+
+
+# Batch actions of the request list (core.bulk): 受理 / 办理 for the ticked requests, each through its workflow step.
+bulk.register_transitions(ServiceRequest, "accept", "process")

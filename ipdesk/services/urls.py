@@ -1,12 +1,12 @@
 from django.urls import path
 
-from ipdesk.core.crud import crud_urls
+from ipdesk.core.crud import crud_urls, void_urls
 from ipdesk.core.exports import Column
 
 from . import views
 from .filters import ProblemLogFilter, ServiceTypeFilter
 from .forms import ProblemLogForm, ServiceTypeForm
-from .models import ProblemLog, ServiceType
+from .models import ProblemLog, ServiceRequest, ServiceType
 from .tables import ProblemLogTable, ServiceTypeTable
 
 app_name = "services"
@@ -17,6 +17,7 @@ urlpatterns = [
     path("requests/", views.RequestListView.as_view(), name="request_list"),
     path("requests/add/", views.RequestCreateView.as_view(), name="request_add"),
     path("requests/<int:pk>/", views.RequestDetailView.as_view(), name="request_detail"),
+    *void_urls(ServiceRequest, "requests/"),  # before the steps: "void" is not a step
     path("requests/<int:pk>/<slug:step>/", views.RequestStepView.as_view(), name="request_step"),
     path("requests/<int:pk>/attachments/<int:attachment_pk>/", views.AttachmentDownloadView.as_view(),
          name="request_attachment"),

@@ -124,8 +124,17 @@ def test_policy_subsidy_is_computed_on_write(clients, world):
                                       content_type="application/json").json()
     assert second["subsidy_yuan"] == "20000.00"
     first = InsurancePolicy.objects.get(policy_no="P-9")
-    assert clients["district"].delete(f"/api/insurance-policies/{first.pk}/").status_code == 204
+    # DELETE voids (soft, with a reason): without one it is refused and nothing changes
+    refused = clients["district"].delete(f"/api/insurance-policies/{first.pk}/")
+    assert refused.status_code == 400 and "reason" in refused.json()
+    assert InsurancePolicy.objects.get(policy_no="P-10").subsidy_yuan == Decimal("20000.00")
+    gone = clients["district"].delete(f"/api/insurance-policies/{first.pk}/", {"reason": "重复录入"},
+                                      content_type="application/json")
+    assert gone.status_code == 204
+    voided = InsurancePolicy.all_objects.get(policy_no="P-9")
+    assert voided.void_reason == "重复录入" and not InsurancePolicy.objects.filter(policy_no="P-9").exists()
     assert InsurancePolicy.objects.get(policy_no="P-10").subsidy_yuan == Decimal("24000.00")
+    assert clients["district"].get(f"/api/insurance-policies/{first.pk}/").status_code == 404
     bad = clients["district"].post("/api/insurance-policies/", {**body, "policy_no": "P-11", "insurer": "BOC"},
                                    content_type="application/json")
     assert bad.status_code == 400 and "insurer" in bad.json()
