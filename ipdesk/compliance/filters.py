@@ -2,15 +2,18 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.filters import FilterSet
+from ipdesk.regions.filters import RegionChoiceFilter
+
 from .choices import (ApplicationStatus, Behaviour, CandidateKind, CandidateStatus, ComplaintStatus, InspectionResult,
                       PenaltyKind)
 from .models import (AbnormalApplication, AbnormalBatch, Agency, Agent, Candidate, Complaint, CreditGradeRule,
                      Inspection, Penalty)
 
 
-class AgencyFilter(django_filters.FilterSet):
+class AgencyFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("名称或信用代码"))
-    region = django_filters.CharFilter(field_name="region__code", label=_("区划代码"))
+    region = RegionChoiceFilter(subtree=False)
 
     class Meta:
         model = Agency
@@ -20,7 +23,7 @@ class AgencyFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__contains=value) | Q(uscc__startswith=value.upper()))
 
 
-class AgentFilter(django_filters.FilterSet):
+class AgentFilter(FilterSet):
     name = django_filters.CharFilter(lookup_expr="contains", label=_("姓名"))
 
     class Meta:
@@ -28,7 +31,7 @@ class AgentFilter(django_filters.FilterSet):
         fields = ["agency", "name", "is_active"]
 
 
-class InspectionFilter(django_filters.FilterSet):
+class InspectionFilter(FilterSet):
     result = django_filters.ChoiceFilter(choices=InspectionResult.choices, label=_("检查结论"))
 
     class Meta:
@@ -36,7 +39,7 @@ class InspectionFilter(django_filters.FilterSet):
         fields = ["agency", "result"]
 
 
-class ComplaintFilter(django_filters.FilterSet):
+class ComplaintFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=ComplaintStatus.choices, label=_("处理结果"))
 
     class Meta:
@@ -44,7 +47,7 @@ class ComplaintFilter(django_filters.FilterSet):
         fields = ["agency", "status"]
 
 
-class PenaltyFilter(django_filters.FilterSet):
+class PenaltyFilter(FilterSet):
     kind = django_filters.ChoiceFilter(choices=PenaltyKind.choices, label=_("处罚种类"))
 
     class Meta:
@@ -52,13 +55,13 @@ class PenaltyFilter(django_filters.FilterSet):
         fields = ["agency", "kind"]
 
 
-class CreditGradeRuleFilter(django_filters.FilterSet):
+class CreditGradeRuleFilter(FilterSet):
     class Meta:
         model = CreditGradeRule
         fields = ["kind", "is_active"]
 
 
-class AbnormalBatchFilter(django_filters.FilterSet):
+class AbnormalBatchFilter(FilterSet):
     name = django_filters.CharFilter(lookup_expr="contains", label=_("批次名称"))
 
     class Meta:
@@ -66,9 +69,9 @@ class AbnormalBatchFilter(django_filters.FilterSet):
         fields = ["name", "source"]
 
 
-class AbnormalApplicationFilter(django_filters.FilterSet):
+class AbnormalApplicationFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("申请号或申请人"))
-    region = django_filters.CharFilter(field_name="region__code", label=_("区划代码"))
+    region = RegionChoiceFilter(subtree=False)
     status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices, label=_("状态"))
     behaviour = django_filters.ChoiceFilter(choices=Behaviour.choices, label=_("行为类型"))
 
@@ -80,7 +83,7 @@ class AbnormalApplicationFilter(django_filters.FilterSet):
         return queryset.filter(Q(application_no__contains=value) | Q(applicant__contains=value))
 
 
-class CandidateFilter(django_filters.FilterSet):
+class CandidateFilter(FilterSet):
     kind = django_filters.ChoiceFilter(choices=CandidateKind.choices, label=_("类型"))
     status = django_filters.ChoiceFilter(choices=CandidateStatus.choices, label=_("状态"))
 

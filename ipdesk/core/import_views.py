@@ -1,14 +1,13 @@
 """The import page every registry shares: upload a file, watch the progress, read and download the rejects.
 
 GET  /import/<kind>/              the form, with the accepted headers of the kind's ImportSpec
-POST /import/<kind>/              saves the upload and starts an "import" job (core.jobs)
+POST /import/<kind>/              saves the upload and starts an "import" job (core.import_uploads)
 GET  /import/jobs/<pk>/           the job's page: progress bar (HTMX, every second) and the result
 GET  /import/jobs/<pk>/rejected.csv  the rejected rows with line, column and reason
 GET  /import/<kind>/template.xlsx   the kind's import template (core.templates_xlsx)
 Apps link to it with `reverse("core:import", args=[kind])` or their own URL name (see registry/urls.py).
 """
 import datetime
-import uuid
 from pathlib import Path
 
 from django import forms
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from . import jobs
+from .import_uploads import start_import
 from .imports import get_spec, imports_dir, read_progress
 from .models import Job, JobStatus
 from .views import scoped_object_or_404
@@ -107,14 +106,8 @@ class ImportView(LoginRequiredMixin, View):
         form = ImportForm(request.POST, request.FILES, spec=spec)
         if not form.is_valid():
             return render(request, "core/import_form.html", {"spec": spec, "form": form}, status=400)
-        upload = form.cleaned_data["file"]
-        target = imports_dir() / f"upload-{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-        with open(target, "wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        job = jobs.start("import", f"{spec.label}导入：{upload.name}"[:200], request.user, record_type=spec.name,
-                         path=str(target), filename=upload.name, keep_good=form.cleaned_data["keep_good"],
-                         dry_run=form.cleaned_data["dry_run"], columns=form.cleaned_data["columns"] or None)
+        job = start_import(spec, form.cleaned_data["file"], request.user, keep_good=form.cleaned_data["keep_good"],
+                           dry_run=form.cleaned_data["dry_run"], columns=form.cleaned_data["columns"])
         return redirect("core:import_job", job.pk)
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import help as help_pages
 from . import views
 
 app_name = "core"
@@ -11,6 +12,7 @@ urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("audit/verify/", views.AuditVerifyView.as_view(), name="audit_verify"),
+    path("help/workflows/", help_pages.WorkflowHelpView.as_view(), name="help_workflows"),  # 办理流程 (core.workflow)
     path("help/<str:module>/", views.HelpView.as_view(), name="help"),
 ]
 from . import uploads  # noqa: E402  attachments (content-checked uploads, scoped downloads)
@@ -27,6 +29,8 @@ urlpatterns += [
     path("import/jobs/<int:pk>/", import_views.ImportJobView.as_view(), name="import_job"),
     path("import/jobs/<int:pk>/rejected.csv", import_views.RejectedRowsView.as_view(), name="import_rejected"),
 ]
+from . import autocomplete  # noqa: E402  type-to-search answers of the searchable selects
+urlpatterns += [path("autocomplete/<str:kind>/", autocomplete.autocomplete_view, name="autocomplete")]
 from . import basis_views  # noqa: E402  the 依据 pages (core.basis)
 urlpatterns += [
     path("basis/", basis_views.BasisListView.as_view(), name="basis_list"),

@@ -3,21 +3,21 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.filters import FilterSet
+from ipdesk.regions.filters import RegionChoiceFilter
+
 from .choices import InsuranceType, PledgeStatus, ProjectKind, SubsidyStatus
 from .models import (FundedProject, InsurancePolicy, InsuranceSubsidyRule, InterestSubsidyApplication, MatchmakingEvent,
                      PatentAward, Pledge, Standard, SubsidyRule, TrainingClass)
 
 
-class _RegionMixin(django_filters.FilterSet):
-    region = django_filters.CharFilter(method="in_region", label=_("区划代码"))
+class _RegionMixin(FilterSet):
+    """`region`: the rows whose region (at `region_path`) is the one chosen or under it."""
+    region = RegionChoiceFilter(method="in_region")
     region_path = None  # lookup path to the region
 
     def in_region(self, queryset, name, value):
-        from ipdesk.regions.models import Region
-        region = Region.objects.filter(code=value).first()
-        if region is None:
-            return queryset.none()
-        return queryset.filter(**{f"{self.region_path}__path__startswith": region.path})
+        return queryset.filter(**{f"{self.region_path}__path__startswith": value.path})
 
 
 class PledgeFilter(_RegionMixin):
@@ -44,13 +44,13 @@ class MatchmakingEventFilter(_RegionMixin):
         fields = ["year", "region"]
 
 
-class SubsidyRuleFilter(django_filters.FilterSet):
+class SubsidyRuleFilter(FilterSet):
     class Meta:
         model = SubsidyRule
         fields = ["year"]
 
 
-class InsuranceSubsidyRuleFilter(django_filters.FilterSet):
+class InsuranceSubsidyRuleFilter(FilterSet):
     class Meta:
         model = InsuranceSubsidyRule
         fields = ["year", "insurance_type"]

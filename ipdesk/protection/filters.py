@@ -3,36 +3,47 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.filters import FilterSet
+from ipdesk.core.forms import AutocompleteSelect
+from ipdesk.regions.filters import RegionChoiceFilter
+
 from .choices import (AdjudicationStatus, AssistanceSource, AssistanceStatus, CooperationKind, CooperationStatus,
                       RightType, StationKind, StationServiceKind)
 from .models import (AdjudicationCase, AssistanceCase, CalendarDay, CooperationCase, DocumentTemplate, ServiceStation,
                      StationService, TimeLimitRule)
 
 
-class _CaseFilter(django_filters.FilterSet):
+class _CaseFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("编号或案由"))
-    region = django_filters.CharFilter(field_name="region__path", lookup_expr="contains", method="in_region",
-                                       label=_("区划代码"))
+    region = RegionChoiceFilter()
     since = django_filters.DateFilter(field_name="received_on", lookup_expr="gte", label=_("起始日期"))
     until = django_filters.DateFilter(field_name="received_on", lookup_expr="lte", label=_("截止日期"))
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value))
 
-    def in_region(self, queryset, name, value):
-        from ipdesk.regions.models import Region
-        region = Region.objects.filter(code=value.strip()).first()
-        return queryset.filter(region__path__startswith=region.path) if region else queryset.none()
+
+def assignable_people(request):
+    """承办人 to filter by: the people the officer may name as a handler (actions.nameable_people, the same
+    as the people autocomplete answers); nobody for a role that assigns no one."""
+    from ipdesk.accounts.models import User
+    user = getattr(request, "user", None)
+    if user is None or not getattr(user, "is_officer", False):
+        return User.objects.none()
+    from .actions import nameable_people
+    return nameable_people(user, "user").order_by("display_name", "username", "pk")
 
 
 class AssistanceCaseFilter(_CaseFilter):
     status = django_filters.ChoiceFilter(choices=AssistanceStatus.choices, label=_("状态"))
     source = django_filters.ChoiceFilter(choices=AssistanceSource.choices, label=_("来源"))
     right_type = django_filters.ChoiceFilter(choices=RightType.choices, label=_("权利类型"))
+    handler = django_filters.ModelChoiceFilter(queryset=assignable_people, widget=AutocompleteSelect("people"),
+                                               label=_("承办人"))
 
     class Meta:
         model = AssistanceCase
-        fields = ["q", "status", "source", "right_type", "is_overseas", "region", "since", "until"]
+        fields = ["q", "status", "source", "right_type", "is_overseas", "region", "handler", "since", "until"]
 
 
 class AdjudicationCaseFilter(_CaseFilter):
@@ -58,10 +69,10 @@ class CooperationCaseFilter(_CaseFilter):
         fields = ["q", "kind", "status", "region", "since", "until"]
 
 
-class ServiceStationFilter(django_filters.FilterSet):
+class ServiceStationFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("名称或依托单位"))
     kind = django_filters.ChoiceFilter(choices=StationKind.choices, label=_("类型"))
-    region = django_filters.CharFilter(method="in_region", label=_("区划代码"))
+    region = RegionChoiceFilter()
 
     class Meta:
         model = ServiceStation
@@ -70,11 +81,9 @@ class ServiceStationFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(host__icontains=value))
 
-    in_region = _CaseFilter.in_region
 
-
-class StationServiceFilter(django_filters.FilterSet):
-    station = django_filters.NumberFilter(field_name="station_id", label=_("网点编号"))
+class StationServiceFilter(FilterSet):
+    station = django_filters.ModelChoiceFilter(queryset=ServiceStation.objects.order_by("name"), label=_("服务网点"))
     kind = django_filters.ChoiceFilter(choices=StationServiceKind.choices, label=_("服务类型"))
     since = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("起始日期"))
 
@@ -83,7 +92,7 @@ class StationServiceFilter(django_filters.FilterSet):
         fields = ["station", "kind", "since"]
 
 
-class CalendarDayFilter(django_filters.FilterSet):
+class CalendarDayFilter(FilterSet):
     year = django_filters.NumberFilter(field_name="date__year", label=_("年份"))
 
     class Meta:
@@ -91,13 +100,13 @@ class CalendarDayFilter(django_filters.FilterSet):
         fields = ["year", "kind"]
 
 
-class TimeLimitRuleFilter(django_filters.FilterSet):
+class TimeLimitRuleFilter(FilterSet):
     class Meta:
         model = TimeLimitRule
         fields = ["unit", "is_active"]
 
 
-class DocumentTemplateFilter(django_filters.FilterSet):
+class DocumentTemplateFilter(FilterSet):
     class Meta:
         model = DocumentTemplate
         fields = ["kind", "is_active"]

@@ -3,8 +3,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.filters import FilterSet
+from ipdesk.core.forms import AutocompleteSelect
 from ipdesk.core.pagination import rows_by_key
-from ipdesk.regions.models import IndustryChain, Region
+from ipdesk.regions.filters import RegionChoiceFilter
+from ipdesk.regions.models import IndustryChain
 
 from . import rules
 from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
@@ -12,11 +15,16 @@ from .models import Contact, CultivationMembership, Enterprise, GIProduct, Paten
     Trademark
 
 
-def _region_subtree(queryset, field, value):
-    region = Region.objects.filter(code=value).first()
-    if region is None:
-        return queryset.none()
-    return queryset.filter(**{f"{field}__path__startswith": region.path})
+class EnterpriseChoiceFilter(django_filters.ModelChoiceFilter):
+    """An enterprise chosen by name, from those the user may see (core.filters.FilterSet), in a searchable
+    select that loads as the user types (core.autocomplete "enterprises"); the value in the URL and the
+    API stays the enterprise's id (`?holder=12`), which the list links of an enterprise's page use."""
+
+    def __init__(self, field_name="enterprise", **kwargs):
+        kwargs.setdefault("queryset", Enterprise.objects.order_by("name", "pk"))
+        kwargs.setdefault("label", _("企业"))
+        kwargs.setdefault("widget", AutocompleteSelect("enterprises"))
+        super().__init__(field_name=field_name, **kwargs)
 
 
 SEARCH_COUNT_CAP = 1000
@@ -65,9 +73,9 @@ def search_patents(queryset, value):
                            Q(abstract__icontains=value) | Q(ipc_main__istartswith=value) | Q(agency__icontains=value))
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("名称/信用代码"))
-    region = django_filters.CharFilter(method="in_region", label=_("区划代码"))
+    region = RegionChoiceFilter()
     industry_chain = django_filters.ModelChoiceFilter(queryset=IndustryChain.objects.all(), label=_("产业链"))
     tag = django_filters.CharFilter(method="with_tag", label=_("标签"))
     is_key_enterprise = django_filters.BooleanFilter(label=_("重点企业库"))
@@ -81,9 +89,6 @@ class EnterpriseFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return search_enterprises(queryset, value)
 
-    def in_region(self, queryset, name, value):
-        return _region_subtree(queryset, "region", value)
-
     def with_tag(self, queryset, name, value):
         from ipdesk.regions.models import DictionaryEntry
         code = DictionaryEntry.objects.filter(dictionary="enterprise_tag").filter(
@@ -95,12 +100,12 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.filter(cultivation__tier=value).distinct()
 
 
-class PatentFilter(django_filters.FilterSet):
+class PatentFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("申请号/名称/申请人/关键词"))
     patent_type = django_filters.ChoiceFilter(choices=PatentType.choices, label=_("专利类型"))
     legal_status = django_filters.ChoiceFilter(choices=LegalStatus.choices, label=_("法律状态"))
-    region = django_filters.CharFilter(method="in_region", label=_("区划代码"))
-    holder = django_filters.NumberFilter(field_name="holder_id", label=_("权利人企业ID"))
+    region = RegionChoiceFilter()
+    holder = EnterpriseChoiceFilter(field_name="holder", label=_("权利人企业"))
     unmatched = django_filters.BooleanFilter(field_name="holder", lookup_expr="isnull", label=_("未匹配企业"))
     is_domestic = django_filters.BooleanFilter(label=_("国内"))
     is_pct = django_filters.BooleanFilter(label=_("PCT进入国家阶段"))  # PCT international applications: PctApplicationFilter
@@ -116,21 +121,18 @@ class PatentFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return search_patents(queryset, value)
 
-    def in_region(self, queryset, name, value):
-        return _region_subtree(queryset, "region", value)
 
-
-class PctApplicationFilter(django_filters.FilterSet):
+class PctApplicationFilter(FilterSet):
     """PCT international applications; `region` + `year` is the drill-down of the PCT indicator."""
     q = django_filters.CharFilter(method="search", label=_("国际申请号/名称/申请人"))
-    region = django_filters.CharFilter(method="in_region", label=_("区划代码"))
+    region = RegionChoiceFilter()
     year = django_filters.NumberFilter(field_name="international_filing_date", lookup_expr="year",
                                        label=_("国际申请年度"))
     filed_from = django_filters.DateFilter(field_name="international_filing_date", lookup_expr="gte",
                                            label=_("国际申请日起"))
     filed_to = django_filters.DateFilter(field_name="international_filing_date", lookup_expr="lte",
                                          label=_("国际申请日止"))
-    applicant = django_filters.NumberFilter(field_name="applicant_id", label=_("申请人企业ID"))
+    applicant = EnterpriseChoiceFilter(field_name="applicant", label=_("申请人企业"))
     is_domestic = django_filters.BooleanFilter(label=_("国内"))
 
     class Meta:
@@ -149,11 +151,8 @@ class PctApplicationFilter(django_filters.FilterSet):
         return queryset.filter(Q(international_application_no__icontains=value) | Q(title__icontains=value) |
                                Q(applicants__icontains=value) | Q(publication_no__icontains=value))
 
-    def in_region(self, queryset, name, value):
-        return _region_subtree(queryset, "region", value)
 
-
-class PatentEventFilter(django_filters.FilterSet):
+class PatentEventFilter(FilterSet):
     application_no = django_filters.CharFilter(field_name="patent__application_no", label=_("申请号"))
     kind = django_filters.ChoiceFilter(choices=PatentEventKind.choices, label=_("事件"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("日期起"))
@@ -164,12 +163,12 @@ class PatentEventFilter(django_filters.FilterSet):
         fields = ["application_no", "kind"]
 
 
-class TrademarkFilter(django_filters.FilterSet):
+class TrademarkFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("注册号/名称/注册人"))
     status = django_filters.ChoiceFilter(choices=TrademarkStatus.choices, label=_("状态"))
     nice_class = django_filters.NumberFilter(label=_("类别"))
-    region = django_filters.CharFilter(method="in_region", label=_("区划代码"))
-    owner = django_filters.NumberFilter(field_name="owner_id", label=_("注册人企业ID"))
+    region = RegionChoiceFilter()
+    owner = EnterpriseChoiceFilter(field_name="owner", label=_("注册人企业"))
 
     class Meta:
         model = Trademark
@@ -179,11 +178,8 @@ class TrademarkFilter(django_filters.FilterSet):
         return queryset.filter(Q(registration_no__startswith=value) | Q(name__icontains=value) |
                                Q(owner_name__icontains=value))
 
-    def in_region(self, queryset, name, value):
-        return _region_subtree(queryset, "region", value)
 
-
-class GIProductFilter(django_filters.FilterSet):
+class GIProductFilter(FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("产品名称"))
 
     class Meta:
@@ -191,14 +187,14 @@ class GIProductFilter(django_filters.FilterSet):
         fields = ["name", "protection_type"]
 
 
-class CultivationFilter(django_filters.FilterSet):
+class CultivationFilter(FilterSet):
     class Meta:
         model = CultivationMembership
         fields = ["year", "tier", "is_pilot"]
 
 
-class ContactFilter(django_filters.FilterSet):
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业ID"))
+class ContactFilter(FilterSet):
+    enterprise = EnterpriseChoiceFilter()
 
     class Meta:
         model = Contact

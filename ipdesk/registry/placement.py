@@ -356,9 +356,10 @@ def place(g, *, region_code="", uscc="", area="", enterprise=None, address="", p
 
 def explain(placement):
     """A short Chinese reason for an outside or unplaced record (reports and the rejected-rows file)."""
+    from django.utils.translation import gettext
     signal = RegionSignal(placement.signal).label if placement.signal else ""
     if placement.outcome == OUTSIDE:
-        return f"属于本市以外地区（依据：{signal}）"
+        return gettext("属于本市以外地区（依据：%(signal)s）") % {"signal": signal}
     if placement.outcome == UNPLACED:
-        return "无法确定所属区划：请填写行政区划代码，或在地址中写明本市及区（市）"
-    return f"依据：{signal}"
+        return gettext("无法确定所属区划：请填写行政区划代码，或在地址中写明本市及区（市）")
+    return gettext("依据：%(signal)s") % {"signal": signal}

@@ -3,18 +3,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.filters import FilterSet
+from ipdesk.registry.filters import EnterpriseChoiceFilter
+
 from .choices import OPEN_STATUSES, ProblemCategory, ProblemStatus, RequestStatus
 from .models import CommissionerAssignment, ProblemLog, ServiceRequest, ServiceType
 
 
-class ServiceRequestFilter(django_filters.FilterSet):
+class ServiceRequestFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("企业或标题"))
     status = django_filters.ChoiceFilter(choices=RequestStatus.choices, label=_("状态"))
     service_type = django_filters.ModelChoiceFilter(queryset=ServiceType.objects.all(), label=_("服务事项"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已超期"))
     submitted_from = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte", label=_("提出日期起"))
     submitted_to = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte", label=_("提出日期止"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业ID"))
+    enterprise = EnterpriseChoiceFilter()
 
     class Meta:
         model = ServiceRequest
@@ -28,14 +31,14 @@ class ServiceRequestFilter(django_filters.FilterSet):
         return queryset.filter(late) if value else queryset.exclude(late)
 
 
-class ServiceTypeFilter(django_filters.FilterSet):
+class ServiceTypeFilter(FilterSet):
     class Meta:
         model = ServiceType
         fields = ["day_unit", "is_active"]
 
 
-class CommissionerAssignmentFilter(django_filters.FilterSet):
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业ID"))
+class CommissionerAssignmentFilter(FilterSet):
+    enterprise = EnterpriseChoiceFilter()
     q = django_filters.CharFilter(field_name="enterprise__name", lookup_expr="contains", label=_("企业名称"))
     current = django_filters.BooleanFilter(field_name="ended_at", lookup_expr="isnull", label=_("当前有效"))
 
@@ -44,13 +47,13 @@ class CommissionerAssignmentFilter(django_filters.FilterSet):
         fields = ["enterprise", "q", "current"]
 
 
-class ProblemLogFilter(django_filters.FilterSet):
+class ProblemLogFilter(FilterSet):
     q = django_filters.CharFilter(field_name="enterprise__name", lookup_expr="contains", label=_("企业名称"))
     category = django_filters.ChoiceFilter(choices=ProblemCategory.choices, label=_("问题类别"))
     status = django_filters.ChoiceFilter(choices=ProblemStatus.choices, label=_("状态"))
     raised_from = django_filters.DateFilter(field_name="raised_on", lookup_expr="gte", label=_("提出日期起"))
     raised_to = django_filters.DateFilter(field_name="raised_on", lookup_expr="lte", label=_("提出日期止"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业ID"))
+    enterprise = EnterpriseChoiceFilter()
 
     class Meta:
         model = ProblemLog

@@ -1,19 +1,23 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.filters import FilterSet
+from ipdesk.regions.filters import RegionChoiceFilter
+
+from .forms import indicator_choices
 from .models import Bulletin, BulletinStatus, HighValueCriterion, Target
 
 
-class TargetFilter(django_filters.FilterSet):
-    region = django_filters.CharFilter(field_name="region__code", label=_("区划代码"))
-    indicator = django_filters.CharFilter(label=_("指标编码"))
+class TargetFilter(FilterSet):
+    region = RegionChoiceFilter(subtree=False)
+    indicator = django_filters.ChoiceFilter(choices=indicator_choices, label=_("指标"))
 
     class Meta:
         model = Target
         fields = ["region", "year", "indicator"]
 
 
-class BulletinFilter(django_filters.FilterSet):
+class BulletinFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=BulletinStatus.choices, label=_("状态"))
 
     class Meta:
@@ -21,7 +25,7 @@ class BulletinFilter(django_filters.FilterSet):
         fields = ["year", "month", "status"]
 
 
-class HighValueCriterionFilter(django_filters.FilterSet):
+class HighValueCriterionFilter(FilterSet):
     class Meta:
         model = HighValueCriterion
         fields = ["enabled"]

@@ -4,6 +4,8 @@
  *   <button data-confirm="确定…？"> asks before submitting with that button (an irreversible step:
  *                                  解除质押, 拨付, 审核通过, 发布通报);
  *   <select data-searchable>       a searchable select (Tom Select, served from static/vendor);
+ *   <select data-searchable data-autocomplete="/autocomplete/enterprises/">
+ *                                  its options load as the user types (core.autocomplete);
  *   <button data-print>           prints the page;
  *   <a data-back href="…">         goes back in history (the href is where it goes without history). */
 (function () {
@@ -20,12 +22,33 @@
     if (typeof window.TomSelect !== "function") return;  // the page still works with the plain select
     root.querySelectorAll("select[data-searchable]").forEach(function (select) {
       if (select.tomselect) return;
-      new window.TomSelect(select, {
+      var options = {
         maxOptions: 200,
         allowEmptyOption: true,
         plugins: select.multiple ? ["remove_button"] : [],
         placeholder: select.getAttribute("data-placeholder") || ""
-      });
+      };
+      var url = select.getAttribute("data-autocomplete");
+      if (url) {  // options load as the user types, from core.autocomplete (scoped, a page at a time)
+        options.valueField = "id";
+        options.labelField = "text";
+        options.searchField = ["text"];
+        options.preload = "focus";
+        options.shouldLoad = function () { return true; };
+        options.score = function () { return function () { return 1; }; };  // the server has matched
+        options.load = function (query, callback) {
+          var self = this;
+          fetch(url + "?q=" + encodeURIComponent(query), {credentials: "same-origin",
+                                                           headers: {"Accept": "application/json"}})
+            .then(function (response) { return response.ok ? response.json() : {results: []}; })
+            .then(function (data) {
+              self.clearOptions();  // the list shows this answer only (the chosen option is kept)
+              callback(data.results);
+            })
+            .catch(function () { callback(); });
+        };
+      }
+      new window.TomSelect(select, options);
     });
   }
   document.addEventListener("DOMContentLoaded", function () { searchable(document); });
