@@ -42,10 +42,24 @@ def test_page_is_a4_with_the_gbt9704_margins_and_grid():
     assert Emu(section.page_width - section.left_margin - section.right_margin).mm == pytest.approx(156, abs=0.2)
     assert Emu(section.page_height - section.top_margin - section.bottom_margin).mm == pytest.approx(225, abs=0.2)
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:linePitch")) == "579"   # 28.95 pt
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:linePitch")) == "579"   # 28.95 pt
     body = next(p for p in doc.paragraphs if p.text.startswith("为贯彻落实"))
+    # 28 characters a line: 16 pt characters drawn 0.25 pt narrower (−5 twentieths), in every reader.
+    for run in body.runs:
+        assert run._element.rPr.find(qn("w:spacing")).get(qn("w:val")) == "-5"
+    text_pt = Emu(section.page_width - section.left_margin - section.right_margin).pt
+    assert body._p.pPr.find(qn("w:snapToGrid")) is None     # body lines stay on the 22-line grid
+    assert 28 * (16 - 0.25) <= text_pt < 29 * (16 - 0.25)
     assert body.paragraph_format.line_spacing.pt == pytest.approx(28.95, abs=0.05)
     assert body.paragraph_format.first_line_indent.pt == 32   # 左空二字 of 16 pt
+
+
+def test_table_cells_keep_their_own_line_height_off_the_grid():
+    doc = _sample()
+    cell = doc.tables[0].rows[1].cells[0].paragraphs[0]
+    assert cell.text == "滕州市"
+    assert cell._p.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
+    assert cell.paragraph_format.line_spacing.pt == pytest.approx(12 * 1.5)
 
 
 def test_faces_are_named_for_word_in_east_asia():
