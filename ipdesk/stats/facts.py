@@ -82,7 +82,8 @@ def _term_end_sql(years):
         return (f"(CAST(p.filing_date + make_interval(years => {years}) AS date)"
                 f" + COALESCE(p.term_compensation_days, 0))")
     plus = f"date(p.filing_date, '+{years} years')"   # SQLite rolls 29 February over to 1 March
-    anniversary = (f"CASE WHEN strftime('%m-%d', p.filing_date) = '02-29' AND strftime('%m-%d', {plus}) = '03-01'"
+    # '%%': the statements carry parameters (a refresh's ids), so a literal % is written doubled
+    anniversary = (f"CASE WHEN strftime('%%m-%%d', p.filing_date) = '02-29' AND strftime('%%m-%%d', {plus}) = '03-01'"
                    f" THEN date(p.filing_date, '+{years} years', '-1 day') ELSE {plus} END")
     return f"date({anniversary}, '+' || COALESCE(p.term_compensation_days, 0) || ' days')"
 

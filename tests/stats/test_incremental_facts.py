@@ -45,6 +45,19 @@ def test_refresh_patents_follows_an_orm_edit_without_a_rebuild(make_patent, regi
     assert_fresh()
 
 
+def test_a_refresh_logged_as_under_debug_keeps_its_sql_intact(make_patent, regions):
+    """Under DEBUG (make run) every statement is also formatted for the query log: the term rule's
+    strftime('%m-%d') once broke that formatting on SQLite and with it the demo data load."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    built()
+    with CaptureQueriesContext(connection) as ctx:
+        p = make_patent(grant=D(2022, 3, 1))
+    assert PatentInterval.objects.filter(patent_id=p.pk).count() == 1
+    assert any("INSERT INTO" in q["sql"] and "stats_patentinterval" in q["sql"] for q in ctx.captured_queries)
+    assert_fresh()
+
+
 def test_events_transfer_lapse_restore_and_delete(make_patent, event, regions):
     built()
     p = make_patent(grant=D(2020, 5, 1))
