@@ -387,12 +387,16 @@ class OfficialDocument:
         return p
 
     def heading1(self, text):
-        """First level 一、 in 3号 黑体 (7.3.3, 待核对)."""
-        return self.paragraph(text, east_asia=HEITI, align="left")
+        """First level 一、 in 3号 黑体 (7.3.3, 待核对); kept on the page of what follows it."""
+        p = self.paragraph(text, east_asia=HEITI, align="left")
+        p.paragraph_format.keep_with_next = True
+        return p
 
     def heading2(self, text):
-        """Second level （一） in 3号 楷体 (7.3.3, 待核对)."""
-        return self.paragraph(text, east_asia=KAITI, align="left")
+        """Second level （一） in 3号 楷体 (7.3.3, 待核对); kept on the page of what follows it."""
+        p = self.paragraph(text, east_asia=KAITI, align="left")
+        p.paragraph_format.keep_with_next = True
+        return p
 
     def table(self, headers, rows, *, size=SIZE["小四"], widths_mm=None):
         """A table across the 版心 in 仿宋 (header row in 黑体), smaller than the body so six columns of
@@ -404,6 +408,9 @@ class OfficialDocument:
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         widths = widths_mm or [TEXT_MM[0] / len(headers)] * len(headers)
+        table.autofit = False
+        for column, width in zip(table.columns, widths):   # w:gridCol, which LibreOffice and WPS lay out by
+            column.width = Mm(width)
 
         def fill(cells, values, face):
             for i, (cell, value) in enumerate(zip(cells, values)):
@@ -414,8 +421,15 @@ class OfficialDocument:
                 para.paragraph_format.first_line_indent = 0
                 set_font(para.add_run(str(value)), face, size)
         fill(table.rows[0].cells, headers, HEITI)
+        for cell in table.rows[0].cells:          # the header row stays with the first row of figures
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
         for row in rows:
             fill(table.add_row().cells, row, FANGSONG)
+        for i, row in enumerate(table.rows):       # a row is never split across pages; the header repeats
+            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr.append(tr_pr.makeelement(_qn("w:cantSplit"), {}))
+            if i == 0:
+                tr_pr.append(tr_pr.makeelement(_qn("w:tblHeader"), {}))
         spacer = self.doc.add_paragraph()
         _exact_spacing(spacer, LINE_PT / 2)
         return table

@@ -123,8 +123,11 @@ def chart_pngs(data):
 
 # ---- The document -----------------------------------------------------------------------------------
 def _widths(headers):
-    """Column widths (mm) across the 版心: names and the forecast interval get more room."""
-    weights = [1.8 if i == 0 else 2.2 if "预计" in h else 1.0 for i, h in enumerate(headers)]
+    """Column widths (mm) across the 版心: names, percentages and the forecast interval get the room their
+    text needs at 小四 (a "108.0%" or "-28.8%" on one line), the rank less."""
+    def weight(i, h):
+        return 1.5 if i == 0 else 2.6 if "预计" in h else 0.7 if h == "排名" else 1.3 if h in ("完成率", "同比") else 1.0
+    weights = [weight(i, h) for i, h in enumerate(headers)]
     return [gongwen.TEXT_MM[0] * w / sum(weights) for w in weights]
 
 

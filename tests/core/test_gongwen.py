@@ -60,6 +60,13 @@ def test_table_cells_keep_their_own_line_height_off_the_grid():
     assert cell.text == "滕州市"
     assert cell._p.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
     assert cell.paragraph_format.line_spacing.pt == pytest.approx(12 * 1.5)
+    header = doc.tables[0].rows[0]
+    assert [round(c.width.mm) for c in doc.tables[0].columns] == [78, 78]   # the grid, not only each cell
+    assert header._tr.trPr.find(qn("w:tblHeader")) is not None          # repeats on every page
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in doc.tables[0].rows)
+    assert header.cells[0].paragraphs[0].paragraph_format.keep_with_next
+    heading = next(p for p in doc.paragraphs if p.text == "一、工作目标")
+    assert heading.paragraph_format.keep_with_next                       # never alone at a page's foot
 
 
 def test_faces_are_named_for_word_in_east_asia():
