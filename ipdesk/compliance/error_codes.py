@@ -4,6 +4,8 @@ import enum
 
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.error_codes import ErrorCatalogue
+
 
 class ComplianceErrorCode(enum.StrEnum):
     INVALID_TRANSITION = "compliance_invalid_transition"
@@ -24,17 +26,5 @@ MESSAGES = {
 }
 
 
-def message(code, **params):
-    text = str(MESSAGES[ComplianceErrorCode(code)])
-    return text % params if "%(" in text else text
-
-
-def error(code, field=None, text=None, **params):
-    """A coded ValidationError; `text` when the message was worded by a pure rule (rules.transition_error)."""
-    from ipdesk.core.workflow import WorkflowError
-    return WorkflowError(ComplianceErrorCode(code), text if text is not None else message(code, **params), field=field)
-
-
-def denied(code, **params):
-    from ipdesk.core.workflow import WorkflowDenied
-    return WorkflowDenied(ComplianceErrorCode(code), message(code, **params))
+_catalogue = ErrorCatalogue(ComplianceErrorCode, MESSAGES)
+message, error, denied = _catalogue.message, _catalogue.error, _catalogue.denied

@@ -4,6 +4,8 @@ import enum
 
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.error_codes import ErrorCatalogue
+
 
 class FinanceErrorCode(enum.StrEnum):
     PLEDGE_NOT_EFFECTIVE = "finance_pledge_not_effective"
@@ -28,16 +30,5 @@ MESSAGES = {
 }
 
 
-def message(code, **params):
-    text = str(MESSAGES[FinanceErrorCode(code)])
-    return text % params if "%(" in text else text
-
-
-def error(code, field=None, **params):
-    from ipdesk.core.workflow import WorkflowError
-    return WorkflowError(FinanceErrorCode(code), message(code, **params), field=field)
-
-
-def denied(code, **params):
-    from ipdesk.core.workflow import WorkflowDenied
-    return WorkflowDenied(FinanceErrorCode(code), message(code, **params))
+_catalogue = ErrorCatalogue(FinanceErrorCode, MESSAGES)
+message, error, denied = _catalogue.message, _catalogue.error, _catalogue.denied

@@ -5,6 +5,8 @@ import enum
 
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.error_codes import ErrorCatalogue
+
 
 class ProtectionErrorCode(enum.StrEnum):
     INVALID_TRANSITION = "protection_invalid_transition"
@@ -23,11 +25,5 @@ MESSAGES = {
 }
 
 
-def message(code, **params):
-    text = str(MESSAGES[ProtectionErrorCode(code)])
-    return text % params if "%(" in text else text
-
-
-def error(code, field=None, **params):
-    from ipdesk.core.workflow import WorkflowError
-    return WorkflowError(ProtectionErrorCode(code), message(code, **params), field=field)
+_catalogue = ErrorCatalogue(ProtectionErrorCode, MESSAGES)
+message, error, denied = _catalogue.message, _catalogue.error, _catalogue.denied

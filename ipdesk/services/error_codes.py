@@ -4,6 +4,8 @@ import enum
 
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.error_codes import ErrorCatalogue
+
 
 class ServicesErrorCode(enum.StrEnum):
     NOT_HANDLER = "services_not_handler"
@@ -38,18 +40,5 @@ MESSAGES = {
 }
 
 
-def message(code, **params):
-    """The message of `code`, formatted with `params` when the message has placeholders."""
-    text = MESSAGES[ServicesErrorCode(code)]
-    return str(text) % params if "%(" in str(text) else str(text)
-
-
-def error(code, field=None, **params):
-    """A coded ValidationError (core.workflow.WorkflowError) carrying the message of `code`."""
-    from ipdesk.core.workflow import WorkflowError
-    return WorkflowError(ServicesErrorCode(code), message(code, **params), field=field)
-
-
-def denied(code, **params):
-    from ipdesk.core.workflow import WorkflowDenied
-    return WorkflowDenied(ServicesErrorCode(code), message(code, **params))
+_catalogue = ErrorCatalogue(ServicesErrorCode, MESSAGES)
+message, error, denied = _catalogue.message, _catalogue.error, _catalogue.denied

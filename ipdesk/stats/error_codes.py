@@ -4,6 +4,8 @@ import enum
 
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.error_codes import ErrorCatalogue
+
 
 class StatsErrorCode(enum.StrEnum):
     ALREADY_PUBLISHED = "stats_already_published"
@@ -22,16 +24,5 @@ MESSAGES = {
 }
 
 
-def message(code, **params):
-    text = str(MESSAGES[StatsErrorCode(code)])
-    return text % params if "%(" in text else text
-
-
-def error(code, field=None, **params):
-    from ipdesk.core.workflow import WorkflowError
-    return WorkflowError(StatsErrorCode(code), message(code, **params), field=field)
-
-
-def denied(code, **params):
-    from ipdesk.core.workflow import WorkflowDenied
-    return WorkflowDenied(StatsErrorCode(code), message(code, **params))
+_catalogue = ErrorCatalogue(StatsErrorCode, MESSAGES)
+message, error, denied = _catalogue.message, _catalogue.error, _catalogue.denied
