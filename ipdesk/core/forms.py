@@ -73,7 +73,7 @@ class AutocompleteSelect(SearchableSelect):
         """The empty choice and the chosen records only."""
         iterator = self.choices
         field = iterator.field
-        keys = [str(v) for v in (value or []) if v not in (None, "")]
+        keys = [v for v in self.format_value(value) if v not in (None, "")]   # "12" is one key, not "1", "2"
         choices = [("", field.empty_label)] if field.empty_label is not None else []
         if keys:
             key = field.to_field_name or "pk"

@@ -105,7 +105,8 @@ def test_enterprise_select_of_many_renders_only_the_chosen_one_and_loads_the_res
                                                                                    monkeypatch):
     monkeypatch.setattr(AutocompleteSelect, "INLINE_LIMIT", 2)
     make_enterprise("第三家有限公司", "370403")
-    own, other = registry["own"], registry["other"]
+    other = registry["other"]
+    own = make_enterprise("选中的有限公司", "370481", id=4321)   # a key of several digits, as in any real database
     html = str(_filterset(PatentFilter, users["city"], holder=str(own.pk)).form["holder"])
     assert 'data-autocomplete="/autocomplete/enterprises/"' in html
     assert own.name in html and other.name not in html and "第三家有限公司" not in html
