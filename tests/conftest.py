@@ -206,22 +206,36 @@ def login(page, user, password=PASSWORD):
 
 # ---- Reference rows seeded by data migrations ----------------------------------------------------
 # A transactional test (every browser test) ends with a flush that also empties the rows data
-# migrations seeded (the office calendar, time-limit rules, high-value criteria). Seed them again for
-# such tests, with the migrations' own idempotent functions, so no test depends on running first.
-SEED_MIGRATIONS = [("stats", "0002_default_criteria"), ("protection", "0002_seed_reference_data")]
+# migrations seeded (the office calendar, time-limit rules, high-value criteria, the strategic-industry
+# table). Any test that finds them gone — a transactional one, or one that a worker (xdist worksteal)
+# runs after a transactional one — gets them again, with the migrations' own idempotent functions, so no
+# test depends on the order it runs in.
+SEED_MIGRATIONS = [("stats", "0002_default_criteria", "stats.HighValueCriterion"),
+                   ("protection", "0002_seed_reference_data", "protection.TimeLimitRule")]
+
+
+def _seed_sei_table(django_apps):
+    """registry 0012_sei's table, written in one statement (its load_table also reclassifies patents,
+    of which a test starting has none)."""
+    from ipdesk.registry import sei
+    SeiRule = django_apps.get_model("registry", "SeiRule")
+    SeiRule.objects.bulk_create([SeiRule(**{**row, "ipc_only": not row["keywords"]}) for row in sei.read_rows()])
 
 
 @pytest.fixture(autouse=True)
 def _reseed_reference_rows(request):
     marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
+    if marker is None:
         return
-    request.getfixturevalue("transactional_db")
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
     from importlib import import_module
 
     from django.apps import apps as django_apps
-    for app, name in SEED_MIGRATIONS:
-        import_module(f"ipdesk.{app}.migrations.{name}").seed(django_apps, None)
+    for app, name, sentinel in SEED_MIGRATIONS:
+        if not django_apps.get_model(sentinel).objects.exists():
+            import_module(f"ipdesk.{app}.migrations.{name}").seed(django_apps, None)
+    if not django_apps.get_model("registry", "SeiRule").objects.exists():
+        _seed_sei_table(django_apps)
 
 
 @pytest.fixture(autouse=True)
