@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ipdesk.core.dates import parse_iso_date
+from ipdesk.registry.matching import first_holder_enterprise
+
 from . import events, rules
 from .choices import ApplicationStatus as S
 from .choices import (CANDIDATE_BEHAVIOUR, CandidateStatus, ComplaintStatus, CreditEvent, InspectionResult, PenaltyKind,
@@ -18,18 +21,6 @@ from .models import AbnormalApplication, AbnormalBatch, Agency, CreditGradeRule
 
 
 # ---- Assignment ------------------------------------------------------------------------------
-def match_enterprise(applicant):
-    """The registry enterprise of an applicant name (current or former name), or None."""
-    from ipdesk.registry.models import Enterprise
-    from ipdesk.registry.rules import normalize_name, split_names
-    names = split_names(applicant)
-    if not names:
-        return None
-    key = normalize_name(names[0])  # the first applicant (第一申请人) decides
-    return (Enterprise.objects.filter(normalized_name=key).first()
-            or Enterprise.objects.filter(former_names__normalized_name=key).first())
-
-
 def match_agency(name):
     from ipdesk.registry.rules import normalize_name
     if not (name or "").strip():
@@ -68,7 +59,8 @@ def assign(application, default_region=None, lookups=None):
     once by callers that assign many applications."""
     from ipdesk.regions.models import Region
     from ipdesk.registry import placement
-    enterprise = match_enterprise(application.applicant)
+    # registry.matching: the first applicant (第一申请人), by its current name, else a former name (曾用名)
+    enterprise = first_holder_enterprise(application.applicant)
     application.enterprise = enterprise
     application.agency = match_agency(application.agency_name)
     region_id, outcome, basis = place_application(application.address, enterprise, lookups)
@@ -109,10 +101,10 @@ def clean_move(data):
     """The date of the step (today when none) and the reply deadline, as dates."""
     date = data.get("date") or timezone.localdate()
     if isinstance(date, str):
-        date = rules.parse_date(date)
+        date = parse_iso_date(date)
     deadline = data.get("deadline")
     if isinstance(deadline, str):
-        deadline = rules.parse_date(deadline) if deadline.strip() else None
+        deadline = parse_iso_date(deadline) if deadline.strip() else None
     return {**data, "date": date, "deadline": deadline, "note": data.get("note") or ""}
 
 

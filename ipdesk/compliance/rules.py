@@ -160,9 +160,3 @@ def reminder_due(deadline, today, days=REMINDER_DAYS):
         return None
     left = (deadline - today).days
     return left if left in days or left == 0 else None
-
-
-def parse_date(value):
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value))

@@ -417,11 +417,6 @@ def scoped_object_or_404(model, user, pk, action=VIEW):
     return get_object_or_404(model.objects.restrict(user, action), pk=pk)
 
 
-def require_role(user, *roles):
-    if not user.has_role(*roles):
-        raise PermissionDenied
-
-
 # ---- Platform pages: jobs, messages, audit log ------------------------------------------------
 from django.http import JsonResponse  # noqa: E402
 from django.utils import timezone  # noqa: E402

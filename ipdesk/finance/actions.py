@@ -374,12 +374,3 @@ def save_policy(policy, patents=None, user=None, previous=None):
 
 def today():
     return timezone.localdate()
-
-
-def parse_date(value, label="日期"):
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
-    except (TypeError, ValueError):
-        raise ValidationError(f"{label}格式不正确：{value}（应为 YYYY-MM-DD）")

@@ -15,6 +15,7 @@ from ipdesk.core.scoping import choosable
 
 from . import placement, rules
 from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
+from .matching import EnterpriseIndex
 from .models import CultivationMembership, Enterprise, EnterpriseNameHistory, GIProduct, Patent, PatentEvent, \
     PctApplication, Trademark
 
@@ -39,17 +40,11 @@ def load_lookups(ctx):
     enterprises = Enterprise.objects.all()
     if getattr(ctx, "user", None) is not None:
         enterprises = choosable(enterprises, ctx.user)
-    by_uscc, by_name = {}, {}
-    signals = cache["enterprise_signal"] = {}  # enterprise id → how its region was decided (placement)
-    for e in enterprises.values("pk", "uscc", "normalized_name", "region_id", "region_signal"):
-        by_uscc[e["uscc"]] = (e["pk"], e["region_id"])
-        by_name[e["normalized_name"]] = (e["pk"], e["region_id"])
-        signals[e["pk"]] = e["region_signal"]
-    linkable = {pk for pk, _region in by_uscc.values()}
-    for h in EnterpriseNameHistory.objects.values("normalized_name", "enterprise_id", "enterprise__region_id"):
-        if h["enterprise_id"] in linkable:
-            by_name.setdefault(h["normalized_name"], (h["enterprise_id"], h["enterprise__region_id"]))
-    cache["enterprise_by_uscc"], cache["enterprise_by_name"] = by_uscc, by_name
+    # registry.matching: by credit code, by current name, then by former name (曾用名); the enterprise import adds
+    # the credit codes it creates to `enterprise_by_uscc` (the index's own dict) as it goes.
+    index = cache["enterprise_index"] = EnterpriseIndex(enterprises)
+    cache["enterprise_by_uscc"], cache["enterprise_by_name"] = index.by_uscc, index.by_name
+    cache["enterprise_signal"] = index.signal  # enterprise id → how its region was decided (placement)
     cache["chains"] = {}
     for c in IndustryChain.objects.values("pk", "code", "name"):
         cache["chains"][c["code"].upper()] = c["pk"]
@@ -200,19 +195,9 @@ def region_code_id(values, ctx, header="行政区划代码"):
 
 
 def match_enterprise(ctx, uscc="", name=""):
-    """(enterprise id, region id) matched by credit code, else by normalised name; (None, None)."""
-    if uscc and uscc in ctx.cache["enterprise_by_uscc"]:
-        return ctx.cache["enterprise_by_uscc"][uscc]
-    if name:
-        memo = ctx.cache.setdefault("name_memo", {})
-        try:
-            return memo[name]
-        except KeyError:
-            found = ctx.cache["enterprise_by_name"].get(rules.normalize_name(name), (None, None))
-            if len(memo) < _MEMO_LIMIT:
-                memo[name] = found
-            return found
-    return None, None
+    """(enterprise id, region id) matched by credit code, else by normalised name; (None, None).
+    registry.matching.EnterpriseIndex of the file (load_lookups)."""
+    return ctx.cache["enterprise_index"].match(uscc, name)
 
 
 _MEMO_LIMIT = 50_000  # memo entries per file: bounded, so memory does not grow with the file

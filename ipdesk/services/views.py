@@ -1,14 +1,13 @@
 """Pages of the commissioner one-stop: request list and timeline, the step buttons, the
 commissioner's workbench, the enterprise portal, assignments, the problem log and the figures.
 Every page starts from Model.objects.restrict(user, action); out of scope is a 404."""
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -17,9 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from ipdesk.core.dates import InvalidDate, parse_iso_date
 from ipdesk.core.exports import Column
 from ipdesk.core.models import Attachment, Notification
 from ipdesk.core.scoping import CHANGE, Role
+from ipdesk.core.uploads import download_view
 from ipdesk.core.views import ObjectDetailView, ObjectListView, scoped_object_or_404
 from ipdesk.core.workflow import TransitionView, error_message
 
@@ -125,19 +126,13 @@ class RequestStepView(TransitionView):
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):
-    """An attachment of a request the user may see; always as a download."""
+    """An attachment of request `pk` (the link of the request's page): core.uploads.download_view — the request
+    in the user's scope, always a download, nosniff and a sandboxing Content-Security-Policy."""
 
     def get(self, request, pk, attachment_pk):
-        req = scoped_object_or_404(ServiceRequest, request.user, pk)
-        att = get_object_or_404(Attachment, pk=attachment_pk, content_type__app_label="services",
-                                content_type__model="servicerequest", object_id=str(req.pk))
-        try:
-            handle = att.file.open("rb")
-        except (FileNotFoundError, ValueError):
-            raise Http404
-        response = FileResponse(handle, as_attachment=True, filename=att.filename, content_type=att.mime_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        get_object_or_404(Attachment, pk=attachment_pk, content_type__app_label="services",
+                          content_type__model="servicerequest", object_id=str(pk))
+        return download_view(request, attachment_pk)
 
 
 class RequestCreateView(LoginRequiredMixin, FormView):
@@ -360,9 +355,10 @@ class ProblemCountsView(LoginRequiredMixin, TemplateView):
 
 
 def _parse_date(value):
+    """The date of a query parameter (core.dates), or None when there is none or it is no date (the page says so)."""
     try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
+        return parse_iso_date(value)
+    except InvalidDate:
         return None
 
 

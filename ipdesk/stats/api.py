@@ -1,7 +1,5 @@
 """API of stats: /api/indicators/ (the same figures as `ipdesk indicators` and the dashboard),
 targets, high-value criteria, bulletins (read, publish)."""
-import datetime as dt
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import path
@@ -15,6 +13,7 @@ from rest_framework.views import APIView
 
 from ipdesk.regions.models import Region
 from ipdesk.core.api import ScopedRelatedField, ScopedViewSet
+from ipdesk.core.dates import InvalidDate, parse_iso_date
 from ipdesk.core.scoping import CHANGE, Role, STAFF_ROLES
 
 from .filters import BulletinFilter, HighValueCriterionFilter, TargetFilter
@@ -42,9 +41,9 @@ class IndicatorsAPIView(APIView):
             value = request.query_params.get(name)
             if value:
                 try:
-                    dates[name] = dt.date.fromisoformat(value)
-                except ValueError:
-                    errors[name] = [f"日期格式不正确：{value}（应为 YYYY-MM-DD）"]
+                    dates[name] = parse_iso_date(value)
+                except InvalidDate as exc:
+                    errors[name] = [str(exc)]
         if "as_of" not in dates and "as_of" not in errors:
             errors["as_of"] = ["必须提供统计截止日期 as_of（YYYY-MM-DD）"]
         if errors:

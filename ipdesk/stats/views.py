@@ -41,8 +41,7 @@ from .forms import PrepareBulletinForm, PublishForm, TargetImportForm
 from .models import Bulletin, Target
 from .tables import BulletinTable
 
-DASHBOARD_KEYS = ["invention_grants", "valid_invention_patents", "valid_invention_per_10k",
-                  "high_value_invention_patents", "pct_applications", "pledge_amount_10k_yuan"]
+# The dashboard's cards are the bulletin's figures (indicators.BULLETIN_KEYS); its ranking, these.
 RANKING_KEYS = ["invention_grants", "valid_invention_patents", "valid_invention_per_10k",
                 "high_value_invention_patents", "pct_applications"]
 
@@ -168,7 +167,7 @@ class DashboardView(StaffMixin, TemplateView):
         mine = values[region.pk]
         cards = [{"key": k, "label": ind.label(k), "unit": ind.unit(k), "value": mine.get(k),
                   "yoy": mine.get(f"{k}_yoy"), "url": drill_url(k, region, start, as_of)}
-                 for k in DASHBOARD_KEYS if k in mine]
+                 for k in ind.BULLETIN_KEYS if k in mine]
         ranking = []
         for key in RANKING_KEYS:
             ranks = rules.rank({u.pk: values[u.pk].get(key) for u in units})
@@ -228,7 +227,7 @@ def dashboard_data(region, units, as_of):
     key = "stats:dashboard:" + hashlib.sha256(state.encode()).hexdigest()
     data = cache.get(key)
     if data is None:
-        data = {"values": ind.figures_many([region] + units, as_of, keys=set(DASHBOARD_KEYS + RANKING_KEYS)),
+        data = {"values": ind.figures_many([region] + units, as_of, keys=set(ind.BULLETIN_KEYS + RANKING_KEYS)),
                 "trend_month": render_bulletin.monthly_trend(region, as_of.year, as_of.month),
                 "trend_year": yearly_trend(region, as_of)}
         cache.set(key, data, DASHBOARD_TTL)

@@ -66,6 +66,3 @@ class RowProblem:
     field: str
     reason: str
     value: str = ""
-
-    def as_text(self):
-        return f"第{self.line}行 [{self.field}] {self.reason}"
