@@ -92,6 +92,14 @@ def regions(db):
 
 
 @pytest.fixture
+def stype(db):
+    """A service type with a promise of 5 working days (快速预审主体备案), as the service tests use it."""
+    from ipdesk.services.models import ServiceType
+    return ServiceType.objects.create(code="prexam", name="快速预审主体备案", promised_days=5, former_days=30,
+                                      day_unit="workday")
+
+
+@pytest.fixture
 def make_enterprise(regions):
     from ipdesk.registry.models import Enterprise
     from ipdesk.registry.rules import uscc_check_char

@@ -18,13 +18,6 @@ LIST = "/services/requests/"
 
 
 @pytest.fixture
-def stype(db):
-    from ipdesk.services.models import ServiceType
-    return ServiceType.objects.create(code="prexam", name="快速预审主体备案", promised_days=5, former_days=30,
-                                      day_unit="workday")
-
-
-@pytest.fixture
 def reqs(users, make_enterprise, stype):
     """Two requests of 薛城区 (the district officer's) and one of 滕州市 (not)."""
     from ipdesk.services import actions

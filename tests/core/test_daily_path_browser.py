@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from ipdesk.core.scoping import Role
 from tests.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -211,13 +210,6 @@ def test_public_lawyer(as_, users):
     page.goto(case_url)
     kind, body = _get(page, page.locator("a:has-text('PDF')").first.get_attribute("href"))
     assert kind.startswith("application/pdf") and body.startswith(b"%PDF")
-
-
-@pytest.fixture
-def stype(db):
-    from ipdesk.services.models import ServiceType
-    return ServiceType.objects.create(code="prexam", name="快速预审主体备案", promised_days=5, former_days=30,
-                                      day_unit="workday")
 
 
 def test_commissioner(as_, users, stype):

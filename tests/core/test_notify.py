@@ -15,13 +15,6 @@ from ipdesk.core.scoping import Role
 LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 
 
-@pytest.fixture
-def stype(db):
-    from ipdesk.services.models import ServiceType
-    return ServiceType.objects.create(code="prexam", name="快速预审主体备案", promised_days=5, former_days=30,
-                                      day_unit="workday")
-
-
 def titles(user, kind=None):
     qs = Notification.objects.filter(recipient=user)
     return list((qs.filter(kind=kind) if kind else qs).values_list("title", flat=True))

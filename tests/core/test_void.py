@@ -14,13 +14,6 @@ LIST = "/services/requests/"
 
 
 @pytest.fixture
-def stype(db):
-    from ipdesk.services.models import ServiceType
-    return ServiceType.objects.create(code="prexam", name="快速预审主体备案", promised_days=5, former_days=30,
-                                      day_unit="workday")
-
-
-@pytest.fixture
 def reqs(users, make_enterprise, stype):
     """A request of the enterprise user's enterprise (薛城区) and one of an enterprise of 滕州市."""
     from ipdesk.services import actions

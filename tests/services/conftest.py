@@ -5,13 +5,6 @@ from django.utils import timezone
 
 
 @pytest.fixture
-def stype(db):
-    from ipdesk.services.models import ServiceType
-    return ServiceType.objects.create(code="prexam", name="快速预审主体备案", promised_days=5, former_days=30,
-                                      day_unit="workday")
-
-
-@pytest.fixture
 def calendar_type(db):
     from ipdesk.services.models import ServiceType
     return ServiceType.objects.create(code="policy", name="政策咨询", promised_days=2, former_days=10,
