@@ -2,7 +2,6 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from ipdesk.core import bulk
-from ipdesk.core.scoping import OFFICERS
 
 from .models import (FundedProject, InsurancePolicy, InsuranceSubsidyRule, InterestSubsidyApplication, MatchmakingEvent,
                      PatentAward, Pledge, Standard, SubsidyRule, TrainingClass)
@@ -93,13 +92,6 @@ class TrainingClassTable(tables.Table):
         fields = ("title", "start_date", "end_date", "region", "organiser", "attendee_count")
 
 
-def _approve(application, user, data):
-    from .actions import approve_application
-    return approve_application(application, user)
-
-
-# Batch action of the subsidy list (core.bulk): 审核通过 for the ticked applications (each checked: officer, state,
-# an amount above 0.00 元); the workflow's own step once finance declares one.
-if not bulk.register_transitions(InterestSubsidyApplication, "approve"):
-    bulk.register(InterestSubsidyApplication, bulk.BulkAction(
-        "approve", _("批量审核通过"), _approve, roles=OFFICERS, confirm=_("确定对所选贴息申请执行“审核通过”？")))
+# Batch action of the subsidy list (core.bulk): 审核通过 for the ticked applications, each through the
+# workflow's step (officer, state, an amount above 0.00 元).
+bulk.register_transitions(InterestSubsidyApplication, "approve")

@@ -75,7 +75,8 @@ def _notify_published(bulletin):
     from ipdesk.core.notify import notify
     from ipdesk.core.scoping import Role
     region = bulletin.region
-    readers = get_user_model().objects.filter(is_active=True, role__in=[Role.LEADER, Role.CITY_OFFICER, Role.DISTRICT_OFFICER])
+    readers = get_user_model().objects.filter(
+        is_active=True, role__in=[Role.LEADER, Role.CITY_OFFICER, Role.DISTRICT_OFFICER]).select_related("region")
     readers = [u for u in readers if u.pk != getattr(bulletin.published_by, "pk", None)
                and (u.role != Role.DISTRICT_OFFICER or (u.region_id and u.region.path.startswith(region.path)))]
     notify(readers, _("专利工作通报已发布：%(title)s") % {"title": bulletin.title}, bulletin.get_absolute_url(),
