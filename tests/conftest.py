@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from ipdesk.core.scoping import Role
-
-PASSWORD = "Test-passw0rd!"
+from tests.factories import EnterpriseFactory, UserFactory
+from tests.factories.accounts import PASSWORD
 
 
 @pytest.fixture(scope="session")
@@ -101,29 +101,19 @@ def stype(db):
 
 @pytest.fixture
 def make_enterprise(regions):
-    from ipdesk.registry.models import Enterprise
-    from ipdesk.registry.rules import uscc_check_char
-
-    counter = {"n": 0}
-
+    """`EnterpriseFactory` once the regions exist: make_enterprise("名称", "370481", commissioner=…)."""
     def make(name=None, region="370403", **fields):
-        counter["n"] += 1
-        body = f"91370400MA{counter['n']:07d}"
-        return Enterprise.objects.create(uscc=body + uscc_check_char(body), name=name or f"测试企业{counter['n']}有限公司",
-                                         region=regions[region], **fields)
+        if name:
+            fields["name"] = name
+        return EnterpriseFactory(region=region, **fields)
     return make
 
 
 @pytest.fixture
 def make_user(regions):
-    from ipdesk.accounts.models import User
-
+    """`UserFactory` once the regions exist: make_user("name", Role.…, "370403"), signing in with PASSWORD."""
     def make(username, role, region=None, enterprise=None, **fields):
-        user = User(username=username, role=role, region=regions[region] if region else None,
-                    enterprise=enterprise, display_name=username, **fields)
-        user.set_password(PASSWORD)
-        user.save()
-        return user
+        return UserFactory(username=username, role=role, region=region, enterprise=enterprise, **fields)
     return make
 
 

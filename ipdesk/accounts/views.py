@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ipdesk.core import audit
+from ipdesk.core.columns import BaseTable
 from ipdesk.core.exports import Column, mask_phone
 from ipdesk.core import models as audit_models
 from ipdesk.core.models import AuditAction
@@ -98,7 +99,7 @@ class UserFilter(django_filters.FilterSet):
         fields = ["username", "role", "region", "is_active"]
 
 
-class UserTable(tables.Table):
+class UserTable(BaseTable):
     username = tables.Column(linkify=True)
 
     class Meta:

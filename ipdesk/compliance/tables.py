@@ -1,13 +1,14 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.columns import BaseTable
 from ipdesk.core.exports import mask_phone
 
 from .models import (AbnormalApplication, AbnormalBatch, Agency, Agent, Complaint, CreditGradeRule, Inspection,
                      Penalty)
 
 
-class AgencyTable(tables.Table):
+class AgencyTable(BaseTable):
     name = tables.Column(linkify=True)
 
     class Meta:
@@ -15,7 +16,7 @@ class AgencyTable(tables.Table):
         fields = ("name", "uscc", "licence_no", "region", "credit_score", "credit_grade", "is_active")
 
 
-class AgentTable(tables.Table):
+class AgentTable(BaseTable):
     name = tables.Column(linkify=True)
 
     class Meta:
@@ -30,7 +31,7 @@ class AgentTable(tables.Table):
         return value if reveals_personal_data(getattr(request, "user", None)) else mask_phone(value)
 
 
-class InspectionTable(tables.Table):
+class InspectionTable(BaseTable):
     date = tables.Column(linkify=True)
 
     class Meta:
@@ -38,7 +39,7 @@ class InspectionTable(tables.Table):
         fields = ("date", "agency", "standard", "result", "rectification_due")
 
 
-class ComplaintTable(tables.Table):
+class ComplaintTable(BaseTable):
     received = tables.Column(linkify=True)
 
     class Meta:
@@ -46,7 +47,7 @@ class ComplaintTable(tables.Table):
         fields = ("received", "agency", "complainant", "status")
 
 
-class PenaltyTable(tables.Table):
+class PenaltyTable(BaseTable):
     date = tables.Column(linkify=True)
 
     class Meta:
@@ -54,7 +55,7 @@ class PenaltyTable(tables.Table):
         fields = ("date", "agency", "kind", "decision_no", "amount")
 
 
-class CreditGradeRuleTable(tables.Table):
+class CreditGradeRuleTable(BaseTable):
     kind = tables.Column(linkify=True)
 
     class Meta:
@@ -62,7 +63,7 @@ class CreditGradeRuleTable(tables.Table):
         fields = ("kind", "event", "points", "grade", "min_score", "window_years", "is_active")
 
 
-class AbnormalBatchTable(tables.Table):
+class AbnormalBatchTable(BaseTable):
     name = tables.Column(linkify=True)
 
     class Meta:
@@ -70,7 +71,7 @@ class AbnormalBatchTable(tables.Table):
         fields = ("name", "source", "received", "default_region")
 
 
-class AbnormalApplicationTable(tables.Table):
+class AbnormalApplicationTable(BaseTable):
     application_no = tables.Column(linkify=True)
 
     class Meta:

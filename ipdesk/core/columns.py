@@ -7,11 +7,10 @@ two made up more than half the time of the page. Here:
 
 - `DateColumn` and `DateTimeColumn` format with `django.utils.formats.date_format`, which is what
   the `date` filter does, without a template; they are registered with django-tables2's column
-  library, so every model date field of every table uses them.
-- The signature of a render method depends only on the function, not on the row: it is computed
-  once per function (`remember_signatures`, called when the app is ready).
-
-Both are installed by `CoreConfig.ready()`.
+  library, so every model date field of every table uses them (`install`, called by `CoreConfig.ready()`).
+- The signature of a render method depends only on the function, not on the row: `BaseTable`, the base
+  of every table, builds its rows as `Row`s, which read it once per function (`signature`) where
+  django-tables2's rows read it once per cell.
 """
 import datetime
 
@@ -20,6 +19,7 @@ from django.db import models
 from django.utils import formats, timezone
 from django_tables2 import utils as tables_utils
 from django_tables2.columns import library
+from django_tables2.rows import BoundRow, BoundRows
 
 
 class DateColumn(tables.Column):
@@ -84,38 +84,80 @@ class AmountColumn(tables.Column):
 
 
 SIGNATURES_KEPT = 4096
+_signatures = {}
 
 
-def remember_signatures():
-    """Make django-tables2 read each render method's signature once, not once per cell."""
-    compute = tables_utils.signature
-    if getattr(compute, "remembers", False):
-        return
-    known = {}
+def signature(fn):
+    """django-tables2's reading of `fn`'s arguments (django_tables2.utils.signature), once per function: a bound
+    method is remembered by its function, whichever row or column it is bound to."""
+    func = getattr(fn, "__func__", None)
+    key = (func, True) if func is not None else (fn, False)
+    try:
+        return _signatures[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable callable: nothing to remember it by
+        return tables_utils.signature(fn)
+    result = tables_utils.signature(fn)
+    if len(_signatures) < SIGNATURES_KEPT:   # functions made at run time must not grow it without end
+        _signatures[key] = result
+    return result
 
-    def signature(fn):
-        func = getattr(fn, "__func__", None)
-        key = (func, True) if func is not None else (fn, False)
-        try:
-            return known[key]
-        except KeyError:
-            pass
-        except TypeError:  # an unhashable callable: nothing to remember it by
-            return compute(fn)
-        result = compute(fn)
-        if len(known) < SIGNATURES_KEPT:   # functions made at run time must not grow it without end
-            known[key] = result
-        return result
 
-    signature.remembers = True
-    tables_utils.signature = signature
+def call_with_appropriate(fn, kwargs):
+    """django_tables2.utils.call_with_appropriate with the remembered `signature`: `fn` gets the arguments it
+    names (all of them if it takes **kwargs), and is not called (None) when it names one `kwargs` lacks."""
+    args, kwargs_name = signature(fn)
+    if not kwargs_name:
+        if any(arg not in kwargs for arg in args):
+            return None
+        kwargs = {key: kwargs[key] for key in args}
+    return fn(**kwargs)
+
+
+class Row(BoundRow):
+    """A table row whose cells call render and value methods through `call_with_appropriate` (the two
+    per-cell calls of django-tables2's BoundRow, rows.py `_call_render` and `_call_value`)."""
+
+    def _call_render(self, bound_column, value=None):
+        kwargs = self._optional_cell_arguments(bound_column, value)
+        content = call_with_appropriate(bound_column.render, kwargs)
+        return bound_column.link(content, **kwargs) if bound_column.link else content
+
+    def _call_value(self, bound_column, value=None):
+        method = bound_column.value
+        if getattr(method, "__func__", None) is tables.Column.value:
+            method = bound_column.column.render   # all Column.value does is call render with these arguments
+        return call_with_appropriate(method, self._optional_cell_arguments(bound_column, value))
+
+
+class Rows(BoundRows):
+    """The rows of a `BaseTable`: `Row`s, also when paginated (a page slices them)."""
+
+    def __iter__(self):
+        yield from self.generator_pinned_row(self.pinned_data.get("top"))
+        for record in self.data:
+            yield Row(record, table=self.table)
+        yield from self.generator_pinned_row(self.pinned_data.get("bottom"))
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return Rows(data=self.data[key], table=self.table, pinned_data=self.pinned_data)
+        return Row(record=self.data[key], table=self.table)
+
+
+class BaseTable(tables.Table):
+    """The base of every table (NetBox's BaseTable): django-tables2's Table with `Rows`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = Rows(data=self.data, table=self, pinned_data=self.pinned_data)
 
 
 def install():
     library.register(DateColumn)
     library.register(DateTimeColumn)   # after DateColumn: the library tries the last registered first
     library.register(AmountColumn)
-    remember_signatures()
 
 
 class SelectColumn(tables.CheckBoxColumn):

@@ -81,10 +81,6 @@ class VoidableModel(AuditedModel):
     class Meta:
         abstract = True
 
-    @property
-    def is_voided(self):
-        return self.voided_at is not None
-
     def void_refusal(self):
         """Why this record may not be voided in its present state (a message), or None. Models override."""
         return None
@@ -162,10 +158,6 @@ class AuditEntry(models.Model):
             "action": self.action, "object_type": self.object_type, "object_id": self.object_id,
             "object_repr": self.object_repr, "before": self.before, "after": self.after,
         }
-
-    def compute_hash(self):
-        from .audit import entry_hash
-        return entry_hash(self)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

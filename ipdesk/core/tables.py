@@ -1,10 +1,11 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from .columns import BaseTable
 from .models import AuditEntry, Job
 
 
-class JobTable(tables.Table):
+class JobTable(BaseTable):
     title = tables.Column(linkify=lambda record: record.get_absolute_url() if hasattr(record, "get_absolute_url") else None)
     percent = tables.TemplateColumn("{% include 'core/_progress.html' with job=record %}", verbose_name=_("进度"),
                                     orderable=False)
@@ -19,7 +20,7 @@ class JobTable(tables.Table):
         return job_kind(value)
 
 
-class AuditTable(tables.Table):
+class AuditTable(BaseTable):
     class Meta:
         model = AuditEntry
         fields = ("id", "timestamp", "username", "action", "object_type", "object_id", "object_repr", "ip", "request_id")

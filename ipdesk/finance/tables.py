@@ -2,12 +2,13 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from ipdesk.core import bulk
+from ipdesk.core.columns import BaseTable
 
 from .models import (FundedProject, InsurancePolicy, InsuranceSubsidyRule, InterestSubsidyApplication, MatchmakingEvent,
                      PatentAward, Pledge, Standard, SubsidyRule, TrainingClass)
 
 
-class PledgeTable(tables.Table):
+class PledgeTable(BaseTable):
     registration_no = tables.Column(linkify=True)
     patent_count = tables.Column(_("专利数"), accessor="patent_count")  # annotated by the list view
 
@@ -17,7 +18,7 @@ class PledgeTable(tables.Table):
         sequence = ("registration_no", "pledgor", "pledgee", "patent_count", "...")
 
 
-class MatchmakingEventTable(tables.Table):
+class MatchmakingEventTable(BaseTable):
     title = tables.Column(linkify=True)
 
     class Meta:
@@ -25,7 +26,7 @@ class MatchmakingEventTable(tables.Table):
         fields = ("title", "date", "region", "location", "attendee_count", "intended_amount_10k_yuan")
 
 
-class SubsidyRuleTable(tables.Table):
+class SubsidyRuleTable(BaseTable):
     name = tables.Column(linkify=True)
 
     class Meta:
@@ -34,7 +35,7 @@ class SubsidyRuleTable(tables.Table):
                   "min_loan_10k_yuan")
 
 
-class InsuranceSubsidyRuleTable(tables.Table):
+class InsuranceSubsidyRuleTable(BaseTable):
     insurance_type = tables.Column(linkify=True)
 
     class Meta:
@@ -42,7 +43,7 @@ class InsuranceSubsidyRuleTable(tables.Table):
         fields = ("year", "insurance_type", "premium_share", "cap_per_enterprise_yuan", "basis")
 
 
-class InterestSubsidyApplicationTable(tables.Table):
+class InterestSubsidyApplicationTable(BaseTable):
     enterprise = tables.Column(linkify=lambda record: record.get_absolute_url())
 
     class Meta:
@@ -50,7 +51,7 @@ class InterestSubsidyApplicationTable(tables.Table):
         fields = ("enterprise", "year", "bank", "loan_amount_10k_yuan", "interest_paid_yuan", "subsidy_yuan", "status")
 
 
-class InsurancePolicyTable(tables.Table):
+class InsurancePolicyTable(BaseTable):
     policy_no = tables.Column(linkify=True)
 
     class Meta:
@@ -59,7 +60,7 @@ class InsurancePolicyTable(tables.Table):
                   "end_date", "subsidy_yuan")
 
 
-class FundedProjectTable(tables.Table):
+class FundedProjectTable(BaseTable):
     name = tables.Column(linkify=True)
 
     class Meta:
@@ -67,7 +68,7 @@ class FundedProjectTable(tables.Table):
         fields = ("name", "kind", "level", "recipient_name", "region", "year", "amount_10k_yuan", "status")
 
 
-class StandardTable(tables.Table):
+class StandardTable(BaseTable):
     code = tables.Column(linkify=True)
 
     class Meta:
@@ -75,7 +76,7 @@ class StandardTable(tables.Table):
         fields = ("code", "name", "kind", "region", "gi_product", "pilot", "issued_on")
 
 
-class PatentAwardTable(tables.Table):
+class PatentAwardTable(BaseTable):
     # named explicitly: a table whose data is not a queryset (no model to read) would head it "Enterprise name"
     enterprise_name = tables.Column(verbose_name=_("获奖单位"), linkify=lambda record: record.get_absolute_url())
 
@@ -84,7 +85,7 @@ class PatentAwardTable(tables.Table):
         fields = ("year", "kind", "grade", "enterprise_name", "patent_title", "region")
 
 
-class TrainingClassTable(tables.Table):
+class TrainingClassTable(BaseTable):
     title = tables.Column(linkify=True)
 
     class Meta:

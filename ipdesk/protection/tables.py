@@ -1,11 +1,13 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.columns import BaseTable
+
 from .models import (AdjudicationCase, AssistanceCase, CalendarDay, CooperationCase, DocumentTemplate, ServiceStation,
                      StationService, TimeLimitRule)
 
 
-class AssistanceCaseTable(tables.Table):
+class AssistanceCaseTable(BaseTable):
     number = tables.Column(linkify=True)
 
     class Meta:
@@ -14,7 +16,7 @@ class AssistanceCaseTable(tables.Table):
                   "status", "received_on", "closed_on")
 
 
-class AdjudicationCaseTable(tables.Table):
+class AdjudicationCaseTable(BaseTable):
     number = tables.Column(linkify=True)
     closure = tables.Column(verbose_name=_("结案期限"), empty_values=(), orderable=False)
 
@@ -41,7 +43,7 @@ class AdjudicationCaseTable(tables.Table):
         return format_html('{} <span class="badge text-bg-{}">{}</span>', due, limit.css, limit.label)
 
 
-class CooperationCaseTable(tables.Table):
+class CooperationCaseTable(BaseTable):
     number = tables.Column(linkify=True)
 
     class Meta:
@@ -49,7 +51,7 @@ class CooperationCaseTable(tables.Table):
         fields = ("number", "kind", "title", "receiving_body", "region", "status", "received_on", "replied_on", "result")
 
 
-class ServiceStationTable(tables.Table):
+class ServiceStationTable(BaseTable):
     name = tables.Column(linkify=True)
     contact_phone = tables.Column(verbose_name=_("联系电话"))
 
@@ -62,7 +64,7 @@ class ServiceStationTable(tables.Table):
         return mask_phone(value)
 
 
-class StationServiceTable(tables.Table):
+class StationServiceTable(BaseTable):
     date = tables.Column(linkify=True)
 
     class Meta:
@@ -70,7 +72,7 @@ class StationServiceTable(tables.Table):
         fields = ("date", "station", "kind", "enterprise", "people", "description")
 
 
-class CalendarDayTable(tables.Table):
+class CalendarDayTable(BaseTable):
     date = tables.Column(linkify=True)
 
     class Meta:
@@ -78,7 +80,7 @@ class CalendarDayTable(tables.Table):
         fields = ("date", "kind", "name")
 
 
-class TimeLimitRuleTable(tables.Table):
+class TimeLimitRuleTable(BaseTable):
     name = tables.Column(linkify=True)
 
     class Meta:
@@ -92,7 +94,7 @@ class TimeLimitRuleTable(tables.Table):
         return dict(EventKind.choices).get(value) or dict(AdjudicationStatus.choices).get(value, value)
 
 
-class DocumentTemplateTable(tables.Table):
+class DocumentTemplateTable(BaseTable):
     name = tables.Column(linkify=True)
 
     class Meta:

@@ -1,9 +1,11 @@
 import django_tables2 as tables
 
+from ipdesk.core.columns import BaseTable
+
 from .models import DictionaryEntry, IndustryChain, Population, Region
 
 
-class RegionTable(tables.Table):
+class RegionTable(BaseTable):
     code = tables.Column(linkify=True)
 
     class Meta:
@@ -11,7 +13,7 @@ class RegionTable(tables.Table):
         fields = ("code", "name", "short_name", "level", "parent", "is_functional_zone", "address_keywords")
 
 
-class PopulationTable(tables.Table):
+class PopulationTable(BaseTable):
     region = tables.Column(linkify=lambda record: record.get_absolute_url())
 
     class Meta:
@@ -19,7 +21,7 @@ class PopulationTable(tables.Table):
         fields = ("region", "year", "population", "is_estimate", "source")
 
 
-class IndustryChainTable(tables.Table):
+class IndustryChainTable(BaseTable):
     name = tables.Column(linkify=True)
 
     class Meta:
@@ -27,7 +29,7 @@ class IndustryChainTable(tables.Table):
         fields = ("code", "name", "group", "strategic_emerging", "ipc_prefixes", "is_active")
 
 
-class DictionaryEntryTable(tables.Table):
+class DictionaryEntryTable(BaseTable):
     label = tables.Column(linkify=True)
 
     class Meta:

@@ -4,10 +4,12 @@ official table's; a wrong row is corrected or switched off (active)."""
 import django_tables2 as tables
 from django import forms
 
+from ipdesk.core.columns import BaseTable
+
 from .models import SeiRule
 
 
-class SeiRuleTable(tables.Table):
+class SeiRuleTable(BaseTable):
     branch_no = tables.Column(linkify=True)
 
     class Meta:

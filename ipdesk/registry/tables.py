@@ -1,13 +1,14 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.columns import BaseTable
 from ipdesk.core.exports import mask_phone
 
 from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, PctApplication, \
     Trademark
 
 
-class EnterpriseTable(tables.Table):
+class EnterpriseTable(BaseTable):
     name = tables.Column(linkify=True)
     tags = tables.Column(verbose_name=_("标签"), orderable=False)
 
@@ -19,7 +20,7 @@ class EnterpriseTable(tables.Table):
         return "、".join(record.tag_labels()) or "—"
 
 
-class PatentTable(tables.Table):
+class PatentTable(BaseTable):
     application_no = tables.Column(linkify=True)
 
     class Meta:
@@ -28,7 +29,7 @@ class PatentTable(tables.Table):
                   "grant_date", "legal_status")
 
 
-class PctApplicationTable(tables.Table):
+class PctApplicationTable(BaseTable):
     international_application_no = tables.Column(linkify=True)
 
     class Meta:
@@ -37,7 +38,7 @@ class PctApplicationTable(tables.Table):
                   "applicant", "region", "publication_no", "national_application_no")
 
 
-class PatentEventTable(tables.Table):
+class PatentEventTable(BaseTable):
     patent = tables.Column(linkify=True, verbose_name=_("专利"))
 
     class Meta:
@@ -45,7 +46,7 @@ class PatentEventTable(tables.Table):
         fields = ("patent", "kind", "date", "owner_before", "owner_after", "region_after", "source")
 
 
-class TrademarkTable(tables.Table):
+class TrademarkTable(BaseTable):
     registration_no = tables.Column(linkify=True)
 
     class Meta:
@@ -54,7 +55,7 @@ class TrademarkTable(tables.Table):
                   "expiry_date", "status")
 
 
-class GIProductTable(tables.Table):
+class GIProductTable(BaseTable):
     name = tables.Column(linkify=True)
 
     class Meta:
@@ -62,7 +63,7 @@ class GIProductTable(tables.Table):
         fields = ("name", "region", "protection_type", "approved_on", "holder")
 
 
-class CultivationTable(tables.Table):
+class CultivationTable(BaseTable):
     enterprise = tables.Column(linkify=lambda record: record.enterprise.get_absolute_url(), verbose_name=_("企业"))
 
     class Meta:
@@ -70,7 +71,7 @@ class CultivationTable(tables.Table):
         fields = ("enterprise", "year", "tier", "is_pilot", "note")
 
 
-class ContactTable(tables.Table):
+class ContactTable(BaseTable):
     enterprise = tables.Column(verbose_name=_("企业"))
     name = tables.Column(linkify=True)
 

@@ -3,11 +3,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ipdesk.core import bulk
+from ipdesk.core.columns import BaseTable
 
 from .models import CommissionerAssignment, ProblemLog, ServiceRequest, ServiceType
 
 
-class ServiceRequestTable(tables.Table):
+class ServiceRequestTable(BaseTable):
     number = tables.Column(verbose_name=_("编号"), linkify=lambda record: record.get_absolute_url(),
                            order_by=("submitted_at", "id"), accessor="pk")
     title = tables.Column(linkify=lambda record: record.get_absolute_url())
@@ -31,7 +32,7 @@ class ServiceRequestTable(tables.Table):
         return "—"
 
 
-class ServiceTypeTable(tables.Table):
+class ServiceTypeTable(BaseTable):
     name = tables.Column(linkify=True)
 
     class Meta:
@@ -40,14 +41,14 @@ class ServiceTypeTable(tables.Table):
         attrs = {"class": "table table-sm table-hover"}
 
 
-class CommissionerAssignmentTable(tables.Table):
+class CommissionerAssignmentTable(BaseTable):
     class Meta:
         model = CommissionerAssignment
         fields = ("enterprise", "commissioner", "previous", "started_at", "ended_at", "assigned_by", "reason")
         attrs = {"class": "table table-sm table-hover"}
 
 
-class ProblemLogTable(tables.Table):
+class ProblemLogTable(BaseTable):
     enterprise = tables.Column(linkify=lambda record: record.get_absolute_url())
 
     class Meta:

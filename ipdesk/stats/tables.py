@@ -1,11 +1,13 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from ipdesk.core.columns import BaseTable
+
 from .indicators import label
 from .models import Bulletin, HighValueCriterion, Target
 
 
-class TargetTable(tables.Table):
+class TargetTable(BaseTable):
     region = tables.Column(linkify=lambda record: record.get_absolute_url())
     indicator = tables.Column(verbose_name=_("指标"))
 
@@ -17,7 +19,7 @@ class TargetTable(tables.Table):
         return label(value)
 
 
-class BulletinTable(tables.Table):
+class BulletinTable(BaseTable):
     title = tables.Column(linkify=True)
 
     class Meta:
@@ -25,7 +27,7 @@ class BulletinTable(tables.Table):
         fields = ("title", "region", "year", "month", "as_of", "status", "published_at")
 
 
-class HighValueCriterionTable(tables.Table):
+class HighValueCriterionTable(BaseTable):
     name = tables.Column(linkify=True)
 
     class Meta:

@@ -159,4 +159,4 @@ def test_chain_links_every_entry_to_the_previous(regions):
     assert len(rows) > 5
     assert rows[0].prev_hash == audit.GENESIS
     for prev, entry in zip(rows, rows[1:]):
-        assert entry.prev_hash == prev.hash and entry.compute_hash() == entry.hash
+        assert entry.prev_hash == prev.hash and audit.entry_hash(entry) == entry.hash

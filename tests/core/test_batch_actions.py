@@ -198,7 +198,7 @@ def test_every_list_has_the_selection_the_actions_column_and_export_selected(use
 
 
 # ---- 贴息申请: 批量审核通过 (finance) ---------------------------------------------------------------
-from tests.finance.conftest import bank, make_patent, pledges, world  # noqa: E402,F401  (their fixtures)
+from tests.finance.conftest import bank, pledges, world  # noqa: E402,F401  (their fixtures)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from docx.shared import Emu
 
 from ipdesk.core import gongwen
 from ipdesk.core.models import DocumentNumber
-from tests.stats.conftest import make_patent  # noqa: F401 (a fixture: the bulletin tests below need patents)
+from tests.factories import PatentFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -144,10 +144,10 @@ def test_concurrent_issues_never_share_a_number():
 
 # ---- The bulletin ---------------------------------------------------------------------------------------
 @pytest.fixture
-def bulletin_records(regions, make_patent):
+def bulletin_records(regions):
     for region, n in (("370481", 3), ("370403", 2)):
         for i in range(n):
-            make_patent(region=region, grant=D(2022, 1 + i, 10))
+            PatentFactory(region=region, grant_date=D(2022, 1 + i, 10))
     return regions
 
 

@@ -91,23 +91,61 @@ def test_rows_render_as_the_bootstrap_template_renders_them(regions):
     assert empty == _tbody(PatentTable(Patent.objects.none()), "django_tables2/bootstrap5.html")
 
 
-def test_a_render_method_signature_is_read_once_per_function(monkeypatch):
+def test_a_render_method_signature_is_read_once_per_function(monkeypatch, regions):
+    """Rendering and exporting read each render/value method's arguments once, not once per cell."""
     calls = []
+    real = tables_utils.signature
 
     def counting(fn):
-        calls.append(fn)
-        return ("value",), None
+        calls.append(getattr(fn, "__func__", fn))
+        return real(fn)
 
     monkeypatch.setattr(tables_utils, "signature", counting)
-    columns.remember_signatures()
+    monkeypatch.setattr(columns, "_signatures", {})
 
-    class Cells:
-        def render(self, value):
+    class Titles(tables.Column):
+        def render(self, value, record):
+            return f"{value}·{record.pk}"
+
+    class Listed(columns.BaseTable):
+        title = Titles()
+        holder_name = tables.Column()
+
+        class Meta:
+            model = Patent
+            fields = ("application_no", "title", "holder_name", "filing_date")
+
+        def render_application_no(self, value):
             return value
 
-    a, b = Cells(), Cells()
-    for obj in (a, b, a):
-        assert tables_utils.call_with_appropriate(obj.render, {"value": 7, "record": None}) == 7
-    assert len(calls) == 1
-    tables_utils.signature(lambda value: value)
-    assert len(calls) == 2
+    patents = _patents(regions, n=4)
+    for _ in range(2):
+        _tbody(Listed(patents), "core/table.html")
+        rows = list(Listed(patents).as_values())
+    assert rows[1][1] == f"{patents[0].title}·{patents[0].pk}"
+    assert len(calls) == len(set(calls)), "a signature was read twice"
+    assert {Titles.render, Listed.render_application_no, tables.Column.render} <= set(calls)
+
+
+def test_every_table_is_a_base_table():
+    """Every table of the project gets the rows that read signatures once (core.columns.BaseTable)."""
+    from importlib import import_module
+
+    from django.apps import apps
+    for config in apps.get_app_configs():
+        if config.name.startswith("ipdesk."):
+            for module in ("tables", "views", "sei_views"):
+                try:
+                    import_module(f"{config.name}.{module}")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.{module}":
+                        raise
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [t for t in subclasses(tables.Table) if t.__module__.startswith("ipdesk.")]
+    assert len(ours) > 40
+    assert [t.__qualname__ for t in ours if not issubclass(t, columns.BaseTable)] == []

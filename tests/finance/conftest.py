@@ -6,25 +6,9 @@ from decimal import Decimal
 import pytest
 
 from ipdesk.regions.models import DictionaryEntry
-from ipdesk.registry.models import Patent
-from ipdesk.registry.rules import _app_check
+from tests.factories import PatentFactory
 
 D = dt.date
-
-
-@pytest.fixture
-def make_patent():
-    counter = {"n": 0}
-
-    def make(holder, grant_date=D(2020, 5, 1), patent_type="invention", legal_status="valid", **fields):
-        counter["n"] += 1
-        digit = {"invention": 1, "utility": 2, "design": 3}[patent_type]
-        body = f"2019{digit}{counter['n']:07d}"
-        return Patent.objects.create(
-            application_no=f"{body}.{_app_check(body)}", patent_type=patent_type, title=f"一种测试装置{counter['n']}",
-            holder=holder, holder_name=holder.name if holder else "外地公司", region=holder.region if holder else None,
-            filing_date=D(2019, 1, 1), grant_date=grant_date, legal_status=legal_status, **fields)
-    return make
 
 
 @pytest.fixture
@@ -38,12 +22,12 @@ def insurer(regions):
 
 
 @pytest.fixture
-def world(users, make_enterprise, make_patent, bank):
+def world(users, make_enterprise, bank):
     """own: the enterprise user's enterprise (薛城区); other: an enterprise of 滕州市."""
     own = users["enterprise"].enterprise
     other = make_enterprise("滕州远方机械有限公司", "370481")
-    return {"own": own, "other": other, "own_patents": [make_patent(own) for _ in range(3)],
-            "other_patents": [make_patent(other) for _ in range(2)], "bank": bank}
+    return {"own": own, "other": other, "own_patents": [PatentFactory(holder=own, granted=True) for _ in range(3)],
+            "other_patents": [PatentFactory(holder=other, granted=True) for _ in range(2)], "bank": bank}
 
 
 @pytest.fixture

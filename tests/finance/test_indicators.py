@@ -8,6 +8,7 @@ from ipdesk.core.indicators import providers
 from ipdesk.finance import actions
 from ipdesk.finance.indicators import finance_indicators
 from ipdesk.finance.models import FundedProject, InsurancePolicy
+from tests.factories import PatentFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -18,14 +19,15 @@ def test_the_provider_is_registered():
     assert finance_indicators in providers()
 
 
-def test_pledge_figures_by_region_and_period(world, pledges, regions, make_patent):
+def test_pledge_figures_by_region_and_period(world, pledges, regions):
     # A second pledge of the same enterprise below 1000 万 on its own, above it together.
-    extra = make_patent(world["own"])
+    extra = PatentFactory(holder=world["own"], granted=True)
     actions.register_pledge(registration_no="Y2022000003", pledgor=world["own"], pledgee=world["bank"],
                             patents=[extra, world["own_patents"][2]], amount_10k_yuan=Decimal("0.5"),
                             registration_date=D(2022, 12, 31))
     actions.register_pledge(registration_no="Y2021000001", pledgor=world["other"], pledgee=world["bank"],
-                            patents=[make_patent(world["other"])], amount_10k_yuan=Decimal("5000"),
+                            patents=[PatentFactory(holder=world["other"], granted=True)],
+                            amount_10k_yuan=Decimal("5000"),
                             registration_date=D(2021, 12, 31))
     city = finance_indicators(regions["370400"], *YEAR_2022)
     assert city["pledge_count"] == 3
@@ -38,7 +40,7 @@ def test_pledge_figures_by_region_and_period(world, pledges, regions, make_paten
     assert finance_indicators(regions["370481"], D(2021, 1, 1), D(2021, 12, 31))["pledge_amount_10k_yuan"] == 5000
 
 
-def test_exactly_1000_is_not_above_10_million(world, regions, make_patent):
+def test_exactly_1000_is_not_above_10_million(world, regions):
     actions.register_pledge(registration_no="Y1", pledgor=world["own"], pledgee=world["bank"],
                             patents=[world["own_patents"][0]], amount_10k_yuan=Decimal("1000"),
                             registration_date=D(2022, 5, 1))

@@ -10,6 +10,7 @@ from django.urls import reverse
 from ipdesk.finance import actions, rules
 from ipdesk.finance.models import Pledge
 from ipdesk.registry.models import PatentEvent
+from tests.factories import PatentFactory
 
 D = dt.date
 AS_OF = D(2024, 4, 1)
@@ -147,8 +148,8 @@ def _register(world, patents, **kw):
 
 
 @pytest.mark.django_db
-def test_the_action_refuses_naming_the_patent_and_the_ground(world, make_patent):
-    shared = make_patent(world["own"], current_owner=f"{world['own'].name}；枣庄学院")
+def test_the_action_refuses_naming_the_patent_and_the_ground(world):
+    shared = PatentFactory(holder=world["own"], current_owner=f"{world['own'].name}；枣庄学院", granted=True)
     with pytest.raises(ValidationError) as exc:
         _register(world, [shared])
     assert f"专利 {shared.application_no}：专利权为{world['own'].name}、枣庄学院共有" in str(exc.value)
@@ -167,9 +168,9 @@ def test_the_action_refuses_a_debt_beyond_the_term(world):
 
 
 @pytest.mark.django_db
-def test_a_patent_lapsed_and_restored_is_pledged_and_counted_valid_by_the_statistics(world, make_patent, regions):
+def test_a_patent_lapsed_and_restored_is_pledged_and_counted_valid_by_the_statistics(world, regions):
     from ipdesk.stats import indicators
-    p = make_patent(world["own"], grant_date=D(2020, 5, 1), legal_status="lapsed", lapse_date=D(2022, 3, 1))
+    p = PatentFactory(holder=world["own"], granted=True, legal_status="lapsed", lapse_date=D(2022, 3, 1))
     PatentEvent.objects.create(patent=p, kind="lapse", date=D(2022, 3, 1), owner_after="lapse")
     PatentEvent.objects.create(patent=p, kind="restoration", date=D(2022, 5, 1), owner_after="restoration")
     pledge = _register(world, [p], registration_date=D(2022, 6, 1))

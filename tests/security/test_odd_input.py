@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests.factories import PatentFactory
 from tests.security.urlwalk import example, view_class, walk
-from tests.stats.conftest import make_patent  # noqa: F401  (fixture)
 
 DRILL = {"figure": "invention_grants", "region": "370400", "from": "2022-01-01", "to": "2022-12-31"}
 ODD = [("as_of", "0001-01-01"), ("as_of", "9999-12-31"), ("as_of", "abc"), ("year", "0"), ("year", "99999999999"),
@@ -24,14 +24,14 @@ FIGURE_PAGES = ["/finance/figures/", "/services/figures/", "/protection/figures/
 
 
 @pytest.fixture
-def figures_data(users, make_patent):
+def figures_data(users, regions):
     """Enough rows that every page has something to count, page and drill into."""
     from ipdesk.stats.actions import prepare_bulletin
     from ipdesk.stats.models import Target
     from ipdesk.regions.models import Region
     for i in range(3):
-        make_patent(grant=dt.date(2022, 3 + i, 10))
-        make_patent(region="370481", grant=dt.date(2021, 5 + i, 1))
+        PatentFactory(grant_date=dt.date(2022, 3 + i, 10))
+        PatentFactory(region="370481", grant_date=dt.date(2021, 5 + i, 1))
     city = Region.objects.get(code="370400")
     Target.objects.create(region=city, year=2022, indicator="invention_grants", value=10)
     prepare_bulletin(city, 2022, 6, users["city"])

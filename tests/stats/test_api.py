@@ -6,16 +6,17 @@ import pytest
 from ipdesk.stats.actions import prepare_bulletin
 from ipdesk.stats.indicators import figures
 from ipdesk.stats.models import Target
+from tests.factories import PatentFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def data(regions, make_patent):
-    make_patent(region="370403", grant=D(2022, 3, 1))
-    make_patent(region="370481", grant=D(2022, 4, 1))
-    make_patent(region="370481", grant=D(2021, 4, 1), pct_application_no="PCT/CN2020/000001")
+def data(regions):
+    PatentFactory(region="370403", grant_date=D(2022, 3, 1))
+    PatentFactory(region="370481", grant_date=D(2022, 4, 1))
+    PatentFactory(region="370481", grant_date=D(2021, 4, 1), pct_application_no="PCT/CN2020/000001")
     return {"target": Target.objects.create(region=regions["370403"], year=2022, indicator="invention_grants", value=2),
             "bulletin": prepare_bulletin(regions["370400"], 2022, 6)}
 

@@ -5,17 +5,18 @@ import datetime as dt
 import pytest
 
 from tests.conftest import login
+from tests.factories import PatentFactory
 
 D = dt.date
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def records(regions, make_patent):
+def records(regions):
     for i in range(3):
-        make_patent(region="370481", grant=D(2022, 2 + i, 5))
-    make_patent(region="370403", grant=D(2022, 3, 9))
-    make_patent(region="370403", grant=D(2021, 3, 9))
+        PatentFactory(region="370481", grant_date=D(2022, 2 + i, 5))
+    PatentFactory(region="370403", grant_date=D(2022, 3, 9))
+    PatentFactory(region="370403", grant_date=D(2021, 3, 9))
     return regions
 
 

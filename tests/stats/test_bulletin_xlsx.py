@@ -10,19 +10,20 @@ from openpyxl import load_workbook
 from ipdesk.regions.models import Population
 from ipdesk.stats.actions import prepare_bulletin
 from ipdesk.stats.models import Target
+from tests.factories import PatentFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def records(regions, make_patent):
+def records(regions):
     for region, n in (("370481", 5), ("370403", 3), ("370402", 1)):
         for i in range(n):
-            make_patent(region=region, grant=D(2022, 1 + i, 10))
+            PatentFactory(region=region, grant_date=D(2022, 1 + i, 10))
     # 370402 fell from 3 grants to 1: a negative YoY, once written as the text "'-66.7%"
     for region in ("370481", "370403", "370403", "370402", "370402", "370402"):
-        make_patent(region=region, grant=D(2021, 2, 10))
+        PatentFactory(region=region, grant_date=D(2021, 2, 10))
     Target.objects.create(region=regions["370481"], year=2022, indicator="invention_grants", value=4)
     Target.objects.create(region=regions["370403"], year=2022, indicator="invention_grants", value=6)
     Target.objects.create(region=regions["370400"], year=2022, indicator="invention_grants", value=10)

@@ -6,6 +6,7 @@ import pytest
 
 from ipdesk.stats import forecast as fc
 from ipdesk.stats.models import Target
+from tests.factories import PatentFactory
 
 D = dt.date
 PAST = (2019, 2020, 2021)
@@ -155,13 +156,13 @@ def test_sentence():
 
 
 @pytest.mark.django_db
-def test_bulletin_units_with_a_target_get_a_forecast(regions, make_patent):
+def test_bulletin_units_with_a_target_get_a_forecast(regions):
     from ipdesk.stats.bulletin import build
     for year, per_district in ((2020, {"370481": 12, "370403": 6}), (2021, {"370481": 12, "370403": 6}),
                                (2022, {"370481": 7, "370403": 2})):
         for code, n in per_district.items():
             for i in range(n):
-                make_patent(region=code, grant=D(year, 1 + i % (6 if year == 2022 else 12), 10 + i // 12))
+                PatentFactory(region=code, grant_date=D(year, 1 + i % (6 if year == 2022 else 12), 10 + i // 12))
     targets = {("370400", "invention_grants"): 20, ("370481", "invention_grants"): 12,
                ("370403", "invention_grants"): 9, ("370481", "valid_invention_patents"): 30,
                ("370400", "valid_invention_per_10k"): 0.2}
@@ -208,14 +209,14 @@ def test_growth_is_not_read_as_a_season():
 
 
 @pytest.mark.django_db
-def test_grant_history_counts_once_the_filings_behind_it_are_whole(make_patent):
+def test_grant_history_counts_once_the_filings_behind_it_are_whole(regions):
     """A registry whose filings begin in March 2013 holds only part of the grants of 2014–2015 (inventions
     filed before 2013 are missing, and take up to three years to be granted): its invention grant series is
     whole from March 2016; a utility model's a year after the first filing; the first grant when later."""
     from ipdesk.stats.facts import ensure_fresh
-    make_patent(grant=D(2014, 5, 6), filing=D(2013, 3, 4))
-    make_patent(patent_type="utility", grant=D(2013, 9, 1), filing=D(2013, 3, 4))
-    make_patent(patent_type="design", grant=D(2015, 2, 1), filing=D(2014, 6, 1))
+    PatentFactory(grant_date=D(2014, 5, 6), filing_date=D(2013, 3, 4))
+    PatentFactory(patent_type="utility", grant_date=D(2013, 9, 1), filing_date=D(2013, 3, 4))
+    PatentFactory(patent_type="design", grant_date=D(2015, 2, 1), filing_date=D(2014, 6, 1))
     ensure_fresh()
     assert fc.records_start("invention_grants") == (2016, 3)
     assert fc.records_start("patent_grants") == (2016, 3)         # the slowest type it counts

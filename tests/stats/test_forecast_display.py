@@ -11,19 +11,20 @@ from ipdesk.stats import forecast as fc
 from ipdesk.stats import rules
 from ipdesk.stats.actions import prepare_bulletin, publish_bulletin
 from ipdesk.stats.models import Bulletin, Target
+from tests.factories import PatentFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def records(regions, make_patent):
+def records(regions):
     """Three years of invention grants in 滕州市 and 薛城区; 薛城区 is far behind its 2022 target."""
     for year, per_district in ((2020, {"370481": 12, "370403": 6}), (2021, {"370481": 12, "370403": 6}),
                                (2022, {"370481": 7, "370403": 2})):
         for code, n in per_district.items():
             for i in range(n):
-                make_patent(region=code, grant=D(year, 1 + i % (6 if year == 2022 else 12), 10 + i // 12))
+                PatentFactory(region=code, grant_date=D(year, 1 + i % (6 if year == 2022 else 12), 10 + i // 12))
     for (code, key), value in {("370400", "invention_grants"): 20, ("370481", "invention_grants"): 12,
                                ("370403", "invention_grants"): 9}.items():
         Target.objects.create(region=regions[code], year=2022, indicator=key, value=value)
@@ -190,11 +191,11 @@ def test_a_note_when_the_data_stops_before_the_period(clients, records):
     assert "现有数据截至2022年6月" in city.get(f"/stats/bulletins/{draft.pk}/").content.decode()
 
 
-def test_a_draft_says_when_the_data_changed_after_it_was_computed(clients, records, make_patent):
+def test_a_draft_says_when_the_data_changed_after_it_was_computed(clients, records, regions):
     draft = prepare_bulletin(records["370400"], 2022, 6)
     city = clients["city"]
     assert 'data-testid="data-changed"' not in city.get(f"/stats/bulletins/{draft.pk}/").content.decode()
-    make_patent(region="370481", grant=D(2022, 5, 3))
+    PatentFactory(region="370481", grant_date=D(2022, 5, 3))
     assert 'data-testid="data-changed"' in city.get(f"/stats/bulletins/{draft.pk}/").content.decode()
     city.post(f"/stats/bulletins/{draft.pk}/refresh/")
     assert 'data-testid="data-changed"' not in city.get(f"/stats/bulletins/{draft.pk}/").content.decode()
@@ -203,5 +204,5 @@ def test_a_draft_says_when_the_data_changed_after_it_was_computed(clients, recor
     target.save()
     assert 'data-testid="data-changed"' in city.get(f"/stats/bulletins/{draft.pk}/").content.decode()
     published = publish_bulletin(draft, None)
-    make_patent(region="370481", grant=D(2022, 5, 4))
+    PatentFactory(region="370481", grant_date=D(2022, 5, 4))
     assert 'data-testid="data-changed"' not in city.get(f"/stats/bulletins/{published.pk}/").content.decode()

@@ -8,6 +8,7 @@ import pytest
 from ipdesk.stats import indicators as ind
 from ipdesk.stats.actions import prepare_bulletin
 from ipdesk.stats.models import HighValueCriterion
+from tests.factories import PatentFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -36,27 +37,27 @@ def test_defaults_without_stored_criteria_leave_the_pledge_off(regions):
     assert [c.kind for c in ind.criteria()] == ["strategic", "overseas", "maintained", "award"]
 
 
-def test_maintained_over_10_years_counts_from_the_filing_date(regions, make_patent):
+def test_maintained_over_10_years_counts_from_the_filing_date(regions):
     city = regions["370400"]
     # filed 2012-12-31, granted 2016: on 2022-12-31 maintained exactly 10 years (not over); over from 2023-01-01
-    make_patent(filing=D(2012, 12, 31), grant=D(2016, 5, 1))
+    PatentFactory(filing_date=D(2012, 12, 31), grant_date=D(2016, 5, 1))
     # filed 2012-12-30: over 10 years on 2022-12-31 — although granted only 8 years before
-    make_patent(filing=D(2012, 12, 30), grant=D(2014, 12, 31))
+    PatentFactory(filing_date=D(2012, 12, 30), grant_date=D(2014, 12, 31))
     assert figs(city, D(2022, 12, 31))["high_value_maintained"] == 1
     assert figs(city, D(2023, 1, 1))["high_value_maintained"] == 2
 
 
-def test_strategic_by_the_patents_ipc_with_a_keyword_rule(regions, make_patent, make_enterprise):
+def test_strategic_by_the_patents_ipc_with_a_keyword_rule(regions, make_enterprise):
     from ipdesk.regions.models import IndustryChain
     city = regions["370400"]
     chain = IndustryChain.objects.create(code="NEV", name="新能源汽车", strategic_emerging=True)
     firm = make_enterprise(industry_chain=chain)
     # 5.2 rule 5: H01M10/0525 with the keyword 汽车 (…汽车相关关键词)
-    miss, hit = (make_patent(grant=D(2021, 1, 1), ipc_main="H01M 10/0525") for _ in range(2))
+    miss, hit = (PatentFactory(grant_date=D(2021, 1, 1), ipc_main="H01M 10/0525") for _ in range(2))
     miss.title, hit.title = "一种储能用锂离子电池", "一种电动汽车用锂离子电池"
     miss.save()
     hit.save()
-    make_patent(grant=D(2021, 1, 1), ipc_main="A63G 31/00", holder=firm)    # holder's chain strategic: not counted
+    PatentFactory(grant_date=D(2021, 1, 1), ipc_main="A63G 31/00", holder=firm)  # holder's chain strategic: not counted
     hit.refresh_from_db()
     miss.refresh_from_db()
     assert miss.sei_branch == ""
@@ -65,10 +66,10 @@ def test_strategic_by_the_patents_ipc_with_a_keyword_rule(regions, make_patent, 
     assert f["valid_invention_patents"] == 3 and f["high_value_strategic"] == 1
 
 
-def test_bulletin_and_its_api_state_each_criterion_with_its_count(regions, make_patent, clients):
-    make_patent(grant=D(2021, 3, 1), ipc_main="G06F 40/30")                  # 1.5 人工智能
-    make_patent(grant=D(2021, 3, 1), overseas_family=True)
-    make_patent(grant=D(2021, 3, 1))
+def test_bulletin_and_its_api_state_each_criterion_with_its_count(regions, clients):
+    PatentFactory(grant_date=D(2021, 3, 1), ipc_main="G06F 40/30")                  # 1.5 人工智能
+    PatentFactory(grant_date=D(2021, 3, 1), overseas_family=True)
+    PatentFactory(grant_date=D(2021, 3, 1))
     bulletin = prepare_bulletin(regions["370400"], 2022, 6)
     criteria = {c["kind"]: c for c in bulletin.data["high_value_criteria"]}
     assert set(criteria) == {"strategic", "overseas", "maintained", "pledge", "award"}
@@ -85,8 +86,8 @@ def test_bulletin_and_its_api_state_each_criterion_with_its_count(regions, make_
     assert "high_value_pledge" not in figures
 
 
-def test_patent_page_and_high_value_records_show_the_branch(regions, make_patent, clients):
-    p = make_patent(grant=D(2021, 3, 1), ipc_main="G06F 40/30")
+def test_patent_page_and_high_value_records_show_the_branch(regions, clients):
+    p = PatentFactory(grant_date=D(2021, 3, 1), ipc_main="G06F 40/30")
     page = clients["city"].get(f"/registry/patents/{p.pk}/").content.decode()
     assert "1.5 人工智能" in page and "G06F40*" in page
     records = clients["city"].get("/stats/records/", {"figure": "high_value_strategic", "region": "370400",

@@ -6,6 +6,7 @@ import pytest
 
 from ipdesk.stats import facts
 from ipdesk.stats.models import FactAggregate, FactState, PatentFact, PatentInterval
+from tests.factories import PatentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +30,10 @@ def grants(region, month):
                                         measure="grants").aggregate(n=Sum("n"))["n"] or 0
 
 
-def test_refresh_patents_follows_an_orm_edit_without_a_rebuild(make_patent, regions):
+def test_refresh_patents_follows_an_orm_edit_without_a_rebuild(regions):
     built()
     rebuilt_at = FactState.objects.get().rebuilt_at
-    p = make_patent(grant=D(2022, 3, 1))
+    p = PatentFactory(grant_date=D(2022, 3, 1))
     assert PatentFact.objects.filter(patent_id=p.pk, grant_region_id=regions["370403"].pk).exists()
     assert PatentInterval.objects.filter(patent_id=p.pk).count() == 1
     p.region = regions["370404"]
@@ -45,22 +46,22 @@ def test_refresh_patents_follows_an_orm_edit_without_a_rebuild(make_patent, regi
     assert_fresh()
 
 
-def test_a_refresh_logged_as_under_debug_keeps_its_sql_intact(make_patent, regions):
+def test_a_refresh_logged_as_under_debug_keeps_its_sql_intact(regions):
     """Under DEBUG (make run) every statement is also formatted for the query log: the term rule's
     strftime('%m-%d') once broke that formatting on SQLite and with it the demo data load."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     built()
     with CaptureQueriesContext(connection) as ctx:
-        p = make_patent(grant=D(2022, 3, 1))
+        p = PatentFactory(grant_date=D(2022, 3, 1))
     assert PatentInterval.objects.filter(patent_id=p.pk).count() == 1
     assert any("INSERT INTO" in q["sql"] and "stats_patentinterval" in q["sql"] for q in ctx.captured_queries)
     assert_fresh()
 
 
-def test_events_transfer_lapse_restore_and_delete(make_patent, event, regions):
+def test_events_transfer_lapse_restore_and_delete(event, regions):
     built()
-    p = make_patent(grant=D(2020, 5, 1))
+    p = PatentFactory(grant_date=D(2020, 5, 1))
     t = event(p, "transfer", D(2021, 2, 3), before="370403", after="370404", domestic_after=True)
     assert_fresh()
     assert PatentInterval.objects.filter(patent_id=p.pk).count() == 2
@@ -75,11 +76,11 @@ def test_events_transfer_lapse_restore_and_delete(make_patent, event, regions):
     assert_fresh()
 
 
-def test_refresh_patents_after_a_bulk_update(make_patent, regions):
+def test_refresh_patents_after_a_bulk_update(regions):
     from ipdesk.registry.models import Patent
     built()
-    a = make_patent(grant=D(2022, 1, 5))
-    b = make_patent(grant=D(2022, 2, 5))
+    a = PatentFactory(grant_date=D(2022, 1, 5))
+    b = PatentFactory(grant_date=D(2022, 2, 5))
     Patent.objects.filter(pk__in=[a.pk, b.pk]).update(region=regions["370402"])   # no signal
     assert facts.differences(facts.check()) > 0
     assert facts.check()["patents"] == [a.pk, b.pk]
@@ -87,31 +88,31 @@ def test_refresh_patents_after_a_bulk_update(make_patent, regions):
     assert_fresh()
 
 
-def test_check_changes_nothing(make_patent):
+def test_check_changes_nothing(regions):
     built()
-    p = make_patent(grant=D(2022, 1, 5))
+    p = PatentFactory(grant_date=D(2022, 1, 5))
     PatentFact.objects.filter(patent_id=p.pk).update(pct=True)
     before = list(PatentFact.objects.values_list("patent_id", "pct"))
     assert facts.check()["facts"] == 2
     assert list(PatentFact.objects.values_list("patent_id", "pct")) == before
 
 
-def test_collecting_refreshes_once_at_the_end(make_patent, regions, django_assert_max_num_queries):
+def test_collecting_refreshes_once_at_the_end(regions, django_assert_max_num_queries):
     built()
     with facts.collecting() as pending:
-        p = make_patent(grant=D(2022, 1, 5))
+        p = PatentFactory(grant_date=D(2022, 1, 5))
         assert not PatentFact.objects.filter(patent_id=p.pk).exists()
     assert pending == {p.pk}
     assert PatentFact.objects.filter(patent_id=p.pk).exists()
     assert_fresh()
 
 
-def test_rebuild_facts_check_command_reports_and_exits_non_zero(make_patent, users):
+def test_rebuild_facts_check_command_reports_and_exits_non_zero(regions, users):
     from django.core.management import CommandError, call_command
 
     from ipdesk.core.models import Notification
     built()
-    p = make_patent(grant=D(2022, 1, 5))
+    p = PatentFactory(grant_date=D(2022, 1, 5))
     call_command("rebuild_facts", "--check")
     assert FactState.objects.get().check_differences == 0
     PatentFact.objects.filter(patent_id=p.pk).update(grant_domestic=False)   # SQL beside the application
@@ -126,15 +127,15 @@ def test_rebuild_facts_check_command_reports_and_exits_non_zero(make_patent, use
 
 
 
-def test_aggregates_give_the_numbers_the_facts_give(make_patent, event, regions, monkeypatch):
+def test_aggregates_give_the_numbers_the_facts_give(event, regions, monkeypatch):
     """Whole months read FactAggregate; the same figures read from the facts themselves are equal."""
     from ipdesk.stats import indicators
     from ipdesk.stats.bulletin import monthly_trend
     built()
     for i, code in enumerate(["370402", "370403", "370403", "370481"]):
-        make_patent(code, grant=D(2022, 1 + 3 * i, 10), filing=D(2020, 2 + i, 1))
-        make_patent(code, "utility", grant=D(2021, 5 + i, 3), filing=D(2021, 1 + i, 9))
-    moved = make_patent("370404", grant=D(2019, 6, 1))
+        PatentFactory(region=code, grant_date=D(2022, 1 + 3 * i, 10), filing_date=D(2020, 2 + i, 1))
+        PatentFactory(region=code, patent_type="utility", grant_date=D(2021, 5 + i, 3), filing_date=D(2021, 1 + i, 9))
+    moved = PatentFactory(region="370404", grant_date=D(2019, 6, 1))
     event(moved, "transfer", D(2022, 4, 2), before="370404", after="370402", domestic_after=True)
     event(moved, "lapse", D(2022, 8, 9))
     city = regions["370400"]
@@ -152,9 +153,9 @@ def test_aggregates_give_the_numbers_the_facts_give(make_patent, event, regions,
     assert aggregated[0][city.pk]["invention_grants"] == 0   # 2021 H1: none; 2022 asserted equal above
 
 
-def test_compact_aggregates_folds_change_rows_and_keeps_the_sums(make_patent, regions):
+def test_compact_aggregates_folds_change_rows_and_keeps_the_sums(regions):
     built()
-    p = make_patent(grant=D(2022, 3, 1))
+    p = PatentFactory(grant_date=D(2022, 3, 1))
     for code in ("370402", "370404", "370403"):
         p.region = regions[code]
         p.save()
@@ -187,7 +188,7 @@ steps = st.lists(st.one_of(
 DISTRICT_NAMES = {"370402": "市中区", "370403": "薛城区", "370404": "峄城区", "370481": "滕州市"}
 
 
-def _apply(step, make_patent, regions, tmp_path, counter):
+def _apply(step, regions, tmp_path, counter):
     from ipdesk.core.imports import run_import
     from ipdesk.registry.actions import record_event
     from ipdesk.registry.models import Patent, PatentEvent
@@ -195,7 +196,8 @@ def _apply(step, make_patent, regions, tmp_path, counter):
     kind = step[0]
     if kind == "create":
         _, ptype, code, filing, granted = step
-        make_patent(code, ptype, grant=filing + dt.timedelta(days=400) if granted else None, filing=filing)
+        PatentFactory(region=code, patent_type=ptype, filing_date=filing,
+                      grant_date=filing + dt.timedelta(days=400) if granted else None)
         return
     if kind == "import":
         _, n, code, filing = step
@@ -251,23 +253,23 @@ def _apply(step, make_patent, regions, tmp_path, counter):
 @settings(max_examples=8, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(sequence=steps)
-def test_any_sequence_of_writes_keeps_facts_equal_to_a_rebuild(sequence, make_patent, regions, tmp_path):
+def test_any_sequence_of_writes_keeps_facts_equal_to_a_rebuild(sequence, regions, tmp_path):
     """Creates, edits, transfers, lapses, restorations, deletes and imports (core.imports.run_import on a small
     CSV): after each step the stored facts and aggregates equal a full rebuild (stats.facts.check)."""
     built()
     counter = {"import": 0}
     for step in sequence:
-        _apply(step, make_patent, regions, tmp_path, counter)
+        _apply(step, regions, tmp_path, counter)
         found = facts.check()
         assert facts.differences(found) == 0, (step, found)
 
 
-def test_reclassification_refreshes_the_facts_it_changes(make_patent):
+def test_reclassification_refreshes_the_facts_it_changes(regions):
     """registry.sei.reclassify writes with bulk_update (no signal) and refreshes the facts itself."""
     from ipdesk.registry import sei
     from ipdesk.registry.models import Patent
     built()
-    p = make_patent(grant=D(2022, 1, 5))
+    p = PatentFactory(grant_date=D(2022, 1, 5))
     Patent.objects.filter(pk=p.pk).update(ipc_main="G06F 40/30", title="一种文本分类方法")   # sei_* now stale
     assert sei.reclassify() >= 1
     p.refresh_from_db()

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ipdesk.stats import indicators as ind
+from tests.factories import PatentFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -17,32 +18,32 @@ def figs(region, start, end):
     return ind.patent_figures([region], start, end)[region.pk]
 
 
-def test_invention_grants_count_the_grant_date_inclusive_period(regions, make_patent):
+def test_invention_grants_count_the_grant_date_inclusive_period(regions):
     city = regions["370400"]
-    make_patent(grant=D(2022, 1, 1))
-    make_patent(grant=D(2022, 12, 31))
-    make_patent(grant=D(2021, 12, 31))                       # before the period
-    make_patent(grant=D(2023, 1, 1))                         # after it
-    make_patent(patent_type="utility", grant=D(2022, 5, 5))  # another type
-    make_patent(grant=None)                                  # pending application
+    PatentFactory(grant_date=D(2022, 1, 1))
+    PatentFactory(grant_date=D(2022, 12, 31))
+    PatentFactory(grant_date=D(2021, 12, 31))                       # before the period
+    PatentFactory(grant_date=D(2023, 1, 1))                         # after it
+    PatentFactory(patent_type="utility", grant_date=D(2022, 5, 5))  # another type
+    PatentFactory(grant_date=None)                                  # pending application
     f = figs(city, D(2022, 1, 1), D(2022, 12, 31))
     assert f["invention_grants"] == 2
     assert f["utility_grants"] == 1 and f["patent_grants"] == 3
     assert ind.invention_grants(city, D(2021, 12, 31), D(2021, 12, 31)) == 1
 
 
-def test_foreign_and_hong_kong_macao_taiwan_holders_are_not_counted(regions, make_patent):
+def test_foreign_and_hong_kong_macao_taiwan_holders_are_not_counted(regions):
     city = regions["370400"]
-    make_patent(grant=D(2022, 3, 1))
+    PatentFactory(grant_date=D(2022, 3, 1))
     for country in ("81", "82", "71", "US"):
-        make_patent(grant=D(2022, 3, 1), domestic=False, country=country)
+        PatentFactory(grant_date=D(2022, 3, 1), is_domestic=False, country_code=country)
     f = figs(city, D(2022, 1, 1), D(2022, 12, 31))
     assert f["invention_grants"] == 1
     assert f["valid_invention_patents"] == 1
 
 
-def test_valid_stock_follows_the_holder_through_transfers_between_districts(regions, make_patent, event):
-    p = make_patent(region="370481", grant=D(2018, 1, 1))   # now in 滕州市
+def test_valid_stock_follows_the_holder_through_transfers_between_districts(regions, event):
+    p = PatentFactory(region="370481", grant_date=D(2018, 1, 1))   # now in 滕州市
     event(p, "transfer", D(2022, 6, 30), before="370403", after="370481", domestic_after=True)
     xue, teng, city = regions["370403"], regions["370481"], regions["370400"]
     assert ind.valid_invention_patents(xue, D(2022, 6, 29)) == 1
@@ -55,20 +56,20 @@ def test_valid_stock_follows_the_holder_through_transfers_between_districts(regi
     assert ind.invention_grants(teng, D(2018, 1, 1), D(2018, 12, 31)) == 0
 
 
-def test_functional_zone_counts_in_its_parent_district(regions, make_patent):
-    make_patent(region="370400-GX", grant=D(2020, 1, 1))
+def test_functional_zone_counts_in_its_parent_district(regions):
+    PatentFactory(region="370400-GX", grant_date=D(2020, 1, 1))
     assert ind.valid_invention_patents(regions["370400-GX"], D(2022, 1, 1)) == 1
     assert ind.valid_invention_patents(regions["370403"], D(2022, 1, 1)) == 1
     assert ind.valid_invention_patents(regions["370481"], D(2022, 1, 1)) == 0
 
 
-def test_transfer_out_of_the_city_and_to_a_foreign_holder(regions, make_patent, event):
+def test_transfer_out_of_the_city_and_to_a_foreign_holder(regions, event):
     city = regions["370400"]
-    out = make_patent(region=None, grant=D(2016, 1, 1))
+    out = PatentFactory(region=None, grant_date=D(2016, 1, 1))
     event(out, "transfer", D(2020, 1, 1), before="370402", after=None, domestic_after=True)
-    foreign = make_patent(region=None, grant=D(2016, 1, 1), domestic=False, country="DE")
+    foreign = PatentFactory(region=None, grant_date=D(2016, 1, 1), is_domestic=False, country_code="DE")
     event(foreign, "transfer", D(2021, 7, 1), before="370404", after=None, domestic_after=False)
-    came_in = make_patent(region="370405", grant=D(2016, 1, 1))
+    came_in = PatentFactory(region="370405", grant_date=D(2016, 1, 1))
     event(came_in, "transfer", D(2021, 3, 1), before=None, after="370405", domestic_after=True)
     assert ind.valid_invention_patents(city, D(2019, 12, 31)) == 2
     assert ind.valid_invention_patents(city, D(2020, 1, 1)) == 1
@@ -77,13 +78,14 @@ def test_transfer_out_of_the_city_and_to_a_foreign_holder(regions, make_patent, 
     assert ind.invention_grants(city, D(2016, 1, 1), D(2016, 12, 31)) == 2   # the one moved in later was not ours
 
 
-def test_lapse_and_restoration(regions, make_patent, event):
+def test_lapse_and_restoration(regions, event):
     city = regions["370400"]
-    p = make_patent(grant=D(2015, 1, 1))
+    p = PatentFactory(grant_date=D(2015, 1, 1))
     event(p, "lapse", D(2022, 3, 1))
     event(p, "restoration", D(2022, 5, 1))
-    q = make_patent(grant=D(2015, 1, 1), legal_status="lapsed", lapse_date=D(2022, 3, 1))  # status only, no event
-    r = make_patent(grant=D(2015, 1, 1), legal_status="expired")                            # dead since unknown
+    q = PatentFactory(grant_date=D(2015, 1, 1), legal_status="lapsed",
+                      lapse_date=D(2022, 3, 1))                                 # status only, no event
+    r = PatentFactory(grant_date=D(2015, 1, 1), legal_status="expired")                            # dead since unknown
     assert ind.valid_invention_patents(city, D(2022, 2, 28)) == 2
     assert ind.valid_invention_patents(city, D(2022, 3, 1)) == 0
     assert ind.valid_invention_patents(city, D(2022, 4, 30)) == 0
@@ -91,33 +93,34 @@ def test_lapse_and_restoration(regions, make_patent, event):
     assert p and q and r
 
 
-def test_pct_applications_and_applications_by_type(regions, make_patent):
+def test_pct_applications_and_applications_by_type(regions):
     from ipdesk.registry.models import PctApplication
     city = regions["370400"]
     # PCT applications are their own records (tests/stats/test_pct_indicator.py); a patent naming a PCT number
     # is a national-phase entry and is not one of them
     PctApplication.objects.create(international_application_no="PCT/CN2022/000001", title="x", first_applicant="甲",
                                   international_filing_date=D(2022, 2, 1), region=regions["370403"])
-    make_patent(filing=D(2022, 2, 1), pct_application_no="PCT/CN2022/000001")
-    make_patent(filing=D(2022, 2, 1))
-    make_patent(filing=D(2022, 2, 1), patent_type="design")
-    make_patent(filing=D(2022, 2, 1), pct_application_no="PCT/US2022/000002", domestic=False, country="US")
+    PatentFactory(filing_date=D(2022, 2, 1), pct_application_no="PCT/CN2022/000001")
+    PatentFactory(filing_date=D(2022, 2, 1))
+    PatentFactory(filing_date=D(2022, 2, 1), patent_type="design")
+    PatentFactory(filing_date=D(2022, 2, 1), pct_application_no="PCT/US2022/000002", is_domestic=False,
+                  country_code="US")
     f = figs(city, D(2022, 1, 1), D(2022, 12, 31))
     assert f["pct_applications"] == 1
     assert f["invention_applications"] == 2 and f["design_applications"] == 1 and f["patent_applications"] == 3
 
 
-def test_high_value_counts_each_criterion_and_criteria_are_configuration(regions, make_patent, event):
+def test_high_value_counts_each_criterion_and_criteria_are_configuration(regions, event):
     from ipdesk.stats.models import HighValueCriterion
     city = regions["370400"]
-    make_patent(grant=D(2015, 1, 1), filing=D(2011, 6, 1))                       # maintained > 10 years
+    PatentFactory(grant_date=D(2015, 1, 1), filing_date=D(2011, 6, 1))                       # maintained > 10 years
     # strategic by the patent's own IPC (registry.sei): G06F40* is 1.5 人工智能; an officer's "3.4" names a branch
-    make_patent(grant=D(2020, 1, 1), ipc_main="G06F 40/30")                     # strategic
-    make_patent(grant=D(2020, 1, 1), overseas_family=True, strategic_class="3.4 先进无机非金属材料")  # two, counted once
-    pledged = make_patent(grant=D(2020, 1, 1))
+    PatentFactory(grant_date=D(2020, 1, 1), ipc_main="G06F 40/30")                     # strategic
+    PatentFactory(grant_date=D(2020, 1, 1), overseas_family=True, strategic_class="3.4 先进无机非金属材料")  # two, counted once
+    pledged = PatentFactory(grant_date=D(2020, 1, 1))
     event(pledged, "pledge", D(2022, 4, 1))           # the pledge criterion has no threshold: off (issue 16 item 4)
-    awarded = make_patent(grant=D(2019, 1, 1))
-    make_patent(grant=D(2020, 1, 1), strategic_class="新一代信息技术产业")           # free text names no branch: ordinary
+    awarded = PatentFactory(grant_date=D(2019, 1, 1))
+    PatentFactory(grant_date=D(2020, 1, 1), strategic_class="新一代信息技术产业")           # free text names no branch: ordinary
     HighValueCriterion.objects.filter(kind="award").update(application_numbers=awarded.application_no)
     f = figs(city, D(2022, 1, 1), D(2022, 12, 31))
     assert f["valid_invention_patents"] == 6
@@ -134,14 +137,14 @@ def test_high_value_counts_each_criterion_and_criteria_are_configuration(regions
     assert "high_value_strategic" not in f and f["high_value_invention_patents"] == 2
 
 
-def test_figures_add_yoy_and_per_10k_and_see_new_records_at_once(regions, make_patent):
+def test_figures_add_yoy_and_per_10k_and_see_new_records_at_once(regions):
     city = regions["370400"]
     for _ in range(4):
-        make_patent(grant=D(2021, 6, 1))
+        PatentFactory(grant_date=D(2021, 6, 1))
     result = ind.figures(city, D(2022, 6, 30))
     assert result["invention_grants"] == 0 and result["invention_grants_yoy"] == -1.0
     for _ in range(5):
-        make_patent(grant=D(2022, 6, 1))
+        PatentFactory(grant_date=D(2022, 6, 1))
     result = ind.figures(city, D(2022, 6, 30))   # facts are rebuilt when the registry changed
     assert result["invention_grants"] == 5 and result["invention_grants_yoy"] == 0.25
     assert result["valid_invention_patents"] == 9 and result["valid_invention_patents_yoy"] == 1.25
@@ -149,10 +152,10 @@ def test_figures_add_yoy_and_per_10k_and_see_new_records_at_once(regions, make_p
     assert result["from"] == "2022-01-01"
 
 
-def test_indicators_command_prints_one_json_object(regions, make_patent):
-    make_patent(grant=D(2022, 3, 1))
-    make_patent(grant=D(2021, 3, 1))
-    make_patent(grant=D(2021, 4, 1))
+def test_indicators_command_prints_one_json_object(regions):
+    PatentFactory(grant_date=D(2022, 3, 1))
+    PatentFactory(grant_date=D(2021, 3, 1))
+    PatentFactory(grant_date=D(2021, 4, 1))
     out = StringIO()
     call_command("indicators", "--region", "370400", "--as-of", "2022-12-31", "--json", stdout=out)
     data = json.loads(out.getvalue())
@@ -169,14 +172,14 @@ def test_indicators_command_prints_one_json_object(regions, make_patent):
         call_command("indicators", "--region", "370400", "--as-of", "2022/12/31", stdout=StringIO())
 
 
-def test_pledge_threshold_and_awards_come_from_the_finance_records(regions, make_patent, make_enterprise):
+def test_pledge_threshold_and_awards_come_from_the_finance_records(regions, make_enterprise):
     from django.apps import apps
 
     from ipdesk.regions.models import DictionaryEntry
     from ipdesk.stats.models import HighValueCriterion
     Pledge, Award = apps.get_model("finance", "Pledge"), apps.get_model("finance", "PatentAward")
     city = regions["370400"]
-    big, small, awarded = (make_patent(grant=D(2020, 1, 1)) for _ in range(3))
+    big, small, awarded = (PatentFactory(grant_date=D(2020, 1, 1)) for _ in range(3))
     firm = make_enterprise()
     bank = DictionaryEntry.objects.filter(dictionary="bank").first()
     for no, patent, amount in (("ZL1", big, 1500), ("ZL2", small, 200)):
@@ -194,10 +197,10 @@ def test_pledge_threshold_and_awards_come_from_the_finance_records(regions, make
     assert figs(city, D(2022, 1, 1), D(2022, 4, 30))["high_value_pledge"] == 0
 
 
-def test_rebuild_job_reports_progress(regions, make_patent, event, users):
+def test_rebuild_job_reports_progress(regions, event, users):
     from ipdesk.core.jobs import execute, start
     from ipdesk.stats.models import FactState, PatentInterval
-    p = make_patent(grant=D(2019, 1, 1))
+    p = PatentFactory(grant_date=D(2019, 1, 1))
     event(p, "transfer", D(2020, 1, 1), before="370402", after="370403", domestic_after=True)
     job = start("stats.rebuild_facts", "重建指标事实表", users["city"])
     result = execute(job)

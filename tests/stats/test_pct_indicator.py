@@ -6,6 +6,7 @@ import pytest
 
 from ipdesk.registry.models import PctApplication
 from ipdesk.stats import indicators as ind
+from tests.factories import PatentFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ def pct_app(number, filed, region=None, domestic=True):
                                          is_domestic=domestic)
 
 
-def test_pct_counts_international_applications_not_national_phase_patents(regions, make_patent):
+def test_pct_counts_international_applications_not_national_phase_patents(regions):
     city, teng, xue = regions["370400"], regions["370481"], regions["370403"]
     pct_app("PCT/CN2022/000001", D(2022, 1, 1), teng)
     pct_app("PCT/CN2022/000002", D(2022, 12, 31), xue)
@@ -26,8 +27,8 @@ def test_pct_counts_international_applications_not_national_phase_patents(region
     pct_app("PCT/HK2022/000005", D(2022, 6, 1), teng, domestic=False)  # Hong Kong applicant with a local address
     # a CN national-phase entry (type digit 8) with its PCT number, and a CN patent naming a PCT number:
     # foreign filings entering China, never the city's PCT applications
-    make_patent(region="370481", filing=D(2022, 2, 1), pct_application_no="PCT/US2021/000006", is_pct=True)
-    make_patent(region="370481", filing=D(2022, 3, 1), pct_application_no="PCT/CN2022/000007")
+    PatentFactory(region="370481", filing_date=D(2022, 2, 1), pct_application_no="PCT/US2021/000006", is_pct=True)
+    PatentFactory(region="370481", filing_date=D(2022, 3, 1), pct_application_no="PCT/CN2022/000007")
     assert ind.pct_applications(city, D(2022, 1, 1), D(2022, 12, 31)) == 2
     assert ind.pct_applications(teng, D(2022, 1, 1), D(2022, 12, 31)) == 1
     assert ind.pct_applications(city, D(2021, 1, 1), D(2021, 12, 31)) == 1

@@ -7,6 +7,7 @@ import pytest
 from ipdesk.registry.rules import term_termination_date
 from ipdesk.stats import indicators as ind
 from ipdesk.stats import rules
+from tests.factories import PatentFactory
 
 D = dt.date
 
@@ -34,12 +35,13 @@ def test_an_expired_patent_without_a_lapse_date_counts_until_its_term_end():
 
 
 @pytest.mark.django_db
-def test_stock_ends_at_the_term_whatever_the_status_says(regions, make_patent, event):
+def test_stock_ends_at_the_term_whatever_the_status_says(regions, event):
     city = regions["370400"]
-    stale = make_patent(filing=D(2002, 3, 10), grant=D(2006, 1, 1))                       # "valid" forever
-    expired = make_patent(filing=D(2002, 6, 1), grant=D(2006, 1, 1), legal_status="expired")  # no lapse date
-    compensated = make_patent(filing=D(2002, 3, 10), grant=D(2007, 1, 1), term_compensation_days=100)
-    with_events = make_patent(filing=D(2002, 3, 10), grant=D(2006, 1, 1))              # goes through Python
+    stale = PatentFactory(filing_date=D(2002, 3, 10), grant_date=D(2006, 1, 1))                       # "valid" forever
+    expired = PatentFactory(filing_date=D(2002, 6, 1), grant_date=D(2006, 1, 1),
+                            legal_status="expired")                                            # no lapse date
+    compensated = PatentFactory(filing_date=D(2002, 3, 10), grant_date=D(2007, 1, 1), term_compensation_days=100)
+    with_events = PatentFactory(filing_date=D(2002, 3, 10), grant_date=D(2006, 1, 1))              # goes through Python
     event(with_events, "transfer", D(2010, 1, 1), before="370481", after="370403", domestic_after=True)
     assert (stale.legal_status, expired.lapse_date) == ("valid", None)
     assert ind.valid_invention_patents(city, D(2021, 12, 31)) == 4
@@ -52,12 +54,12 @@ def test_stock_ends_at_the_term_whatever_the_status_says(regions, make_patent, e
 
 
 @pytest.mark.django_db
-def test_the_database_computes_the_same_term_end_as_the_rule(regions, make_patent):
+def test_the_database_computes_the_same_term_end_as_the_rule(regions):
     from ipdesk.stats.facts import rebuild
     from ipdesk.stats.models import PatentInterval
     cases = [(D(2004, 2, 29), 0), (D(2080, 2, 29), 0), (D(2003, 12, 31), 365), (D(2010, 1, 31), 29),
              (D(2012, 2, 29), 1)]
-    made = {make_patent(filing=f, grant=f + dt.timedelta(days=900), term_compensation_days=c).pk: (f, c)
+    made = {PatentFactory(filing_date=f, grant_date=f + dt.timedelta(days=900), term_compensation_days=c).pk: (f, c)
             for f, c in cases}
     rebuild()
     got = dict(PatentInterval.objects.filter(patent_id__in=made).values_list("patent_id", "end"))
