@@ -1,6 +1,6 @@
 """State changes of agencies, abnormal applications and candidates. The steps of an application and of a
-candidate are declared in compliance.workflows and taken through core.workflow.perform (row lock, scope,
-state, guard); the effects here write the typed event (events.py) or the review fields, inside one
+candidate are declared in compliance.workflows and taken through core.workflow (the step's form, then
+perform: row lock, scope, state, guard, the typed event); the effects here change the record inside that
 transaction, and an invalid change is refused with a coded ValidationError (error_codes.py) saying what is
 allowed."""
 import datetime
@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ipdesk.core.dates import parse_iso_date
 from ipdesk.registry.matching import first_holder_enterprise
 
 from . import events, rules
@@ -97,19 +96,9 @@ def register_application(batch, user=None, lookups=None, **fields):
 
 
 # ---- Transitions (declared in compliance.workflows, taken through core.workflow.perform) -------------
-def clean_move(data):
-    """The date of the step (today when none) and the reply deadline, as dates."""
-    date = data.get("date") or timezone.localdate()
-    if isinstance(date, str):
-        date = parse_iso_date(date)
-    deadline = data.get("deadline")
-    if isinstance(deadline, str):
-        deadline = parse_iso_date(deadline) if deadline.strip() else None
-    return {**data, "date": date, "deadline": deadline, "note": data.get("note") or ""}
-
-
 def mover(target):
-    """The effect of moving a (locked) application to `target`: dates, status, event, the agency's credit."""
+    """The effect of moving a (locked) application to `target`: dates, status, the agency's credit (the event:
+    core.workflow.perform, compliance.workflows)."""
     def move(app, user, data):
         date = data["date"]
         if target == S.NOTIFIED:
@@ -122,7 +111,6 @@ def mover(target):
         if target not in rules.OPEN_STATES:
             app.closed_on = date
         app.save()
-        events.status_changed(app, target, date, user, data["note"])
         if app.agency_id and target in (S.UPHELD, S.DEEMED_WITHDRAWN):
             recompute_credit(app.agency)
         return app
@@ -132,15 +120,10 @@ def mover(target):
 
 def transition(application, target, user=None, date=None, note="", deadline=None):
     """Move an application along notice → withdrawal or statement → outcome (`user` None: an import or the
-    system). The step for `target` is the one compliance.workflows declares."""
-    from ipdesk.core.workflow import perform
-
-    from .workflows import STEP_FOR_TARGET
-    name = STEP_FOR_TARGET.get(target)
-    if name is None:
-        raise error(ComplianceErrorCode.INVALID_TRANSITION, field="status", text=rules.not_allowed_error(
-            application.status, target, rules.allowed_transitions(application.status)))
-    app = perform(application, name, user, {"date": date, "note": note, "deadline": deadline})
+    system). The step for `target` is the one compliance.workflows declares; its form checks the input."""
+    from ipdesk.core.workflow import submit, workflow_for
+    name = workflow_for(application).choose(application, {"status": target})
+    app = submit(application, name, user, {"date": date, "note": note, "deadline": deadline})
     application.refresh_from_db()
     return app
 
@@ -192,19 +175,20 @@ def recompute_credit(agency, today=None):
 REVIEW_STEPS = {CandidateStatus.REVIEWED: "review", CandidateStatus.DISMISSED: "dismiss", CandidateStatus.NEW: "reopen"}
 
 
-def record_review(candidate, user, data):
-    """The effect of a review step on the locked candidate (its status is set by the step's target)."""
-    candidate.status, candidate.review_note = data["target"], data.get("note") or candidate.review_note
-    candidate.reviewed_by, candidate.reviewed_at = user, timezone.now()
-    candidate.save()
-    return candidate
+def reviewer(target):
+    """The effect of a review step on the locked candidate: the result `target`, the note, who and when."""
+    def record_review(candidate, user, data):
+        candidate.status, candidate.review_note = target, data.get("note") or candidate.review_note
+        candidate.reviewed_by, candidate.reviewed_at = user, timezone.now()
+        candidate.save()
+        return candidate
+    record_review.__name__ = f"review_as_{target}"
+    return record_review
 
 
 def review_candidate(candidate, status, user, note=""):
-    from ipdesk.core.workflow import perform
-    if status not in REVIEW_STEPS:
-        raise error(ComplianceErrorCode.REVIEW_STATUS_INVALID, field="status")
-    perform(candidate, REVIEW_STEPS[status], user, {"target": status, "note": note})
+    from ipdesk.core.workflow import submit, workflow_for
+    submit(candidate, workflow_for(candidate).choose(candidate, {"status": status}), user, {"note": note})
     candidate.refresh_from_db()
     return candidate
 

@@ -10,9 +10,9 @@ from rest_framework.routers import DefaultRouter
 
 from ipdesk.core.api import ScopedRelatedField, ScopedViewSet
 from ipdesk.core.scoping import CHANGE
+from ipdesk.core.workflow import workflow_action, workflow_for
 
 from . import actions, rules
-from .choices import ApplicationStatus
 from .filters import AbnormalApplicationFilter, AbnormalBatchFilter, AgencyFilter, CandidateFilter
 from .models import AbnormalApplication, AbnormalBatch, Agency, Candidate
 
@@ -80,13 +80,6 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = ["agency", "enterprise", "region", "region_basis", "status", "closed_on", "version"]
 
 
-class TransitionSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[c for c in ApplicationStatus.choices if c[0] != ApplicationStatus.PENDING])
-    date = serializers.DateField(required=False)
-    deadline = serializers.DateField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True)
-
-
 class ApplicationViewSet(ScopedViewSet):
     """Abnormal applications. Create assigns region and agency (compliance.actions); status changes
     only through POST …/{id}/transition/ {"status": …, "date": …}."""
@@ -107,17 +100,8 @@ class ApplicationViewSet(ScopedViewSet):
             raise ValidationError({"region": ["该申请归属的区划（%s）不在您的辖区内。" % app.region]})
         serializer.instance = app
 
-    @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
-        app = self.get_object()
-        ser = TransitionSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
-        try:
-            app = actions.transition(app, d["status"], request.user, d.get("date"), d.get("note", ""), d.get("deadline"))
-        except DjangoValidationError as exc:
-            raise _drf_error(exc)
-        return Response(ApplicationSerializer(app, context=self.get_serializer_context()).data)
+    # POST …/{id}/transition/ {"status": target, "date", "deadline", "note"}: the one workflow action (core.workflow)
+    transition = workflow_action(lambda: workflow_for(AbnormalApplication), url_path="transition")
 
 
 class CandidateSerializer(serializers.ModelSerializer):
@@ -145,14 +129,8 @@ class CandidateViewSet(ScopedViewSet):
         return Response({"detail": "线索由筛查生成（ipdesk detect 或线索审核页的“运行筛查”），不能直接新增。"},
                         status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
-    @action(detail=True, methods=["post"])
-    def review(self, request, pk=None):
-        candidate = self.get_object()
-        try:
-            actions.review_candidate(candidate, request.data.get("status", ""), request.user, request.data.get("note", ""))
-        except DjangoValidationError as exc:
-            raise _drf_error(exc)
-        return Response(CandidateSerializer(candidate).data)
+    # POST …/{id}/review/ {"status": reviewed|dismissed|new, "note"}: the one workflow action (core.workflow)
+    review = workflow_action(lambda: workflow_for(Candidate), url_path="review")
 
     @action(detail=False, methods=["post"], url_path="create-batch")
     def create_batch(self, request):

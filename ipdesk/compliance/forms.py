@@ -1,9 +1,9 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ipdesk.core.forms import DateInput
 
-from .choices import ApplicationStatus
 from .models import (AbnormalApplication, AbnormalBatch, Agency, Agent, Complaint, CreditGradeRule, Inspection,
                      Penalty)
 
@@ -64,14 +64,20 @@ class AbnormalApplicationForm(forms.ModelForm):
         widgets = {"notice_date": DATE, "deadline": DATE}
 
 
-TARGETS = [(s.value, s.label) for s in ApplicationStatus if s != ApplicationStatus.PENDING]
-
-
-class TransitionForm(forms.Form):
-    target = forms.ChoiceField(label=_("办理结果"), choices=TARGETS)
-    date = forms.DateField(label=_("日期"), widget=DATE)
+class MoveForm(forms.Form):
+    """The input of a step of an abnormal application (compliance.workflows): its date (today when none), the
+    reply deadline (送达通知), a note."""
+    date = forms.DateField(label=_("日期"), widget=DATE, required=False)
     deadline = forms.DateField(label=_("答复期限（送达通知时）"), widget=DATE, required=False)
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def clean_date(self):
+        return self.cleaned_data["date"] or timezone.localdate()
+
+
+class ReviewForm(forms.Form):
+    """The input of a candidate's review step."""
+    note = forms.CharField(label=_("审核意见"), required=False)
 
 
 class CreateBatchForm(forms.Form):

@@ -5,14 +5,15 @@ from ipdesk.core.exports import Column
 
 from ipdesk.core.import_views import ImportView
 from ipdesk.core.views import ObjectListView
+from ipdesk.core.workflow import TransitionView
 
 from . import views
 from .filters import (AbnormalApplicationFilter, AbnormalBatchFilter, AgencyFilter, AgentFilter, ComplaintFilter,
                       CreditGradeRuleFilter, InspectionFilter, PenaltyFilter)
 from .forms import (AbnormalBatchForm, AgencyForm, AgentForm, ComplaintForm, CreditGradeRuleForm, InspectionForm,
                     PenaltyForm)
-from .models import (AbnormalApplication, AbnormalBatch, Agency, Agent, Complaint, CreditGradeRule, Inspection,
-                     Penalty)
+from .models import (AbnormalApplication, AbnormalBatch, Agency, Agent, Candidate, Complaint, CreditGradeRule,
+                     Inspection, Penalty)
 from .tables import (AbnormalApplicationTable, AbnormalBatchTable, AgencyTable, AgentTable, ComplaintTable,
                      CreditGradeRuleTable, InspectionTable, PenaltyTable)
 
@@ -64,11 +65,12 @@ urlpatterns = [
     *crud_urls(AbnormalApplication, table=AbnormalApplicationTable, filterset=AbnormalApplicationFilter,
                prefix="applications/", detail_view=views.ApplicationDetailView, list_view=ApplicationListView,
                export_columns=APPLICATION_COLUMNS),
-    path("applications/<int:pk>/transition/", views.transition_view, name="abnormalapplication_transition"),
+    path("applications/<int:pk>/transition/", TransitionView.as_view(model=AbnormalApplication),
+         name="abnormalapplication_transition"),
     path("withdrawal-rates/", views.WithdrawalRateView.as_view(), name="withdrawal_rates"),
     path("candidates/", views.CandidateListView.as_view(), name="candidate_list"),
     path("candidates/<int:pk>/", views.CandidateDetailView.as_view(), name="candidate_detail"),
-    path("candidates/<int:pk>/review/", views.candidate_review, name="candidate_review"),
+    path("candidates/<int:pk>/review/", TransitionView.as_view(model=Candidate), name="candidate_review"),
     path("candidates/create-batch/", views.candidate_create_batch, name="candidate_create_batch"),
     path("candidates/run/", views.run_detection, name="run_detection"),
 ]

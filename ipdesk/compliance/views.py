@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
@@ -18,7 +17,7 @@ from ipdesk.core.views import ObjectDetailView, ObjectListView, ScopedMixin, sco
 
 from . import actions, rules
 from .filters import AgentFilter, CandidateFilter
-from .forms import AbnormalApplicationForm, CreateBatchForm, RunDetectionForm, TransitionForm
+from .forms import AbnormalApplicationForm, CreateBatchForm, RunDetectionForm
 from .models import AbnormalApplication, AbnormalBatch, Agency, Agent, Candidate, DetectionRun
 from .tables import AgentTable
 
@@ -150,28 +149,7 @@ class ApplicationDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["events"] = self.object.events.select_related("user")
-        ctx["allowed"] = sorted(rules.allowed_transitions(self.object.status))
-        ctx["transition_form"] = TransitionForm(initial={"target": (ctx["allowed"] or [""])[0]})
         return ctx
-
-
-def transition_view(request, pk):
-    if request.method != "POST" or not request.user.is_authenticated:
-        raise Http404
-    app = scoped_object_or_404(AbnormalApplication, request.user, pk, CHANGE)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("办理信息有误：") + "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items()))
-        return redirect(app.get_absolute_url())
-    try:
-        actions.transition(app, form.cleaned_data["target"], request.user, form.cleaned_data["date"],
-                           form.cleaned_data["note"], form.cleaned_data.get("deadline"))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        app.refresh_from_db()
-        messages.success(request, _("已办理：%(status)s。") % {"status": app.get_status_display()})
-    return redirect(app.get_absolute_url())
 
 
 class WithdrawalRateView(ScopedMixin, TemplateView):
@@ -218,23 +196,6 @@ class CandidateDetailView(ObjectDetailView):
     model = Candidate
     template_name = "compliance/candidate_detail.html"
     detail_fields = ["run", "kind", "subject", "score", "region", "status", "review_note", "reviewed_by", "reviewed_at", "batch"]
-
-
-def candidate_review(request, pk):
-    if request.method != "POST" or not request.user.is_authenticated:
-        raise Http404
-    candidate = scoped_object_or_404(Candidate, request.user, pk, CHANGE)
-    try:
-        actions.review_candidate(candidate, request.POST.get("status", ""), request.user, request.POST.get("note", ""))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("线索 #%(pk)s：%(status)s。") % {"pk": pk, "status": candidate.get_status_display()})
-    from django.utils.http import url_has_allowed_host_and_scheme
-    nxt = request.POST.get("next")
-    if not (nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()})):
-        nxt = reverse("compliance:candidate_list")
-    return redirect(nxt)
 
 
 def candidate_create_batch(request):

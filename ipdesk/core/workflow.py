@@ -4,8 +4,8 @@ its app's `workflows.py`, and every state change goes through `perform()`.
 A `Transition` says, in one place: the states it may start from (`source`), the state it leads to
 (`target`), its label, the Django `form` that collects and validates its input, the `roles` allowed, a
 `guard` (a pure rule: `guard(obj, data)` returns an error code or None — no database, no side effect),
-and its `effect` (an action function `effect(obj, user, data)` that changes the locked row, writes the
-typed event through the app's `events.py` and tells people through `core.notify.notify`).
+its `effect` (an action function `effect(obj, user, data)` that changes the locked row), its `event` (the
+typed event constructor of the app's `events.py`) and its `notices` (who is told, as `Notice`s).
 
 `perform(obj, name, user, data)` is the one way to take a step:
   1. the role check (`roles`, then the workflow's `actor` rule — e.g. only the enterprise that asked may rate);
@@ -13,7 +13,11 @@ typed event through the app's `events.py` and tells people through `core.notify.
      CHANGE scope* (`Model.objects.restrict(user, CHANGE)`), so a row out of scope is refused and two
      officers clicking at once are serialised;
   3. the source state and the guard checked on the locked row;
-  4. the effect run; its event and notifications commit or roll back with the step.
+  4. the effect run, then the step's event written and its notices sent through `core.notify.notify`
+     (`Workflow.checked` last): all commit or roll back with the step.
+`submit(obj, name, user, raw)` takes a step from raw input (a POST, an API body, an import row): role and state
+first, then the transition's form (`InvalidInput` naming the fields), then perform(). (The services effects
+still write their own events and notifications, protection's case steps their own events.)
 A refusal raises `WorkflowError` (a ValidationError) or `WorkflowDenied` (a PermissionDenied), both with a
 `code` from the app's `error_codes.py`, so the page shows the message and the API answers
 {"code": …, "message": …}; existing `except ValidationError` / `except PermissionDenied` handlers keep working.
@@ -39,6 +43,7 @@ import html
 import math
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -124,19 +129,42 @@ class Transition:
     roles: tuple = ()              # roles allowed; () = anyone who may change the record
     guard: Callable | None = None  # guard(obj, data) -> error code or None (pure)
     clean: Callable | None = None  # clean(data) -> data, raising the app's coded errors (API input unchecked by a form)
-    done: object = ""              # the success message
+    done: object = ""              # the success message (or done(obj) -> message, with the record after the step)
     template: str = ""             # optional markup for the button/form (else the generic one)
     offered: Callable | None = None  # offered(obj) -> bool: when a page shows a step (may read related rows)
     system: bool = False           # taken by the system (a job, an import, the edit form), not a button
+    event: Callable | None = None  # event(obj, user, data, before) -> the typed event row (the app's events.py)
+    notices: Callable | None = None  # notices(obj, user, data) -> Notice(s) perform() sends through notify()
 
     def starts_from(self, state):
         return state in self.source
+
+
+@dataclasses.dataclass(frozen=True)
+class Notice:
+    """One message a step sends (core.notify.notify): to `users`, linking to the record unless `link`."""
+    users: object
+    title: str
+    kind: str
+    key: str = ""
+    body: str = ""
+    link: str = ""
+
+
+class StepForm(forms.Form):
+    """The form of a step that needs the record or the user (choices filled per user, checks against the
+    record): the action view, the API action and `submit()` pass both, and the step's name (`step`)."""
+
+    def __init__(self, *args, obj=None, user=None, step="", **kwargs):
+        self.obj, self.user, self.step = obj, user, step
+        super().__init__(*args, **kwargs)
 
 
 class Workflow:
     """The states and transitions of one model. Subclass to word the refusals as the app always has."""
     field = "status"
     error_prefix = gettext_lazy("提交未成功：")
+    hide_refused = False    # True: the page answers 404 to a role that may not take the step (as a wrong URL)
 
     def __init__(self, model, states, transitions, *, label=None, note="", actor=None, url_name="", codes=None):
         self.model, self.states, self.note = model, states, note
@@ -168,6 +196,21 @@ class Workflow:
         return [t for t in self.transitions.values() if t.starts_from(state) and not t.system]
 
     # -- refusals (override to keep an app's wording) --
+    def refusal_prefix(self, t):
+        """What a refused step's message starts with on the page."""
+        return str(self.error_prefix)
+
+    def choose(self, obj, data):
+        """The transition a single-URL form or API call names (override: e.g. by its target state)."""
+        return data.get("step") or ""
+
+    def error_body(self, obj):
+        """Extra keys of an API refusal (e.g. the steps allowed now)."""
+        return {}
+
+    def checked(self, obj, user, t, data, result):
+        """Called inside the step's transaction after the effect; raise to roll the step back."""
+
     def role_error(self, obj, t, user):
         return WorkflowDenied(WorkflowErrorCode.ROLE_NOT_ALLOWED, MESSAGES[WorkflowErrorCode.ROLE_NOT_ALLOWED])
 
@@ -256,75 +299,148 @@ def perform(obj, name, user, data=None):
         code = t.guard(locked, data) if t.guard else None
         if code:
             raise wf.guard_error(locked, t, code, data)
-        return t.effect(locked, user, data)
+        before = wf.state_of(locked)
+        result = t.effect(locked, user, data)
+        if t.event is not None:
+            t.event(locked, user, data, before)
+        _send(locked, t.notices(locked, user, data) if t.notices is not None else None)
+        wf.checked(locked, user, t, data, result)
+        return result
+
+
+def _send(obj, notices):
+    from .notify import notify
+    if isinstance(notices, Notice):
+        notices = [notices]
+    for n in notices or ():
+        notify(n.users, n.title, n.link or obj.get_absolute_url(), n.kind, body=n.body, key=n.key)
+
+
+class InvalidInput(WorkflowError):
+    """A step's form refused its input (HTTP 400): the bound `form` carries the errors by field; the code is
+    the first app error code a field raised, else INVALID_INPUT."""
+
+    def __init__(self, form):
+        self.form = form
+        errors = form.errors.as_data()
+        ValidationError.__init__(self, errors)
+        self.error_code = next((e.code for errs in errors.values() for e in errs if isinstance(e.code, enum.Enum)),
+                               WorkflowErrorCode.INVALID_INPUT)
+
+
+def bind(obj, t, user, data=None, files=None):
+    """The transition's form bound to `data` (None: the blank form a page shows), with the record and the user
+    when it is a StepForm."""
+    extra = {"obj": obj, "user": user, "step": t.name} if issubclass(t.form, StepForm) else {}
+    return t.form(data, files, **extra)
+
+
+def submit(obj, name, user, data, files=None):
+    """Take a step from raw input (a page's POST, an API body, an import row): who may act and whether the step
+    may follow now are checked first, then the transition's form validates `data` (InvalidInput with the errors
+    by field), then perform() (which checks both again on the locked row)."""
+    wf = workflow_for(obj)
+    t = wf.transition(name)
+    if user is not None and t.effect is not None and not wf.may_act(obj, t, user):
+        raise wf.role_error(obj, t, user)
+    if t.effect is None or not t.starts_from(wf.state_of(obj)):
+        raise wf.state_error(obj, t)
+    cleaned = dict(data or {})
+    if t.form is not None:
+        form = bind(obj, t, user, data, files)
+        if not form.is_valid():
+            raise InvalidInput(form)
+        cleaned = form.cleaned_data
+    return perform(obj, name, user, cleaned)
+
+
+def form_problems(form):
+    """A bound form's errors as one line, each after its field's label."""
+    return "；".join(f"{form.fields[f].label}：{'；'.join(e)}" if f in form.fields else "；".join(e)
+                    for f, e in form.errors.items())
 
 
 # ---- one action view, one template tag, one API action ------------------------------------------------
 class TransitionView(LoginRequiredMixin, View):
-    """POST /…/<pk>/<name>/: validate the transition's form, perform it, back to the record with a message.
-    `model` is set in the URLconf: `TransitionView.as_view(model=ServiceRequest)`."""
+    """POST /…/<pk>/<name>/ (or /…/<pk>/… naming the step in the form, Workflow.choose): validate the
+    transition's form, perform it, back to the record with a message. `model` is set in the URLconf:
+    `TransitionView.as_view(model=ServiceRequest)`."""
     model = None
 
-    def post(self, request, pk, name):
+    def post(self, request, pk, name=None):
         obj = get_object_or_404(self.model.objects.restrict(request.user, CHANGE), pk=pk)
         wf = workflow_for(self.model)
+        back = _next_url(request) or obj.get_absolute_url()
+        try:
+            name = name or wf.choose(obj, request.POST)
+        except ValidationError as exc:
+            messages.error(request, str(wf.error_prefix) + error_message(exc))
+            return redirect(back)
         t = wf.transitions.get(name)
         if t is None or t.effect is None:
             raise Http404
-        data = {}
-        if t.form is not None:
-            form = t.form(request.POST, request.FILES)
-            if not form.is_valid():
-                problems = [f"{form.fields[f].label if f in form.fields else ''}：{'；'.join(e)}"
-                            for f, e in form.errors.items()]
-                messages.error(request, str(wf.error_prefix) + "；".join(problems))
-                return redirect(obj.get_absolute_url())
-            data = form.cleaned_data
+        if wf.hide_refused and not wf.may_act(obj, t, request.user):
+            raise Http404
         try:
-            perform(obj, name, request.user, data)
+            submit(obj, name, request.user, request.POST, request.FILES)
+        except InvalidInput as exc:
+            messages.error(request, wf.refusal_prefix(t) + form_problems(exc.form))
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, str(wf.error_prefix) + error_message(exc))
+            messages.error(request, wf.refusal_prefix(t) + error_message(exc))
         else:
             if t.done:
-                messages.success(request, str(t.done))
-        return redirect(obj.get_absolute_url())
+                done = t.done(self.model.objects.get(pk=obj.pk)) if callable(t.done) else t.done
+                messages.success(request, str(done))
+        return redirect(back)
 
 
-def workflow_action(workflow_getter, *names, serializer=None):
-    """A DRF @action taking the steps `names` of a model's workflow at /<pk>/<name>/ (existing URLs kept).
-    Refusals answer {"code", "message"} besides DRF's usual error shape; 403 for a role, 404 out of scope."""
+def _next_url(request):
+    """The page a step's form came from (`next`), when it is on this site."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+    nxt = request.POST.get("next")
+    return nxt if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()}) else ""
+
+
+def workflow_action(workflow_getter, *names, url_path=None, choose=None, **action_kwargs):
+    """A DRF @action taking the steps `names` of a model's workflow (`workflow_getter()`, None: the workflow of the
+    viewset's model) at /<pk>/<name>/ (existing URLs kept),
+    or, with `url_path`, at /<pk>/<url_path>/ with the step named in the body (`choose(wf, obj, data)`, by
+    default Workflow.choose). The body is validated by the step's form; refusals answer {"code", "message"}
+    beside DRF's usual error shape: 400 for the record or the input, 403 for a role, 404 out of scope."""
     from rest_framework.decorators import action
     from rest_framework.exceptions import NotFound
     from rest_framework.response import Response
 
-    @action(detail=True, methods=["post"], url_path=rf"(?P<step>{'|'.join(names)})", url_name="step")
+    path = url_path or rf"(?P<step>{'|'.join(names)})"
+    attr = (url_path or (names[0] if len(names) == 1 else "step")).replace("-", "_")  # the viewset attribute
+
     def step(self, request, pk=None, step=None):
-        wf = workflow_getter()
+        wf = workflow_getter() if workflow_getter else workflow_for(self.queryset.model)
         obj = wf.model.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
         if obj is None:
             raise NotFound()
-        t = wf.transition(step)
-        data = {}
-        if t.form is not None:
-            form = t.form(request.data)
-            if not form.is_valid():
-                return Response({**{f: list(e) for f, e in form.errors.items()},
-                                 "code": str(WorkflowErrorCode.INVALID_INPUT),
-                                 "message": "；".join(m for e in form.errors.values() for m in e)}, status=400)
-            data = form.cleaned_data
+        if hasattr(request.data, "getlist"):      # a form-encoded body: lists as lists
+            data = request.data
+        else:
+            data = dict(request.data) if hasattr(request.data, "items") else {}
         try:
-            result = perform(obj, step, request.user, data)
+            if step is None:
+                step = (choose or (lambda wf, obj, data: wf.choose(obj, data)))(wf, obj, data)
+            result = submit(obj, step, request.user, data)
         except PermissionDenied as exc:
             return Response({"detail": error_message(exc), "code": error_code(exc), "message": error_message(exc)},
                             status=403)
         except ValidationError as exc:
             body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-            return Response({**body, "code": error_code(exc), "message": error_message(exc)}, status=400)
+            message = error_message(exc)
+            return Response({**body, "detail": message, "code": error_code(exc), "message": message,
+                             **wf.error_body(obj)}, status=400)
         if not isinstance(result, wf.model):
             result = wf.model.objects.get(pk=obj.pk)
         return Response(self.get_serializer(result).data)
 
-    return step
+    step.__name__ = attr    # DRF maps the POST to the viewset attribute of this name
+    return action(detail=True, methods=["post"], url_path=path, url_name=attr.replace("_", "-"), **action_kwargs)(step)
 
 
 # ---- pictures of the workflows (办理流程 help page) ------------------------------------------------

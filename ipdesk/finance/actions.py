@@ -147,8 +147,9 @@ def released_not_before_registration(pledge, data):
 
 
 def release(pledge, user, data):
-    """质押解除 (effect on the locked pledge): a pledge_release event on each patent and the pledge's own."""
-    date, note = data["date"], data.get("note") or ""
+    """质押解除 (effect on the locked pledge): a pledge_release event on each patent (the pledge's own event:
+    core.workflow.perform, through finance.workflows)."""
+    date = data["date"]
     pledge.status = PledgeStatus.RELEASED
     pledge.released_on = date
     pledge.save()
@@ -157,7 +158,6 @@ def release(pledge, user, data):
             patent=patent, kind="pledge_release", date=date, owner_after=pledge.pledgor.name,
             defaults={"owner_before": pledge.pledgor.name, "source": "pledge",
                       "note": f"质押解除 {pledge.registration_no}"})
-    events.pledge_released(pledge, date, user, note)
     return pledge
 
 
@@ -203,10 +203,6 @@ def _apply_working(app):
     app.subsidy_yuan = working.amount
     app.working = working.as_list()
     return working
-
-
-def _event(app, kind, user, note="", amount=None):
-    return events.subsidy_event(app, kind, user, note, amount)
 
 
 def _notify_office(app, user):
@@ -265,14 +261,15 @@ def submit_application(app, user=None):
     new = app.pk is None
     _apply_working(app)
     app.save()
-    _event(app, SubsidyEventKind.SUBMITTED if new else SubsidyEventKind.RECOMPUTED, user)
+    events.subsidy_event(app, SubsidyEventKind.SUBMITTED if new else SubsidyEventKind.RECOMPUTED, user)
     if new:
         _notify_office(app, user)
     return app
 
 
 # The decisions (finance.workflows declares them; core.workflow.perform checks the role, locks the row
-# within the user's scope and checks the state before these effects run).
+# within the user's scope and checks the state before these effects run, then writes the event and tells
+# the enterprise).
 def approve(app, user, data):
     """审核通过 (effect): recomputed at this moment, so the cap counts every approval made before it."""
     # Serialise approvals of the same enterprise and year so two officers cannot both use the cap.
@@ -281,7 +278,6 @@ def approve(app, user, data):
     _require_amount(app, "审核通过")
     app.status = SubsidyStatus.APPROVED
     app.save()
-    _event(app, SubsidyEventKind.APPROVED, user, data.get("note") or "")
     return app
 
 
@@ -292,7 +288,6 @@ def reject(app, user, data):
         raise error(FinanceErrorCode.REASON_REQUIRED)
     app.status = SubsidyStatus.REJECTED
     app.save()
-    events.subsidy_rejected(app, user, note)
     return app
 
 
@@ -302,7 +297,6 @@ def pay(app, user, data):
     app.status = SubsidyStatus.PAID
     app.paid_on = data.get("date") or today()
     app.save()
-    _event(app, SubsidyEventKind.PAID, user, data.get("note") or "")
     return app
 
 

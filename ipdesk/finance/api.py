@@ -6,13 +6,12 @@ Pledges are registered and released through finance.actions (POST /api/pledges/ 
 """
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
-from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.response import Response
+from rest_framework.exceptions import ValidationError
 from rest_framework.routers import DefaultRouter
 
 from ipdesk.core.api import ScopedRelatedField, ScopedViewSet
 from ipdesk.core.scoping import VIEW
+from ipdesk.core.workflow import workflow_action, workflow_for
 from ipdesk.regions.models import DictionaryEntry, Region
 from ipdesk.registry.models import Enterprise, Patent
 
@@ -78,11 +77,6 @@ class PledgeSerializer(serializers.ModelSerializer):
             raise _drf_error(exc)
 
 
-class ReleaseSerializer(serializers.Serializer):
-    date = serializers.DateField()
-    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
-
-
 class PledgeViewSet(ScopedViewSet):
     queryset = Pledge.objects.select_related("pledgor", "pledgee").prefetch_related("patents")
     serializer_class = PledgeSerializer
@@ -92,18 +86,8 @@ class PledgeViewSet(ScopedViewSet):
         self.get_object()
         raise ValidationError({"non_field_errors": ["质押登记不能删除（已写入专利法律状态事件）；请使用解除质押"]})
 
-    @action(detail=True, methods=["post"], serializer_class=ReleaseSerializer)
-    def release(self, request, pk=None):
-        """解除质押: writes a pledge_release event on each patent."""
-        pledge = self.get_object()
-        data = ReleaseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            pledge = actions.release_pledge(pledge, data.validated_data["date"], request.user,
-                                            data.validated_data["note"])
-        except DjangoValidationError as exc:
-            raise _drf_error(exc)
-        return Response(PledgeSerializer(pledge, context={"request": request}).data)
+    # 解除质押 (writes a pledge_release event on each patent): the one workflow action (core.workflow)
+    release = workflow_action(lambda: workflow_for(Pledge), "release")
 
 
 class MatchmakingEventSerializer(serializers.ModelSerializer):
@@ -180,40 +164,13 @@ class InterestSubsidyApplicationSerializer(serializers.ModelSerializer):
         return self.instance
 
 
-class DecisionSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
-    date = serializers.DateField(required=False, allow_null=True, default=None)
-
-
 class InterestSubsidyApplicationViewSet(ScopedViewSet):
     queryset = InterestSubsidyApplication.objects.select_related("enterprise", "bank", "pledge")
     serializer_class = InterestSubsidyApplicationSerializer
     filterset_class = InterestSubsidyApplicationFilter
 
-    def _decide(self, request, func):
-        app = self.get_object()
-        if not request.user.is_officer:
-            raise PermissionDenied("只有市局或区（市）局工作人员可以审核、拨付贴息申请")
-        data = DecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            app = func(app, request.user, data.validated_data)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc)
-        return Response(InterestSubsidyApplicationSerializer(app, context={"request": request}).data)
-
-    @action(detail=True, methods=["post"], serializer_class=DecisionSerializer)
-    def approve(self, request, pk=None):
-        return self._decide(request, lambda app, user, d: actions.approve_application(app, user, d["note"]))
-
-    @action(detail=True, methods=["post"], serializer_class=DecisionSerializer)
-    def reject(self, request, pk=None):
-        return self._decide(request, lambda app, user, d: actions.reject_application(app, user, d["note"]))
-
-    @action(detail=True, methods=["post"], serializer_class=DecisionSerializer)
-    def pay(self, request, pk=None):
-        return self._decide(request, lambda app, user, d: actions.pay_application(app, d["date"] or actions.today(),
-                                                                                   user, d["note"]))
+    # 审核通过/审核不通过/拨付: the one workflow action (core.workflow), at the URLs the steps always had
+    step = workflow_action(lambda: workflow_for(InterestSubsidyApplication), "approve", "reject", "pay")
 
     def destroy(self, request, *args, **kwargs):
         app = self.get_object()

@@ -107,7 +107,9 @@ class PledgeEditForm(forms.ModelForm):
 
 
 class ReleaseForm(forms.Form):
-    date = forms.DateField(label=_("解除日"), widget=DATE)
+    date = forms.DateField(label=_("解除日"), widget=DATE,
+                           error_messages={"invalid": _("请填写正确的解除日（YYYY-MM-DD）。"),
+                                           "required": _("请填写正确的解除日（YYYY-MM-DD）。")})
     note = forms.CharField(label=_("说明"), required=False, max_length=300)
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from ipdesk.core.crud import crud_urls
 from ipdesk.core.exports import Column
+from ipdesk.core.workflow import TransitionView
 
 from . import views
 from .filters import (FundedProjectFilter, InsuranceSubsidyRuleFilter,
@@ -21,12 +22,12 @@ urlpatterns = [
     path("pledges/add/", views.PledgeCreateView.as_view(), name="pledge_add"),
     path("pledges/import/", views.import_page("pledges"), name="pledge_import"),
     path("pledges/<int:pk>/edit/", views.PledgeUpdateView.as_view(), name="pledge_edit"),
-    path("pledges/<int:pk>/release/", views.PledgeReleaseView.as_view(), name="pledge_release"),
+    path("pledges/<int:pk>/release/", TransitionView.as_view(model=Pledge), {"name": "release"}, name="pledge_release"),
     *crud_urls(InterestSubsidyApplication, table=None, filterset=None, list_view=views.ApplicationListView,
                detail_view=views.ApplicationDetailView, prefix="subsidies/"),
     path("subsidies/add/", views.ApplicationCreateView.as_view(), name="interestsubsidyapplication_add"),
     path("subsidies/<int:pk>/edit/", views.ApplicationUpdateView.as_view(), name="interestsubsidyapplication_edit"),
-    path("subsidies/<int:pk>/<str:step>/", views.ApplicationDecisionView.as_view(),
+    path("subsidies/<int:pk>/<slug:name>/", TransitionView.as_view(model=InterestSubsidyApplication),
          name="interestsubsidyapplication_decide"),
     *crud_urls(InsurancePolicy, table=None, filterset=None, list_view=views.PolicyListView,
                detail_view=views.PolicyDetailView, prefix="policies/"),

@@ -1,31 +1,27 @@
 """Pages of financing, insurance, projects, standards, awards and training.
 
-Everything starts from `Model.objects.restrict(user, action)` through core.views; state changes
-(release a pledge, approve / reject / pay a subsidy) call finance.actions and answer with a clear
-message, never a 500.
+Everything starts from `Model.objects.restrict(user, action)` through core.views; the state changes
+(release a pledge, approve / reject / pay a subsidy) are core.workflow's one action view (see urls.py).
 """
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _, gettext_noop as N_
-from django.views import View
 from django.views.generic import TemplateView
 
 from ipdesk.core.exports import Column
-from ipdesk.core.scoping import CHANGE, STAFF_ROLES, VIEW
+from ipdesk.core.scoping import STAFF_ROLES, VIEW
 from ipdesk.core.views import (INTERNAL_FIELDS, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView,
-                               ScopedMixin, scoped_object_or_404)
-from ipdesk.core.workflow import error_message, perform, workflow_for
+                               ScopedMixin)
 from ipdesk.regions.models import Region
 
 from . import actions, rules
 from .choices import SubsidyStatus
 from .filters import InsurancePolicyFilter, InterestSubsidyApplicationFilter, PledgeFilter
-from .forms import (DecisionForm, InsurancePolicyForm, InterestSubsidyApplicationForm, PledgeEditForm, PledgeForm,
-                    ProjectMilestoneForm, ReleaseForm)
+from .forms import (InsurancePolicyForm, InterestSubsidyApplicationForm, PledgeEditForm, PledgeForm,
+                    ProjectMilestoneForm)
 from .indicators import finance_indicators
 from .models import FundedProject, InsurancePolicy, InterestSubsidyApplication, Pledge, ProjectMilestone
 from .tables import InsurancePolicyTable, InterestSubsidyApplicationTable, PledgeTable
@@ -91,7 +87,6 @@ class PledgeDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["patents"] = self.object.patents.order_by("application_no")
         ctx["events"] = self.object.events.select_related("user")
-        ctx["release_form"] = ReleaseForm(initial={"date": actions.today()})
         return ctx
 
 
@@ -103,25 +98,6 @@ class PledgeCreateView(_WithUser, ObjectCreateView):
 class PledgeUpdateView(ObjectUpdateView):
     model = Pledge
     form_class = PledgeEditForm
-
-
-class PledgeReleaseView(ScopedMixin, View):
-    model = Pledge
-    action = CHANGE
-
-    def post(self, request, pk):
-        pledge = scoped_object_or_404(Pledge, request.user, pk, CHANGE)
-        form = ReleaseForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("解除失败：请填写正确的解除日（YYYY-MM-DD）。"))
-            return redirect(pledge.get_absolute_url())
-        try:
-            actions.release_pledge(pledge, form.cleaned_data["date"], request.user, form.cleaned_data["note"])
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _("解除失败：") + error_message(exc))
-        else:
-            messages.success(request, _("质押已解除，已在各专利写入“质押解除”法律状态事件。"))
-        return redirect(pledge.get_absolute_url())
 
 
 # ---- Interest subsidies --------------------------------------------------------------------
@@ -141,9 +117,7 @@ class ApplicationDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["events"] = self.object.events.select_related("user")
-        ctx["decision_form"] = DecisionForm(initial={"date": actions.today()})
         ctx["can_edit"] = ctx["can_edit"] and self.object.status == SubsidyStatus.SUBMITTED
-        ctx["can_decide"] = ctx["can_change"] and self.request.user.is_officer
         return ctx
 
 
@@ -158,30 +132,6 @@ class ApplicationUpdateView(_WithUser, ObjectUpdateView):
 
     def get_queryset(self):
         return super().get_queryset().filter(status=SubsidyStatus.SUBMITTED)  # reviewed: no longer editable
-
-
-class ApplicationDecisionView(ScopedMixin, View):
-    """POST approve / reject / pay (审核通过 / 审核不通过 / 拨付): the subsidy workflow's steps (finance.workflows)."""
-    model = InterestSubsidyApplication
-    action = CHANGE
-
-    def post(self, request, pk, step):
-        app = scoped_object_or_404(InterestSubsidyApplication, request.user, pk, CHANGE)
-        t = workflow_for(InterestSubsidyApplication).transitions.get(step)
-        if t is None or t.effect is None or not request.user.is_officer:  # enterprises apply, officers decide
-            raise Http404
-        label = str(t.label)
-        form = t.form(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("%(s)s失败：日期格式不正确（YYYY-MM-DD）。") % {"s": label})
-            return redirect(app.get_absolute_url())
-        try:
-            perform(app, step, request.user, form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _("%(s)s失败：") % {"s": label} + error_message(exc))
-        else:
-            messages.success(request, _("已%(s)s。") % {"s": label})
-        return redirect(app.get_absolute_url())
 
 
 # ---- Insurance -----------------------------------------------------------------------------

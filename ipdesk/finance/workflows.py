@@ -4,16 +4,19 @@
 - an interest-subsidy application (贴息申请): 已申报 → 审核通过 → 已拨付, or 已申报 → 审核不通过; only the office
   decides (enterprises apply); an unreviewed application may be re-saved (actions.submit_application);
 - a funded project (资助项目): its status is kept on the project's edit page.
-Steps are taken through core.workflow.perform; the functions of actions.py are the entry points the pages,
-the API, the demo data and the tests call."""
-from django.utils.translation import gettext_lazy as _
+Steps are taken through core.workflow.perform, which writes each step's event (events.py) and sends the
+enterprise its decision; the pages and the API take them through core's one action view and one API action,
+actions.py holds the effects and the entry points the demo data, imports and tests call."""
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext, gettext_lazy as _
 
 from ipdesk.core.scoping import OFFICERS, Role
-from ipdesk.core.workflow import Transition, Workflow, register
+from ipdesk.core.workflow import Notice, Transition, Workflow, register
 
-from . import actions
+from . import actions, events
 from .choices import PledgeStatus as P
 from .choices import ProjectStatus
+from .choices import SubsidyEventKind
 from .choices import SubsidyStatus as S
 from .error_codes import FinanceErrorCode, denied, error
 from .forms import DecisionForm, ReleaseForm
@@ -22,7 +25,13 @@ from .models import FundedProject, InterestSubsidyApplication, Pledge
 OFFICER_ROLES = tuple(sorted(OFFICERS))
 
 
+def pledge_released(pledge, user, data, before):
+    return events.pledge_released(pledge, data["date"], user, data.get("note") or "")
+
+
 class PledgeWorkflow(Workflow):
+    error_prefix = _("解除失败：")
+
     def scope_error(self, obj, t, user):
         return denied(FinanceErrorCode.OUT_OF_SCOPE)
 
@@ -37,15 +46,35 @@ PLEDGE = register(PledgeWorkflow(
     Pledge, P, [
         Transition("register", (), P.EFFECTIVE, _("质押登记"), system=True),
         Transition("release", (P.EFFECTIVE,), P.RELEASED, _("解除质押"), actions.release, ReleaseForm,
-                   guard=actions.released_not_before_registration,
-                   done=_("质押已解除，已在各专利写入“质押解除”法律状态事件。")),
+                   guard=actions.released_not_before_registration, event=pledge_released,
+                   done=_("质押已解除，已在各专利写入“质押解除”法律状态事件。"),
+                   template="finance/workflow/release.html"),
     ],
     url_name="finance:pledge_release", codes=FinanceErrorCode,
     note=_("质押登记时逐件核对不予登记的情形；解除后不能撤回。"),
 ))
 
 
+def _decided(kind):
+    """The event of a decision (审核通过/审核不通过/拨付) and the message the enterprise's users get."""
+    def event(app, user, data, before):
+        return events.subsidy_event(app, kind, user, data.get("note") or "")
+
+    def notices(app, user, data):
+        body = (gettext("理由：%(note)s") % {"note": data.get("note") or ""} if kind == SubsidyEventKind.REJECTED
+                else gettext("核定贴息 %(amount)s 元") % {"amount": app.subsidy_yuan})
+        return Notice(get_user_model().objects.filter(enterprise=app.enterprise_id, is_active=True),
+                      f"{app.year}年贴息申请{SubsidyEventKind(kind).label}", "finance_subsidy",
+                      key=f"finance-subsidy-{app.pk}-{kind}", body=body)
+    return {"event": event, "notices": notices}
+
+
 class SubsidyWorkflow(Workflow):
+    hide_refused = True     # enterprises apply, officers decide: the decision URLs do not exist for them
+
+    def refusal_prefix(self, t):
+        return gettext("%(s)s失败：") % {"s": t.label}
+
     def role_error(self, obj, t, user):
         return denied(FinanceErrorCode.NOT_OFFICER)
 
@@ -60,9 +89,13 @@ class SubsidyWorkflow(Workflow):
 SUBSIDY = register(SubsidyWorkflow(
     InterestSubsidyApplication, S, [
         Transition("submit", (), S.SUBMITTED, _("申报"), system=True),
-        Transition("approve", (S.SUBMITTED,), S.APPROVED, _("审核通过"), actions.approve, DecisionForm, OFFICER_ROLES),
-        Transition("reject", (S.SUBMITTED,), S.REJECTED, _("审核不通过"), actions.reject, DecisionForm, OFFICER_ROLES),
-        Transition("pay", (S.APPROVED,), S.PAID, _("拨付"), actions.pay, DecisionForm, OFFICER_ROLES),
+        Transition("approve", (S.SUBMITTED,), S.APPROVED, _("审核通过"), actions.approve, DecisionForm, OFFICER_ROLES,
+                   done=_("已审核通过。"), template="finance/workflow/approve.html", **_decided(SubsidyEventKind.APPROVED)),
+        Transition("reject", (S.SUBMITTED,), S.REJECTED, _("审核不通过"), actions.reject, DecisionForm, OFFICER_ROLES,
+                   done=_("已审核不通过。"), template="finance/workflow/reject.html",
+                   **_decided(SubsidyEventKind.REJECTED)),
+        Transition("pay", (S.APPROVED,), S.PAID, _("拨付"), actions.pay, DecisionForm, OFFICER_ROLES,
+                   done=_("已拨付。"), template="finance/workflow/pay.html", **_decided(SubsidyEventKind.PAID)),
     ],
     url_name="finance:interestsubsidyapplication_decide", codes=FinanceErrorCode,
     note=_("审核通过时按当年贴息规则重新核算；核定为 0 元的申请只能审核不通过。"),

@@ -1,18 +1,18 @@
 """The steps of protection cases. Which step may follow which is declared in protection.workflows; a step is
 taken through core.workflow.perform (the row locked within the user's scope, the state and the guard checked),
-and the functions here are its effects: they check the step's input, change the record and write a typed
+and the functions here are its effects: the step's form (protection.workflows) has parsed the input (dates,
+choices, the people the user may name); they check it against the case, change the record and write a typed
 CaseEvent row through events.py (the timeline is data). An invalid step raises a ValidationError saying what is
 allowed next (coded, protection.error_codes), so the UI shows it as a message and the API as a 400.
 
-`transition(case, target, user, **params)` and views.run_step are the entry points the action views and the
-API use; the step functions can also be called directly (demo data, tests).
+Pages and the API take steps through core.workflow's one action view and API action; `transition(case, target,
+user, **params)` is the entry point of demo data and tests, and the step functions can also be called directly.
 """
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from . import rules
 from .choices import (AdjudicationStatus as A, AssistanceOutcome, AssistanceServiceKind, AssistanceStatus as S,
@@ -28,19 +28,12 @@ def _today():
 
 
 def _date(value, label, default=None, required=False):
-    """A date from a date, an ISO string or nothing; never in the future."""
+    """The step's day: as the step's form parsed it (YYYY-MM-DD, protection.workflows), else `default`, else today."""
     if value in (None, ""):
         if required:
             raise ValidationError(f"请填写{label}。")
         return default if default is not None else _today()
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if not isinstance(value, datetime.date):
-        parsed = parse_date(str(value).strip()) if str(value).strip() else None
-        if parsed is None:
-            raise ValidationError(f"{label}「{value}」不是有效日期，请按 2024-05-20 的格式填写。")
-        value = parsed
-    return value
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def _not_future(day, label):
@@ -108,15 +101,15 @@ def next_steps(case):
 
 
 def transition(case, target, user, **params):
-    """Move `case` to `target` with the step's parameters (dates as date or ISO text), through
-    core.workflow.perform (the row locked within the user's scope, the state and the guard checked)."""
-    from ipdesk.core.workflow import perform
+    """Move `case` to `target` with the step's parameters (dates as date or YYYY-MM-DD text), through
+    core.workflow.submit (the step's form, then the row locked within the user's scope, the state and the guard)."""
+    from ipdesk.core.workflow import submit
 
     from .error_codes import ProtectionErrorCode, error
     if target not in _state_changes(case):
         raise error(ProtectionErrorCode.UNKNOWN_TARGET, target=target,
                     allowed=_allowed_text(case, allowed_targets(case)))
-    result = perform(case, target, user, params)
+    result = submit(case, target, user, params)
     case.refresh_from_db()  # the caller's instance shows the new state
     return result
 
@@ -179,19 +172,7 @@ def assign_assistance(case, user, handler=None, date=None, note="", **_):
                data={"handler": handler.pk, "handler_name": str(handler), "previous": str(before or "")})
     ev.kind = EventKind.ASSIGNED
     ev.save(update_fields=["kind"])
-    _notify_handler(case, user)
     return ev
-
-
-def _notify_handler(case, user):
-    """The person assigned to a case (a public lawyer or an officer) hears of it, unless they assigned
-    themselves: their next step is on that case."""
-    from django.utils.translation import gettext as _
-
-    from ipdesk.core.notify import notify
-    if case.handler_id and case.handler_id != getattr(user, "pk", None):
-        notify(case.handler, _("您被指派承办维权援助案件：%(number)s %(title)s") % {"number": case.number, "title": case.title},
-               case.get_absolute_url(), "protection_assigned", key=f"protection-assigned-{case.number}-{case.handler_id}")
 
 
 def refer_assistance(case, user, referred_to="", date=None, note="", **_):
@@ -211,19 +192,7 @@ def close_assistance(case, user, outcome="", outcome_note="", date=None, **_):
     case.outcome, case.outcome_note, case.closed_on = outcome, _text(outcome_note, "结果说明"), day
     ev = _move(case, S.CLOSED, user, date=day, note=case.outcome_note, data={"outcome": outcome},
                fields=["outcome", "outcome_note", "closed_on"])
-    _notify_closed(case, user)
     return ev
-
-
-def _notify_closed(case, user):
-    """A case closed by its handler (a public lawyer, another office) reaches the officers of its region,
-    whose next step is the follow-up visit (回访); nobody when the district's own office closed it."""
-    from django.utils.translation import gettext as _
-
-    from ipdesk.core.notify import notify, to_office
-    notify(to_office(case.region, user),
-           _("维权援助案件已办结，待回访：%(number)s %(title)s") % {"number": case.number, "title": case.title},
-           case.get_absolute_url(), "protection_closed", key=f"protection-closed-{case.number}")
 
 
 def visit_assistance(case, user, visit_note="", date=None, **_):
@@ -388,11 +357,7 @@ def _conclude(case, user, target, date, result, label, extra_fields=(), data=Non
 
 
 def decide_adjudication(case, user, date=None, infringement_found=None, result="", **_):
-    if isinstance(infringement_found, str):
-        infringement_found = {"true": True, "1": True, "yes": True, "是": True, "侵权": True,
-                              "false": False, "0": False, "no": False, "否": False, "不侵权": False}.get(
-            infringement_found.strip().lower())
-    if infringement_found not in (True, False):
+    if infringement_found not in (True, False):     # the form read "true"/"false" (protection.workflows)
         raise ValidationError("请选择裁决结论：认定侵权或不构成侵权。")
     case.infringement_found = infringement_found
     return _conclude(case, user, A.DECIDED, date, _text(result, "裁决主文", required=True), "裁决日期",

@@ -2,25 +2,21 @@
 target state (`{"to": "filed", "date": "2024-05-20", "handlers": [3, 4, 5]}`) or .../{id}/step/
 for steps that are not state changes (`{"step": "suspend", ...}`); refusals are 400 answers that
 list the allowed next steps. Status and workflow fields are read-only in the plain CRUD."""
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from ipdesk.core.api import ScopedRelatedField, ScopedViewSet
-from ipdesk.core.workflow import error_code, workflow_for
+from ipdesk.core.workflow import workflow_action
 from ipdesk.regions.models import Region
 from ipdesk.registry.models import Enterprise
 
 from . import actions, filters, limits
-from .error_codes import ProtectionErrorCode
 from .models import (AdjudicationCase, AssistanceCase, CalendarDay, CooperationCase, ServiceStation, StationService,
                      TimeLimitRule)
-from .workflows import state_changes, steps
+from .workflows import chosen_step, chosen_transition
 
 
 class EventSerializer(serializers.Serializer):
@@ -170,49 +166,12 @@ class _CaseViewSet(ScopedViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     step_names = ()
 
-    def _act(self, request, name, params):
-        case = self.get_object()  # restricted to CHANGE for POST: out of scope is 404, leaders 403
-        from .views import run_step
-        try:
-            with transaction.atomic():
-                run_step(case, name, request.user, params)
-        except DjangoValidationError as exc:
-            return Response({"detail": "；".join(exc.messages), "code": error_code(exc), "message": "；".join(exc.messages),
-                             "allowed_transitions": [{"to": t, "label": label} for t, label in actions.next_steps(case)]},
-                            status=status.HTTP_400_BAD_REQUEST)
-        case.refresh_from_db()
-        return Response(self.get_serializer(case).data)
-
-    @extend_schema(request=TransitionRequestSerializer)
-    @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
-        """Move the case to the state `to`; other fields are the step's parameters."""
-        params = dict(request.data.items()) if hasattr(request.data, "items") else {}
-        target = params.get("to")
-        if not target:
-            raise ValidationError({"to": ["请给出目标状态 to。"]})
-        if target not in {t.name for t in state_changes(workflow_for(self.queryset.model))}:
-            case = self.get_object()
-            detail = f"未知的目标状态「{target}」。"
-            return Response({"detail": detail, "code": str(ProtectionErrorCode.UNKNOWN_TARGET), "message": detail,
-                             "allowed_transitions": [{"to": t, "label": label} for t, label in actions.next_steps(case)]},
-                            status=status.HTTP_400_BAD_REQUEST)
-        if hasattr(request.data, "getlist") and "handlers" in request.data:
-            params["handlers"] = request.data.getlist("handlers")
-        return self._act(request, target, params)
-
-    @extend_schema(request=StepRequestSerializer)
-    @action(detail=True, methods=["post"])
-    def step(self, request, pk=None):
-        """A step that is not a state change: note, service, copy_served, answer_copy_served, hearing_scheduled,
-        suspend, resume, extend."""
-        params = dict(request.data.items()) if hasattr(request.data, "items") else {}
-        name = params.get("step")
-        names = [t.name for t in steps(workflow_for(self.queryset.model))]
-        if name not in names:
-            raise ValidationError({"step": [f"未知的操作「{name}」，可用：{'、'.join(names)}。"],
-                                   "code": str(ProtectionErrorCode.UNKNOWN_STEP)})
-        return self._act(request, name, params)
+    # POST …/transition/ {"to": target, …} and …/step/ {"step": name, …}: the one workflow action (core.workflow);
+    # the step's form validates the rest of the body
+    transition = extend_schema(request=TransitionRequestSerializer)(workflow_action(
+        None, url_path="transition", choose=chosen_transition))
+    step = extend_schema(request=StepRequestSerializer)(workflow_action(
+        None, url_path="step", choose=chosen_step))
 
 
 class AssistanceCaseViewSet(_CaseViewSet):

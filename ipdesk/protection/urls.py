@@ -4,6 +4,7 @@ from ipdesk.core.crud import crud_urls
 from ipdesk.core.exports import Column, mask_phone
 from ipdesk.core.scoping import OFFICERS
 from ipdesk.core.views import ObjectCreateView, ObjectUpdateView
+from ipdesk.core.workflow import TransitionView
 
 from . import filters, forms, tables, views
 from .models import (AdjudicationCase, AssistanceCase, CalendarDay, CooperationCase, DocumentTemplate, ServiceStation,
@@ -17,14 +18,13 @@ def _case_views(model, name, form):
     m = model._meta.model_name
     detail = type(f"{model.__name__}DetailPage", (views.CaseDetailView,), {"model": model})
     printable = type(f"{model.__name__}PrintPage", (views.CasePrintView,), {"model": model})
-    act = type(f"{model.__name__}ActionView", (views.CaseActionView,), {"model": model})
     attrs = {"model": model, "form_class": form, "roles": OFFICERS}
     return detail, [
         path(f"{name}/add/", type(f"{model.__name__}AddPage", (ObjectCreateView,), attrs).as_view(), name=f"{m}_add"),
         path(f"{name}/<int:pk>/edit/", type(f"{model.__name__}EditPage", (ObjectUpdateView,), attrs).as_view(),
              name=f"{m}_edit"),
         path(f"{name}/<int:pk>/print/", printable.as_view(), name=f"{m}_print"),
-        path(f"{name}/<int:pk>/act/<slug:name>/", act.as_view(), name=f"{m}_act"),
+        path(f"{name}/<int:pk>/act/<slug:name>/", TransitionView.as_view(model=model), name=f"{m}_act"),
     ]
 
 

@@ -1,12 +1,11 @@
 """Pages of the protection module. Lists, forms and details come from core.views; this adds the
-case page (timeline, time limits, next-step buttons), the action endpoint the buttons post to,
-the enterprise's assistance application, printable summaries, DOCX documents and the figures page."""
+case page (timeline, time limits, next-step buttons posting to core.workflow's one action view), the enterprise's
+assistance application, printable summaries, DOCX documents and the figures page."""
 import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -20,57 +19,14 @@ from django.views.generic import TemplateView
 
 from ipdesk.core import audit
 from ipdesk.core.models import AuditAction
-from ipdesk.core.scoping import CHANGE, OFFICERS, Role
+from ipdesk.core.scoping import OFFICERS, Role
 from ipdesk.core.views import ObjectCreateView, ObjectDetailView, ObjectListView, scoped_object_or_404
-from ipdesk.core.workflow import error_message, perform, workflow_for
 
 from . import actions, documents, limits
-from .error_codes import ProtectionErrorCode, error
 from .forms import AssistanceApplicationForm
 from .models import AdjudicationCase, AssistanceCase, CooperationCase, DocumentTemplate
-from .workflows import state_changes, steps
 
 CASE_MODELS = {"assistance": AssistanceCase, "adjudication": AdjudicationCase, "cooperation": CooperationCase}
-
-def _choices_for(user, kind):
-    """People a step may name (actions.nameable_people: the same set the step accepts)."""
-    from .actions import nameable_people
-    qs = nameable_people(user, kind).select_related("region").order_by("role", "username")
-    return [(u.pk, f"{u}（{u.get_role_display()}）") for u in qs]
-
-
-def _field_kind(field):
-    """How the step form template draws a field of a step's Django form (protection.workflows)."""
-    people = field.widget.attrs.get("data-people")
-    if people:
-        return people
-    if isinstance(field, forms.DateField):
-        return "date"
-    if isinstance(field, forms.ChoiceField):
-        return "choice"
-    return "textarea" if isinstance(field.widget, forms.Textarea) else "text"
-
-
-def _step_forms(case, user, transitions):
-    """The forms of `transitions` as the step template draws them (names, kinds, labels, choices, defaults)."""
-    out = []
-    for t in transitions:
-        fields = []
-        for name, field in t.form.base_fields.items():
-            kind = _field_kind(field)
-            entry = {"name": name, "type": kind, "label": str(field.label)}
-            if kind == "choice":
-                entry["choices"] = [(value, str(label)) for value, label in field.choices]
-            elif kind in ("user", "users"):
-                entry["choices"] = _choices_for(user, kind)
-                if kind == "users":
-                    entry["selected"] = set(case.handlers.values_list("pk", flat=True))
-            elif kind == "date":
-                entry["value"] = timezone.localdate().isoformat()
-            fields.append(entry)
-        out.append({"name": t.name, "label": str(t.label), "fields": fields})
-    return out
-
 
 def attachments_template():
     """The shared attachments panel (core/uploads.py), when the platform provides it."""
@@ -97,17 +53,11 @@ class CaseDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        case, user = self.object, self.request.user
+        case = self.object
         model = type(case)
-        can_act = ctx["can_edit"]
         ctx["timeline"] = case.timeline()
         ctx["case_key"] = {v: k for k, v in CASE_MODELS.items()}[model]
-        ctx["act_url_name"] = f"protection:{model._meta.model_name}_act"
-        if can_act:
-            wf = workflow_for(model)
-            moves = {t.name: t for t in state_changes(wf)}
-            ctx["transition_forms"] = _step_forms(case, user, [moves[name] for name in actions.allowed_targets(case)])
-            ctx["step_forms"] = _step_forms(case, user, [t for t in steps(wf) if t.offered is None or t.offered(case)])
+        ctx["writable"] = ctx["can_edit"]
         ctx["allowed_text"] = "、".join(label for _t, label in actions.next_steps(case)) or _("无")
         if model is AdjudicationCase:
             ctx["limits"] = limits.case_limits(case)
@@ -129,48 +79,6 @@ def _document_available(case, kind):
     if kind == "rejection_notice":
         return case.status == "rejected" or (case.status == "served" and case.filed_on is None)
     return case.infringement_found is not None and case.concluded_on is not None
-
-
-class CaseActionView(LoginRequiredMixin, View):
-    """POST target of every step button: a state transition (`name` is the target state) or a step
-    such as a note, a service, a suspension. Refusals come back as a message naming what is allowed."""
-    model = None
-
-    def post(self, request, pk, name):
-        case = scoped_object_or_404(self.model, request.user, pk, CHANGE)
-        params = {key: request.POST.get(key) for key in request.POST if key not in ("csrfmiddlewaretoken",)}
-        if "handlers" in request.POST:
-            params["handlers"] = request.POST.getlist("handlers")
-        try:
-            with transaction.atomic():
-                run_step(case, name, request.user, params)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _("操作未完成：") + error_message(exc))
-        else:
-            messages.success(request, _("已完成：") + step_label(self.model, name))
-        return redirect(case.get_absolute_url())
-
-
-def step_label(model, name):
-    t = workflow_for(model).transitions.get(name)
-    return str(t.label) if t is not None else name
-
-
-def run_step(case, name, user, params):
-    """Run a transition or a step that keeps the state (protection.workflows, through core.workflow.perform);
-    refuse one that would take the case out of the user's scope (e.g. a public lawyer handing the case to
-    someone else). Call inside a transaction."""
-    model = type(case)
-    params = {k: v for k, v in params.items() if k not in ("to", "step")}
-    t = workflow_for(model).transitions.get(name)
-    if t is not None and t.target is None:
-        result = perform(case, name, user, params)
-    else:
-        result = actions.transition(case, name, user, **params)
-    if not model.objects.restrict(user, CHANGE).filter(pk=case.pk).exists():
-        raise error(ProtectionErrorCode.LEAVES_SCOPE)
-    audit.record(AuditAction.ACTION, case, after={"step": name, "params": {k: str(v) for k, v in params.items()}})
-    return result
 
 
 class AssistanceApplyView(ObjectCreateView):

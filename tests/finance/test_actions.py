@@ -10,6 +10,7 @@ from ipdesk.finance.error_codes import FinanceErrorCode
 from ipdesk.finance.models import (InsurancePolicy, InsuranceSubsidyRule, InterestSubsidyApplication, Pledge,
                                    SubsidyRule)
 from ipdesk.registry.models import PatentEvent
+from tests.factories import PatentFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -38,9 +39,9 @@ def test_a_patent_of_another_holder_is_refused_with_its_reason_and_nothing_is_sa
     assert not PatentEvent.objects.filter(kind="pledge").exists()
 
 
-def test_lapsed_and_not_yet_granted_patents_are_refused(world, make_patent):
-    lapsed = make_patent(world["own"], legal_status="lapsed", lapse_date=D(2021, 12, 1))
-    late = make_patent(world["own"], grant_date=D(2022, 5, 1))
+def test_lapsed_and_not_yet_granted_patents_are_refused(world):
+    lapsed = PatentFactory(holder=world["own"], legal_status="lapsed", lapse_date=D(2021, 12, 1), granted=True)
+    late = PatentFactory(holder=world["own"], filing_date=D(2019, 1, 1), grant_date=D(2022, 5, 1))
     with pytest.raises(ValidationError) as exc:
         actions.register_pledge(registration_no="Y1", pledgor=world["own"], pledgee=world["bank"],
                                 patents=[lapsed, late], amount_10k_yuan=Decimal("100"), registration_date=D(2022, 3, 1))

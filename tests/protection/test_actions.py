@@ -69,7 +69,7 @@ def test_panel_members_are_officers(adjudication, users, panel):
 
 
 def test_bad_dates_are_refused_with_the_field_named(adjudication, users, panel):
-    with pytest.raises(ValidationError, match="立案日期「2024/13/40」不是有效日期"):
+    with pytest.raises(ValidationError, match="立案日期格式不正确：2024/13/40（应为 YYYY-MM-DD）"):
         actions.transition(adjudication, "filed", users["district"], date="2024/13/40", handlers=[p.pk for p in panel[:3]])
     with pytest.raises(ValidationError, match="不能早于收到请求书日期"):
         actions.transition(adjudication, "filed", users["district"], date="2024-05-01", handlers=[p.pk for p in panel[:3]])
@@ -218,5 +218,5 @@ def test_warnings_command(adjudication, capsys):
     assert "sent" in capsys.readouterr().out
     from ipdesk.core.models import Notification
     assert Notification.objects.filter(kind="protection_limit_overdue").exists()
-    with pytest.raises(CommandError, match="日期「2024-13-01」无效"):
+    with pytest.raises(CommandError, match="--date格式不正确：2024-13-01"):
         call_command("protection_warnings", "--date", "2024-13-01")

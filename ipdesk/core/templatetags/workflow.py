@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from ipdesk.core.workflow import workflow_for
+from ipdesk.core.workflow import bind, workflow_for
 
 register = template.Library()
 
@@ -17,6 +17,8 @@ class Step:
     url: str
     form: object
     template: str
+    changes_state: bool = True
+    target: str = ""
 
 
 @register.simple_tag(takes_context=True)
@@ -34,5 +36,6 @@ def workflow_actions(context, obj, writable=None):
             url = reverse(wf.url_name, args=[obj.pk, t.name])
         except NoReverseMatch:      # one URL for every step, the step chosen in the form
             url = reverse(wf.url_name, args=[obj.pk])
-        steps.append(Step(t.name, t.label, url, t.form() if t.form else None, t.template))
+        steps.append(Step(t.name, t.label, url, bind(obj, t, user) if t.form else None, t.template,
+                          t.target is not None, t.target or ""))
     return steps
