@@ -133,6 +133,7 @@ def main():
         print(f"generated {args.rows} rows ({os.path.getsize(path) / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")
 
     cpu0 = os.times()
+    load0 = os.getloadavg()[0]   # a shared machine: the load around the run tells how far the figures can be trusted
     with PeakMemory() as memory:
         t0 = time.perf_counter()
         result = run_import("patents", path)
@@ -148,7 +149,8 @@ def main():
           f"{result.unchanged} unchanged, {result.rejected} rejected; {stored} in the table) in "
           f"{ipdesk_seconds:.1f} s = {ipdesk_rate:,.0f} rows/s")
     print(f"ipdesk process CPU: {cpu1.user - cpu0.user + cpu1.system - cpu0.system:.1f} s "
-          f"(wall {ipdesk_seconds:.1f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+          f"(wall {ipdesk_seconds:.1f} s; load average {load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end, "
+          f"on {os.cpu_count()} cores)")
     print(f"peak memory: {memory.peak / 2**20:.0f} MiB resident "
           f"(+{(memory.peak - memory.start_rss) / 2**20:.0f} MiB over the {memory.start_rss / 2**20:.0f} MiB at start)")
 

@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _l
 import json
 import re
 
+import polars as pl
+
 from ipdesk.core.imports import Field, ImportSpec, RowError, RowOutside, choice_parser, parse_bool, parse_date, \
     parse_int, raw_text, register, text, upsert, warn
-from ipdesk.core.imports import collect_warnings
+from ipdesk.core.imports import collect_warnings, columnar
 from ipdesk.core.scoping import choosable
 
 from . import placement, rules
@@ -290,6 +292,22 @@ def parse_patent_or_pct_no(value):
 _PCT_HEAD = frozenset("PpＰｐ")
 
 
+@columnar.register_screen(parse_patent_or_pct_no)
+def screen_application_no(cells):
+    """The columnar screen of 申请号 (core.imports.columnar): a number already canonical (YYYYTNNNNNNN.C or YYTNNNNN.C)
+    whose check digit is right (ZC 0006-2003, rules._app_check, computed on the column) is its own value, as
+    rules.normalize_application_no returns it; every other spelling is read by the row path."""
+    def check(n):
+        total = pl.sum_horizontal([pl.col("c").str.slice(i, 1).cast(pl.Int64, strict=False) * w
+                                   for i, w in zip(range(n), rules._APP_WEIGHTS)]) % 11
+        return pl.when(total == 10).then(pl.lit("X")).otherwise(total.cast(pl.String))
+    last = pl.col("c").str.tail(1)
+    ok = pl.DataFrame({"c": cells}).select(
+        (pl.col("c").str.contains(r"^[0-9]{4}[12389][0-9]{7}\.[0-9X]$") & (check(12) == last)) |
+        (pl.col("c").str.contains(r"^[0-9]{2}[123][0-9]{5}\.[0-9X]$") & (check(8) == last))).to_series()
+    return columnar.Unchanged(), ok
+
+
 def identifier_parser(normalize):
     """A cell parser for an identifier: text (无, N/A, - …: not said, empty), then `normalize` (a registry.rules /
     registry.pct function); an invalid identifier is the cell's error, with the rule's own message."""
@@ -413,6 +431,14 @@ def split_applicants(value):
 def parse_applicants(value):
     """申请人 / 当前权利人 cell → the names joined with ；(split_applicants)."""
     return "；".join(split_applicants(value))
+
+
+@columnar.register_screen(parse_applicants)
+def screen_applicants(cells):
+    """The columnar screen of 申请人: a cell naming one applicant (no separator, no JSON array) is that name, as
+    core.imports.text reads it."""
+    values, ok = columnar.screen_text(cells)
+    return values, ok & ~cells.str.contains(r"[\[;；\n\r、]")
 
 
 
@@ -800,16 +826,16 @@ class PatentImport(ImportSpec):
         (stats.facts.refresh_patents: the importers write without signals)."""
         from ipdesk.core import imports as pipeline   # the pipeline's own upsert (one place to wrap or patch)
         pcts = [r["__pct__"] for r in records if "__pct__" in r]
-        start = len(outcome.written)
+        start, start_pks = len(outcome.written), len(outcome.pks)
         if not pcts:
             pipeline.upsert(self, records, ctx, outcome)
-            refresh_patent_facts(outcome.written[start:], ctx)
+            refresh_patent_facts(outcome.written[start:], ctx, outcome.pks[start_pks:])
             return
         patents = [r for r in records if "__pct__" not in r]
         if patents:
             ctx.cache["__existing__"] = pipeline._existing(self, patents)
             pipeline.upsert(self, patents, ctx, outcome)
-            refresh_patent_facts(outcome.written[start:], ctx)
+            refresh_patent_facts(outcome.written[start:], ctx, outcome.pks[start_pks:])
         spec = pipeline.get_spec("pct_applications")
         ctx.cache["__existing__"] = pipeline._existing(spec, pcts)
         pipeline.upsert(spec, pcts, ctx, outcome)
@@ -841,42 +867,38 @@ def _sei_fields(record, cache):
         return found
 
 
-def refresh_patent_facts(written, ctx):
+def refresh_patent_facts(written, ctx, pks=()):
     """Keep the statistics facts (stats.facts) of the patents an upsert batch wrote fresh: `written` holds the records
-    created (no "pk": their ids are looked up by application number) and changed ("pk").
+    created (no "pk") and changed ("pk"); `pks` the ids of both when the write returned them (PostgreSQL's merge,
+    core.imports), else the created ones are looked up by application number.
 
-    A file written batch by batch in short transactions (SQLite, core.imports) refreshes them with each batch
-    (stats.facts.refresh_patents), so they commit with it. A file written in one transaction notes the ids (a compact
-    array) and `refresh_patent_facts_at_end` brings the facts up to date once, before the commit: refreshed patent by
-    patent for a few, rebuilt in one pass (stats.facts.rebuild, set-based) when the file wrote more than
-    FACTS_REBUILD_OVER patents — a refresh costs about 0.1 ms per patent in Python, a rebuild one INSERT … SELECT."""
-    if not written:
+    Set-based with each batch (stats.facts.refresh_patents: a few statements whatever its size), never a rebuild. A
+    file written batch by batch in short transactions (SQLite, core.imports) applies each batch's aggregate change
+    with it, so the facts commit with the batch. A file written in one transaction adds the batches' changes up and
+    `refresh_patent_facts_at_end` applies the sum once, before the commit. A dry run is rolled back: nothing."""
+    if not written or ctx.dry_run:
         return
-    ids = [w["pk"] for w in written if "pk" in w]
-    numbers = [w["application_no"] for w in written if "pk" not in w]
-    for start in range(0, len(numbers), 5000):
-        ids += Patent._base_manager.filter(application_no__in=numbers[start:start + 5000]).values_list("pk", flat=True)
+    from ipdesk.stats import facts
+    changed = [w["pk"] for w in written if "pk" in w]
+    if pks:
+        created = set(pks) - set(changed)
+    else:
+        numbers = [w["application_no"] for w in written if "pk" not in w]
+        created = set(Patent._base_manager.filter(application_no__in=numbers).values_list("pk", flat=True)
+                      if numbers else ())
+    ids = [*changed, *created]
     if "__journal__" in ctx.cache:   # short transactions: the facts commit with the batch
-        from ipdesk.stats.facts import refresh_patents
-        refresh_patents(ids)
+        facts.refresh_patents(ids, new=created)
         return
-    from array import array
-    ctx.cache.setdefault("__fact_ids__", array("q")).extend(ids)
-
-
-FACTS_REBUILD_OVER = 20_000
+    facts.refresh_patents(ids, delta=ctx.cache.setdefault("__fact_delta__", {}), new=created)
 
 
 def refresh_patent_facts_at_end(ctx):
-    """The facts of the patents noted by refresh_patent_facts, inside the file's transaction (a dry run: nothing)."""
-    ids = ctx.cache.pop("__fact_ids__", None)
-    if not ids or ctx.dry_run:
-        return
-    from ipdesk.stats import facts
-    if len(ids) > FACTS_REBUILD_OVER:
-        facts.rebuild()
-    else:
-        facts.refresh_patents(ids)
+    """The aggregates' change of the patents refreshed by refresh_patent_facts, inside the file's transaction."""
+    delta = ctx.cache.pop("__fact_delta__", None)
+    if delta and not ctx.dry_run:
+        from ipdesk.stats import facts
+        facts.apply_delta(delta)
 
 
 # ---- Trademarks --------------------------------------------------------------------------------

@@ -71,8 +71,10 @@ What the pipeline guarantees:
   one transaction on SQLite too (their files are small).
 - Idempotent upsert on `spec.key`: a row whose values equal the stored ones is "unchanged" and not
   written, so importing the same file twice changes nothing.
-- Batches: rows are written `batch_size` at a time (PostgreSQL: new rows by COPY; elsewhere
-  bulk_create; changed rows by bulk_update). Two rows with the same key in one file: the later wins.
+- Batches: rows are written `batch_size` at a time. PostgreSQL: the batch is COPYed into a staging table
+  and merged in one `INSERT … ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT FROM … RETURNING` that
+  yields the created and changed rows and the stored values the audit needs (writing._merge); elsewhere
+  new rows by bulk_create, changed rows by bulk_update. Two rows with the same key in one file: the later wins.
 - Data scope: the user must be allowed to change the model, and each row must fall (and, when it
   already exists, already be) inside the user's scope (a district officer imports for their district).
 - Audit: one IMPORT entry for the file (who, file name, SHA-256, counts), one IMPORT entry per batch

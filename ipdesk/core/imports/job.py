@@ -19,7 +19,7 @@ from ..scoping import Role, region_ids
 from .errors import ImportFileError, RowError
 from .specs import ImportContext, ImportSpec, get_spec
 from .reading import Table, parse_columns
-from .writing import BatchOutcome, _RejectWriter, _Spool, _existing, _name_of, imports_dir
+from .writing import BatchOutcome, _RejectWriter, _Spool, _existing, _merges, _name_of, imports_dir
 from .validation import _reject, _run
 
 
@@ -356,11 +356,14 @@ def _current_context():
 
 
 def _flush(spec, batch, ctx, result, rejects):
-    """Write one batch: scope check against the stored rows, then the spec's write (the upsert)."""
+    """Write one batch: scope check against the stored rows, then the spec's write (the upsert). The stored rows
+    are read here only when the scope check or a spec's own write needs them: PostgreSQL's merge reads them in
+    its one statement (core.imports.writing._merge)."""
     if not batch:
         return
     records = [entry[0] for entry in batch]
-    existing = _existing(spec, records)
+    reads = ctx.allowed_region_ids is not None or not (_merges(spec) and _undoable(spec))
+    existing = _existing(spec, records) if reads else None
     if ctx.allowed_region_ids is not None:
         good = []
         for record, line, cells in batch:
@@ -372,7 +375,7 @@ def _flush(spec, batch, ctx, result, rejects):
             good.append(record)
         records = good
     outcome = BatchOutcome()
-    ctx.cache["__existing__"] = existing
+    ctx.cache["__existing__"] = existing   # None: `upsert` reads them itself
     spec.write(records, ctx, outcome)
     result.created += outcome.created
     result.updated += outcome.updated

@@ -3,7 +3,10 @@ field and reason, warnings listed, rows of another city counted as outside, full
 import threading
 import time
 
+from django.conf import settings
+
 from .. import layouts
+from . import columnar
 from .errors import ImportFileError, ROW_WARNING_SAMPLE, RowError, RowOutside, RowProblem, _ROW_WARNINGS
 from .parsers import _fold
 from .reading import _filled_count, _find_header, _mapped_columns
@@ -71,7 +74,11 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
     last_report = time.monotonic()
     sink = _ROW_WARNINGS.sink = []  # warnings of the row being read (`warn`)
     warned = 0
-    for line, cells in rows:
+    if getattr(settings, "IMPORT_COLUMNAR", True):   # parsed column by column; rows in any doubt as below
+        rows = columnar.screen_rows(rows, plan, absent, width, pad, all_text)
+    else:
+        rows = ((line, cells, None) for line, cells in rows)
+    for line, cells, screened in rows:
         n_cells = len(cells)
         if n_cells < width:
             cells = list(cells) + [pad] * (width - n_cells)
@@ -92,34 +99,8 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
         result.rows += 1
         if sink:
             sink.clear()
-        problems = None  # every cell's problem is reported at once, not only the first
         try:
-            values = dict(absent)
-            for name, indexes, parse, required, header, empty in plan:
-                value = None
-                for index in indexes:
-                    cell = cells[index]
-                    if (cell is None or cell == "") and empty is not _ASK:
-                        value = empty
-                        continue
-                    try:
-                        value = parse(cell)
-                    except (RowError, ValueError, ArithmeticError) as exc:
-                        if problems is None:
-                            problems = []
-                        problems.append(exc if isinstance(exc, RowError) else RowError(header, str(exc)))
-                        value = _ASK
-                        break
-                    if value not in (None, ""):
-                        break
-                if value is _ASK:
-                    continue
-                if required and value in (None, ""):
-                    if problems is None:
-                        problems = []
-                    problems.append(RowError(header, "必填，不能为空"))
-                    continue
-                values[name] = value
+            values, problems = (screened, None) if screened is not None else _parse_cells(cells, plan, absent)
             if problems:
                 for exc in problems:
                     exc.field = shown.get(exc.field, exc.field)
@@ -164,6 +145,39 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
     _ROW_WARNINGS.sink = None
     if warned > ROW_WARNING_SAMPLE:
         result.warnings.append(f"另有 {warned - ROW_WARNING_SAMPLE} 条行提示未列出")
+
+
+def _parse_cells(cells, plan, absent):
+    """(field name → parsed value, the row's problems or None): every cell through its field's parser, every
+    problem of the row collected (not only the first)."""
+    problems = None
+    values = dict(absent)
+    for name, indexes, parse, required, header, empty in plan:
+        value = None
+        for index in indexes:
+            cell = cells[index]
+            if (cell is None or cell == "") and empty is not _ASK:
+                value = empty
+                continue
+            try:
+                value = parse(cell)
+            except (RowError, ValueError, ArithmeticError) as exc:
+                if problems is None:
+                    problems = []
+                problems.append(exc if isinstance(exc, RowError) else RowError(header, str(exc)))
+                value = _ASK
+                break
+            if value not in (None, ""):
+                break
+        if value is _ASK:
+            continue
+        if required and value in (None, ""):
+            if problems is None:
+                problems = []
+            problems.append(RowError(header, "必填，不能为空"))
+            continue
+        values[name] = value
+    return values, problems
 
 
 _ASK = object()

@@ -1,5 +1,6 @@
-"""Writing validated batches: the idempotent upsert on the spec's key (unchanged rows not written; new rows by
-COPY on PostgreSQL), the rejected-rows file, and the disk spool for audit entries and undo journals."""
+"""Writing validated batches: the idempotent upsert on the spec's key (unchanged rows not written; PostgreSQL: the
+batch COPYed into a staging table and merged in one statement), the rejected-rows file, and the disk spool for
+audit entries and undo journals."""
 import csv
 import decimal
 import os
@@ -22,7 +23,8 @@ class BatchOutcome:
     updated: int = 0
     unchanged: int = 0
     audit_items: list = field(default_factory=list)
-    written: list = field(default_factory=list)
+    written: list = field(default_factory=list)     # records created (no "pk") and changed ("pk")
+    pks: list = field(default_factory=list)         # the ids of the rows created and changed
 
 
 def imports_dir():
@@ -88,11 +90,9 @@ def _existing(spec, batch):
                f"WHERE {connection.ops.quote_name(column)} = ANY(%s)")
         with connection.cursor() as cursor:
             cursor.execute(sql, [wanted])
-            converters = [model._meta.get_field(_name_of(model, a)) for a in attnames]
             for raw in cursor.fetchall():
                 row = dict(zip(names, raw[:2]))
-                for f, a, v in zip(converters, attnames, raw[2:]):
-                    row[a] = f.from_db_value(v, None, connection) if hasattr(f, "from_db_value") else v
+                row.update(_from_db(model, attnames, raw[2:]))
                 found[tuple(row[k] for k in spec.key)] = row
         return found
     for row in model._base_manager.filter(**{f"{first}__in": wanted}).values("pk", "version", *attnames):
@@ -100,16 +100,37 @@ def _existing(spec, batch):
     return found
 
 
+def _from_db(model, attnames, raw):
+    """{attname: value} of one row read by raw SQL, through the fields' own conversions (JSON …)."""
+    row = {}
+    for a, v in zip(attnames, raw):
+        f = model._meta.get_field(_name_of(model, a))
+        row[a] = f.from_db_value(v, None, connection) if hasattr(f, "from_db_value") else v
+    return row
+
+
 def _has_attname(model, attname):
     return any(f.attname == attname for f in model._meta.concrete_fields)
 
 
 def upsert(spec, records, ctx, outcome):
-    """The idempotent upsert: new keys are created, changed rows updated, equal rows left alone."""
+    """The idempotent upsert: new keys are created, changed rows updated, equal rows left alone. Fills `outcome`:
+    the counts, the audit entries (one IMPORT entry naming the keys created, an UPDATE entry with before/after per
+    changed row), the records written and their ids.
+
+    PostgreSQL (a key the table holds unique): `_merge`, one statement per batch. Elsewhere the stored rows of the
+    batch (`ctx.cache["__existing__"]` when the caller read them, else read here) are compared in Python."""
+    if not records:
+        return
+    if _merges(spec):
+        _merge(spec, records, ctx, outcome)
+        return
     model = spec.model
-    existing = ctx.cache.get("__existing__", {})
+    existing = ctx.cache.get("__existing__")
+    if existing is None:
+        existing = _existing(spec, records)
     new, changed = [], []
-    private = {k for k in (records[0] if records else ()) if k.startswith("__")}
+    private = {k for k in records[0] if k.startswith("__")}
     key_of = spec.key_of
     for record in records:
         values = {k: v for k, v in record.items() if k not in private} if private else record
@@ -117,11 +138,7 @@ def upsert(spec, records, ctx, outcome):
         if old is None:
             new.append(values)
             continue
-        for attname, basis in spec.derived.items():
-            if attname in old and basis in values and _same(old.get(basis), values.get(basis)):
-                values[attname] = old[attname]
-        diff = {k: v for k, v in values.items()
-                if k in old and k not in spec.create_only and not _same(old[k], v)}
+        diff = _changes(spec, old, values)
         if not diff:
             outcome.unchanged += 1
             continue
@@ -132,14 +149,12 @@ def upsert(spec, records, ctx, outcome):
         journal.add((model, list(spec.key), [{k: v[k] for k in spec.key} for v in new],
                      [(old["pk"], {k: old[k] for k in diff if k not in spec.create_only}) for old, _, diff in changed]))
     if new:
-        _create(model, new, now)
-        outcome.created += len(new)
-        outcome.written.extend(new)
-        outcome.audit_items.append({
-            "action": AuditAction.IMPORT, "object_type_name": audit.object_type(model),
-            "object_repr": f"{spec.label}导入：{ctx.filename} 新增 {len(new)} 条"[:200],
-            "after": {"file": ctx.filename, "created": [v[spec.key[0]] for v in new] if len(spec.key) == 1
-                      else [spec.key_text(v) for v in new]}})
+        pks = _create(model, new, now)
+        if pks is None:   # COPY returns no ids: read back by key
+            found = _existing(spec, new)
+            pks = [found[key_of(v)]["pk"] for v in new]
+        outcome.pks.extend(pks)
+        _created(spec, ctx, outcome, new)
     if changed:
         objs, fields = [], set()
         for old, values, diff in changed:
@@ -148,16 +163,159 @@ def upsert(spec, records, ctx, outcome):
             obj.updated_at = now
             objs.append(obj)
             fields |= set(diff)
-            outcome.audit_items.append({
-                "action": AuditAction.UPDATE, "object_type_name": audit.object_type(model), "object_id": old["pk"],
-                "object_repr": f"{spec.key_text(values)}"[:200],
-                # personal data (encrypted or masked fields) never enters the audit in clear (core.signals)
-                "before": redact(model, {k: old[k] for k in sorted(diff)}),
-                "after": redact(model, {k: diff[k] for k in sorted(diff)})})
-            outcome.written.append({**values, "pk": old["pk"]})
+            _changed(spec, outcome, old["pk"], old, values, diff)
         names = sorted({model._meta.get_field(_name_of(model, a)).name for a in fields} | {"version", "updated_at"})
         model._base_manager.bulk_update(objs, names, batch_size=500)
-        outcome.updated += len(changed)
+
+
+def _changes(spec, old, values):
+    """{attname: new value} of what a record changes in its stored row `old`. A derived attname keeps its stored
+    value while the attname it explains is unchanged (it is set in `values` then); create-only attnames never
+    change."""
+    for attname, basis in spec.derived.items():
+        if attname in old and basis in values and _same(old.get(basis), values.get(basis)):
+            values[attname] = old[attname]
+    return {k: v for k, v in values.items() if k in old and k not in spec.create_only and not _same(old[k], v)}
+
+
+def _created(spec, ctx, outcome, new):
+    """Count and audit the records `new` (in file order) as created: one IMPORT entry naming their keys."""
+    outcome.created += len(new)
+    outcome.written.extend(new)
+    outcome.audit_items.append({
+        "action": AuditAction.IMPORT, "object_type_name": audit.object_type(spec.model),
+        "object_repr": f"{spec.label}导入：{ctx.filename} 新增 {len(new)} 条"[:200],
+        "after": {"file": ctx.filename, "created": [v[spec.key[0]] for v in new] if len(spec.key) == 1
+                  else [spec.key_text(v) for v in new]}})
+
+
+def _changed(spec, outcome, pk, old, values, diff):
+    """Count and audit one changed row: an UPDATE entry with the before and after of the fields that changed."""
+    model = spec.model
+    outcome.updated += 1
+    outcome.pks.append(pk)
+    outcome.audit_items.append({
+        "action": AuditAction.UPDATE, "object_type_name": audit.object_type(model), "object_id": pk,
+        "object_repr": f"{spec.key_text(values)}"[:200],
+        # personal data (encrypted or masked fields) never enters the audit in clear (core.signals)
+        "before": redact(model, {k: old[k] for k in sorted(diff)}),
+        "after": redact(model, {k: diff[k] for k in sorted(diff)})})
+    outcome.written.append({**values, "pk": pk})
+
+
+_MERGES = {}
+
+
+def _merges(spec):
+    """Whether `upsert` merges the batch in the database: on PostgreSQL, when the spec's key is held unique by the
+    table (ON CONFLICT needs that) and never null (NULLs never conflict), and every field is Django's own (a field
+    that prepares its values itself, e.g. an encrypted one, cannot be compared in SQL)."""
+    if connection.vendor != "postgresql":
+        return False
+    model = spec.model
+    if model not in _MERGES:
+        meta = model._meta
+        key = [meta.get_field(_name_of(model, a)) for a in spec.key]
+        columns = {f.column for f in key}
+        unique = [[meta.get_field(n).column for n in c.fields] for c in meta.constraints
+                  if getattr(c, "fields", None) and getattr(c, "condition", None) is None]
+        unique += [[meta.get_field(n).column for n in names] for names in meta.unique_together]
+        unique += [[f.column] for f in meta.concrete_fields if f.unique]
+        _MERGES[model] = (not any(f.null for f in key) and any(set(u) == columns for u in unique)
+                          and all(type(f).__module__.startswith("django.") for f in meta.concrete_fields))
+    return _MERGES[model]
+
+
+_TEXT = ("CharField", "TextField", "SlugField", "EmailField", "URLField")
+
+
+def _merge(spec, records, ctx, outcome):
+    """PostgreSQL: COPY the batch into a staging table and merge it in one statement,
+    `INSERT … ON CONFLICT (key) DO UPDATE … WHERE (stored) IS DISTINCT FROM (staged) RETURNING …`, whose rows are
+    the created and the changed ones, with the stored values of the changed ones read in the same statement (the
+    same snapshot) for the audit; unchanged = staged − returned, and they are not written (version and updated_at
+    kept). The same rules as the Python path: None and "" are equal for text, a derived attname keeps its stored
+    value while its basis is unchanged, create-only attnames are never overwritten."""
+    from psycopg.types.json import Jsonb
+    model = spec.model
+    q = connection.ops.quote_name
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    given = [a for a in records[0] if not a.startswith("__") and a in fields]
+    col = {a: q(fields[a].column) for a in fields}
+    table = q(model._meta.db_table)
+    stage = q(f"h_stage_{model._meta.db_table}")
+    pk = q(model._meta.pk.column)
+    key = list(spec.key)
+    settable = [a for a in given if a not in key and a not in spec.create_only]
+    compared = [a for a in settable if a not in spec.derived]
+    rest = [f for a, f in fields.items() if a not in given and not f.primary_key]
+    now = timezone.now()
+
+    def side(alias, a):
+        ref = f"{alias}.{col[a]}"
+        return f"COALESCE({ref}, '')" if fields[a].get_internal_type() in _TEXT else ref
+
+    def staged(a):   # None is "" for text (as `_same` has it): a NOT NULL text column takes ""
+        f = fields[a]
+        return f"COALESCE({col[a]}, '')" if f.get_internal_type() in _TEXT and not f.null else col[a]
+
+    def assign(a):
+        basis = spec.derived.get(a)
+        if basis in given:   # kept while the attname it explains is unchanged
+            return (f"{col[a]} = CASE WHEN t.{col[basis]} IS NOT DISTINCT FROM EXCLUDED.{col[basis]} "
+                    f"THEN t.{col[a]} ELSE EXCLUDED.{col[a]} END")
+        return f"{col[a]} = EXCLUDED.{col[a]}"
+
+    def differs(alias):   # the stored row `t` against the staged values
+        if not compared:
+            return "FALSE"
+        return (f"({', '.join(side('t', a) for a in compared)}) IS DISTINCT FROM "
+                f"({', '.join(side(alias, a) for a in compared)})")
+    defaults = [now if f.attname in ("created_at", "updated_at") else f.get_default() for f in rest]
+    defaults = [Jsonb(v) if f.get_internal_type() == "JSONField" else v for f, v in zip(rest, defaults)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {stage} ON COMMIT DROP AS "
+                       f"SELECT {', '.join(col[a] for a in given)} FROM {table} WITH NO DATA")
+        _copy_into(cursor, stage, [col[a] for a in given], [fields[a] for a in given], records, given)
+        cursor.execute(f"""
+            WITH old AS (
+                SELECT o.* FROM {stage} s, LATERAL (
+                    SELECT t.{pk} AS h_id, {', '.join(f't.{col[a]}' for a in settable) or 'NULL'} FROM {table} t
+                    WHERE {' AND '.join(f't.{col[a]} = s.{col[a]}' for a in key)} AND {differs('s')}
+                    OFFSET 0) o),
+            merged AS (
+                INSERT INTO {table} AS t ({', '.join(col[a] for a in given)}{''.join(', ' + q(f.column) for f in rest)})
+                SELECT {', '.join(staged(a) for a in given)}{''.join(f', CAST(%s AS {f.db_type(connection)})' for f in rest)}
+                FROM {stage}
+                ON CONFLICT ({', '.join(col[a] for a in key)}) DO UPDATE SET
+                    {', '.join([assign(a) for a in settable] + ['version = t.version + 1', 'updated_at = %s'])}
+                WHERE {differs('EXCLUDED')}
+                RETURNING t.{pk} AS h_merged, {', '.join(f't.{col[a]}' for a in key)})
+            SELECT merged.*, old.* FROM merged LEFT JOIN old ON old.h_id = merged.h_merged""", [*defaults, now])
+        returned = cursor.fetchall()
+    n_key = len(key)
+    created_keys, changed = set(), {}
+    for row in returned:
+        if row[1 + n_key] is None:
+            created_keys.add(tuple(row[1:1 + n_key]))
+        else:
+            changed[tuple(row[1:1 + n_key])] = (row[0], _from_db(model, settable, row[2 + n_key:]))
+    created_pks = [row[0] for row in returned if row[1 + n_key] is None]
+    private = {k for k in records[0] if k.startswith("__")}
+    new = []
+    for record in records:
+        key_value = spec.key_of(record)
+        if key_value in created_keys:
+            new.append({k: v for k, v in record.items() if k not in private} if private else record)
+        elif key_value in changed:
+            pk, old = changed[key_value]
+            values = {k: v for k, v in record.items() if k not in private} if private else dict(record)
+            _changed(spec, outcome, pk, old, values, _changes(spec, old, values))
+    if new:
+        outcome.pks.extend(created_pks)
+        _created(spec, ctx, outcome, new)
+    outcome.unchanged += len(records) - len(returned)
 
 
 def _name_of(model, attname):
@@ -181,47 +339,53 @@ def _same(old, new):
 
 
 def _create(model, rows, now):
-    """Insert new rows: COPY on PostgreSQL (the fast path for large files), bulk_create elsewhere."""
+    """Insert new rows (COPY on PostgreSQL, bulk_create elsewhere); returns their ids, or None when unknown (COPY)."""
     if connection.vendor == "postgresql":
         _copy_rows(model, rows, now)
-        return
+        return None
     objs = [model(**values) for values in rows]
     model._base_manager.bulk_create(objs, batch_size=500)
+    return [o.pk for o in objs]
 
 
 def _copy_rows(model, rows, now):
     """COPY new rows in: the columns the records carry, then the others at their defaults."""
-    import operator
-
     from psycopg.types.json import Jsonb
     given = [a for a in rows[0] if _has_attname(model, a)]
     fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
     rest = [f for a, f in fields.items() if a not in given]
     tail = tuple(now if f.attname in ("created_at", "updated_at") else f.get_default() for f in rest)
-    json_positions = [i for i, a in enumerate(given) if fields[a].get_internal_type() == "JSONField"]
-    # Fields from outside Django (e.g. core.fields.EncryptedCharField) prepare their own values.
-    prepared = [(i, fields[a]) for i, a in enumerate(given)
-                if not type(fields[a]).__module__.startswith("django.") and i not in json_positions]
     tail = tuple(Jsonb(v) if f.get_internal_type() == "JSONField" else v for f, v in zip(rest, tail))
-    columns = ", ".join(connection.ops.quote_name(fields[a].column) for a in given) + \
-        "".join(", " + connection.ops.quote_name(f.column) for f in rest)
-    getter = operator.itemgetter(*given)
-    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    q = connection.ops.quote_name
     with connection.cursor() as cursor:
-        with cursor.cursor.copy(sql) as copy:
-            write = copy.write_row
-            for values in rows:
-                row = getter(values)
-                if len(given) == 1:
-                    row = (row,)
-                if json_positions or prepared:
-                    row = list(row)
-                    for i in json_positions:
-                        row[i] = Jsonb(row[i])
-                    for i, f in prepared:
-                        row[i] = f.get_db_prep_save(row[i], connection)
-                    row = tuple(row)
-                write(row + tail)
+        _copy_into(cursor, q(model._meta.db_table), [q(fields[a].column) for a in given] + [q(f.column) for f in rest],
+                   [fields[a] for a in given], rows, given, tail)
+
+
+def _copy_into(cursor, table, columns, fields, rows, given, tail=()):
+    """COPY `rows` (dicts) into `table`: the values of `given` (attnames of `fields`), then `tail` on every row."""
+    import operator
+
+    from psycopg.types.json import Jsonb
+    json_positions = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
+    # Fields from outside Django (e.g. core.fields.EncryptedCharField) prepare their own values.
+    prepared = [(i, f) for i, f in enumerate(fields)
+                if not type(f).__module__.startswith("django.") and i not in json_positions]
+    getter = operator.itemgetter(*given)
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        write = copy.write_row
+        for values in rows:
+            row = getter(values)
+            if len(given) == 1:
+                row = (row,)
+            if json_positions or prepared:
+                row = list(row)
+                for i in json_positions:
+                    row[i] = Jsonb(row[i])
+                for i, f in prepared:
+                    row[i] = f.get_db_prep_save(row[i], connection)
+                row = tuple(row)
+            write(row + tail if tail else row)
 
 
 class _RejectWriter:
