@@ -15,10 +15,13 @@ and as its last line: `p95_ms <x> errors <n> ratio <throughput ÷ ceiling>`.
 
 The mix (weights): filtered patent lists 4, patent details 4, search 2, API lists 2, dashboard 1. --writers
 (default 10%) of the users are district officers who also edit records through the API (a patent's
-overseas-family flag, which the statistics facts carry, or an enterprise), each PATCH carrying the version
-it read; a third into the run one import of --import-rows (10,000) patent rows runs through
-`ipdesk import patents`. After the run the statistics facts are compared with a full recomputation
-(stats.facts.check) and the number of differing rows printed.
+overseas-family flag, which the statistics facts carry, an enterprise, or a rights-assistance case of the
+district — its overseas flag, a figure of the protection module), each PATCH carrying the version it read;
+a third into the run one import of --import-rows (10,000) patent rows runs through `ipdesk import patents`.
+After the run, as `ipdesk rebuild_facts --check` does, the statistics facts are compared with a full
+recomputation (stats.facts.check), and the city dashboard's numbers as served (stats.views.dashboard_data,
+from the incremental facts and the shared cache) with the same numbers after a full rebuild (in a savepoint
+rolled back); the differences of each are printed.
 Everything stays on the loopback interface; nothing is fetched from the network.
 """
 import argparse
@@ -81,6 +84,7 @@ if ROLE in ("locust-app", "locust-ceiling"):
     MAX_PAGE = min(20, max(1, N_PATENTS // 20000))
     WRITERS = float(os.environ.get("IPDESK_BENCH_WRITERS", "0.1"))
     ENTERPRISES = _json.loads(os.environ.get("IPDESK_BENCH_ENTERPRISES", "{}"))
+    CASES = _json.loads(os.environ.get("IPDESK_BENCH_CASES", "{}"))
 
     if ROLE == "locust-ceiling":
         class CeilingUser(HttpUser):
@@ -178,6 +182,12 @@ if ROLE in ("locust-app", "locust-ceiling"):
                 ids = ENTERPRISES.get(DISTRICTS[self.district]) or [0]
                 self._edit("enterprise", f"/api/enterprises/{random.choice(ids)}/",
                            lambda e: {"employees": (e.get("employees") or 0) % 500 + 1})
+
+            @task(1)
+            def edit_case(self):
+                ids = CASES.get(DISTRICTS[self.district]) or [0]
+                self._edit("case", f"/api/protection/assistance/{random.choice(ids)}/",
+                           lambda c: {"is_overseas": not c["is_overseas"]})
 
         OfficeUser.weight = max(1, round(1 / WRITERS) - 1) if WRITERS else 1
         if not WRITERS:
@@ -375,6 +385,57 @@ def enterprise_ids():
                                .values_list("pk", flat=True)[:500]) for c in DISTRICTS})
 
 
+CASES_PER_DISTRICT = 50
+
+
+def case_ids():
+    """The rights-assistance cases the writing officers edit, CASES_PER_DISTRICT per district, created
+    through the model (numbered as the office numbers them) on the first run: {district code: [ids]} (JSON)."""
+    import json
+
+    from ipdesk.protection.models import AssistanceCase
+    from ipdesk.registry.models import Enterprise
+    out = {}
+    for code in DISTRICTS:
+        cases = AssistanceCase.objects.filter(region__code=code, title__startswith="压测维权援助")
+        for i in range(cases.count(), CASES_PER_DISTRICT):
+            AssistanceCase.objects.create(title=f"压测维权援助{code}-{i}", source="application", right_type="patent",
+                                          enterprise=Enterprise._base_manager.filter(region__code=code).order_by("pk")[i],
+                                          received_on=datetime.date(2022, 1 + i % 12, 1))
+        out[code] = list(cases.order_by("pk").values_list("pk", flat=True))
+    return json.dumps(out)
+
+
+def dashboard_differences():
+    """The city dashboard's numbers as served (stats.views.dashboard_data: the incremental facts, the shared
+    cache) against the same numbers after a full rebuild of the facts, computed inside a savepoint that is
+    rolled back, as `ipdesk rebuild_facts --check` does: [(part, region or "", key, served, recomputed)]."""
+    from django.db import transaction
+
+    from ipdesk.regions.setup import city_region
+    from ipdesk.stats import bulletin, facts, views
+    city = city_region()
+    units = bulletin.children(city)
+    as_of = views.default_as_of()
+    served = views.dashboard_data(city, units, as_of)
+    with transaction.atomic():
+        sid = transaction.savepoint_create()
+        try:
+            facts.rebuild()   # a new signature: dashboard_data's cache key changes, it computes afresh
+            fresh = views.dashboard_data(city, units, as_of)
+        finally:
+            transaction.savepoint_rollback(sid)
+    out = []
+    for r in [city] + units:
+        for key in sorted(set(served["values"][r.pk]) | set(fresh["values"][r.pk])):
+            a, b = served["values"][r.pk].get(key), fresh["values"][r.pk].get(key)
+            if a != b:
+                out.append(("values", r.code, key, a, b))
+    out += [(part, "", "", served[part], fresh[part]) for part in ("trend_month", "trend_year")
+            if served[part] != fresh[part]]
+    return out
+
+
 def import_during(env, rows, delay, out):
     """After `delay` seconds, one import of `rows` patent rows through the pipeline (`ipdesk import
     patents`, bench/import.py's generator) while the users work; its wall time goes to `out`."""
@@ -399,11 +460,12 @@ def import_during(env, rows, delay, out):
     return thread
 
 
-def run_locust(role, port, users, duration, n_patents, out_dir, think, sessions="{}", writers=0.0, enterprises="{}"):
+def run_locust(role, port, users, duration, n_patents, out_dir, think, sessions="{}", writers=0.0, enterprises="{}",
+               cases="{}"):
     prefix = out_dir / role
     env = {**os.environ, "IPDESK_BENCH_ROLE": role, "IPDESK_BENCH_PATENTS": str(n_patents),
            "IPDESK_BENCH_SESSIONS": sessions, "IPDESK_BENCH_THINK": think, "IPDESK_BENCH_WRITERS": str(writers),
-           "IPDESK_BENCH_ENTERPRISES": enterprises}
+           "IPDESK_BENCH_ENTERPRISES": enterprises, "IPDESK_BENCH_CASES": cases}
     cmd = [str(Path(sys.executable).with_name("locust")), "-f", __file__, "--headless", "-u", str(users),
            "-r", str(max(1, users // 2)), "-t", f"{duration}s", "--host", f"http://127.0.0.1:{port}",
            "--csv", str(prefix), "--only-summary", "--stop-timeout", "10", "--loglevel", "ERROR"]
@@ -469,7 +531,8 @@ def main():
         imported = {}
         importer = import_during(env, args.import_rows, args.duration / 3, imported) if args.import_rows else None
         app_stats = summary("ipdesk", run_locust("locust-app", args.port, args.users, args.duration, args.patents,
-                                                 var_dir, args.think, sessions, args.writers, enterprise_ids()))
+                                                 var_dir, args.think, sessions, args.writers, enterprise_ids(),
+                                                 case_ids()))
         if importer is not None:
             importer.join(timeout=600)
             print(f"import of {args.import_rows} rows during the run: {imported.get('seconds', float('nan')):.1f} s, "
@@ -481,6 +544,10 @@ def main():
     found = facts.check()
     print(f"facts after the run against a full recomputation: {facts.differences(found)} differing rows "
           f"(facts {found['facts']}, intervals {found['intervals']}, aggregates {found['aggregates']})", flush=True)
+    differing = dashboard_differences()
+    for part, code, key, served, fresh in differing[:10]:
+        print(f"  dashboard {part} {code} {key}: served {served!r}, recomputed {fresh!r}")
+    print(f"dashboard numbers after the run against a full recomputation: {len(differing)} differing", flush=True)
     ratio = float("nan")
     if not args.skip_ceiling:
         ceiling = serve("bench.load:ceiling_app", args.port + 1, {**env, "IPDESK_BENCH_ROLE": "ceiling"},

@@ -1,5 +1,7 @@
 """Figures of abnormal-application verification for `ipdesk indicators` and the dashboard."""
-from ipdesk.core.indicators import indicator_provider
+from django.utils.translation import gettext_lazy as _
+
+from ipdesk.core.indicators import indicator_provider, register_figures
 
 
 @indicator_provider
@@ -16,13 +18,7 @@ def abnormal_applications(region, start, end):
             "abnormal_withdrawal_rate": None if rate.rate is None else round(rate.rate * 100, 2)}
 
 
-# Labels of these figures for the indicators page and `ipdesk indicators` (stats keeps the table; its own
-# entries win), so no figure shows by its key.
-try:
-    from django.utils.translation import gettext_lazy as _
-
-    from ipdesk.stats.indicators import LABELS as _STATS_LABELS
-    _STATS_LABELS.setdefault("abnormal_notified", (_("非正常专利申请已通知"), "件"))
-    _STATS_LABELS.setdefault("abnormal_withdrawn", (_("非正常专利申请已撤回"), "件"))
-except (ImportError, AttributeError):  # stats not installed: the keys print as they are
-    pass
+# Labels of these figures for the indicators page and `ipdesk indicators` (core.indicators), so no figure
+# shows by its key.
+register_figures({"abnormal_notified": (_("非正常专利申请已通知"), "件"),
+                  "abnormal_withdrawn": (_("非正常专利申请已撤回"), "件")})

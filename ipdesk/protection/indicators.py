@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
-from ipdesk.core.indicators import indicator_provider
+from ipdesk.core.indicators import indicator_provider, register_figures
 from ipdesk.core.scoping import VIEW
 
 from .choices import (AdjudicationStatus, AssistanceStatus, CooperationKind, RightType, StationKind)
@@ -32,12 +32,7 @@ LABELS = {
     "guidance_stations": (_("商标品牌指导站"), "个"),
     "protection_workstations": (_("知识产权保护工作站"), "个"),
 }
-try:  # the indicators page and `ipdesk indicators` name these figures too (stats keeps the table)
-    from ipdesk.stats.indicators import LABELS as _STATS_LABELS
-    for _key, _value in LABELS.items():
-        _STATS_LABELS.setdefault(_key, _value)
-except (ImportError, AttributeError):
-    pass
+register_figures(LABELS)  # the indicators page and `ipdesk indicators` name these figures (core.indicators)
 
 
 def _in(qs, region, field="region"):

@@ -4,7 +4,9 @@ the 专精特新 problem log. One computation serves the figures page (on the us
 `ipdesk indicators` (on a region)."""
 from collections import Counter
 
-from ipdesk.core.indicators import indicator_provider
+from django.utils.translation import gettext_lazy as _lazy
+
+from ipdesk.core.indicators import indicator_provider, register_figures
 
 from . import rules
 from .choices import DONE_STATUSES, ProblemStatus, RequestStatus
@@ -84,10 +86,7 @@ def service_indicators(region, start, end):
     return {k: figures[k] for k in PROVIDED}
 
 
-# Chinese labels (translated) and units for `ipdesk indicators` and the dashboard (stats keeps the
-# table; its own entries win).
-from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
-
+# Chinese labels (translated) and units for `ipdesk indicators` and the dashboard (core.indicators).
 LABELS = {
     "service_requests": (_lazy("服务专员受理服务申请"), "件"), "service_requests_completed": (_lazy("服务申请办结"), "件"),
     "service_median_days": (_lazy("服务申请办理用时中位数"), "天"), "service_p90_days": (_lazy("服务申请办理用时P90"), "天"),
@@ -97,9 +96,4 @@ LABELS = {
     "service_enterprises_served": (_lazy("服务专员服务企业"), "家"), "zjtx_enterprises": (_lazy("专精特新企业问题台账企业"), "家"),
     "zjtx_problems": (_lazy("专精特新企业提出问题"), "个"), "zjtx_problems_solved": (_lazy("专精特新企业问题解决"), "个"),
 }
-try:
-    from ipdesk.stats.indicators import LABELS as _STATS_LABELS
-    for _key, _value in LABELS.items():
-        _STATS_LABELS.setdefault(_key, _value)
-except (ImportError, AttributeError):  # stats not installed: the keys print as they are
-    pass
+register_figures(LABELS)

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -21,8 +22,9 @@ from ipdesk.core.exports import Column
 from ipdesk.core.models import Attachment, Notification
 from ipdesk.core.scoping import CHANGE, Role
 from ipdesk.core.uploads import download_view
-from ipdesk.core.views import ObjectDetailView, ObjectListView, scoped_object_or_404
+from ipdesk.core.views import ObjectDetailView, ObjectListView, ScopedMixin, scoped_object_or_404
 from ipdesk.core.workflow import TransitionView, error_message
+from ipdesk.registry.models import Enterprise
 
 from . import actions, rules
 from .choices import OPEN_STATUSES, ProblemStatus, RequestStatus
@@ -187,17 +189,13 @@ def _reminders(user, limit=20):
     return Notification.objects.restrict(user).order_by("-created_at", "-id")[:limit]
 
 
-class WorkbenchView(LoginRequiredMixin, TemplateView):
+class WorkbenchView(ScopedMixin, TemplateView):
     """The commissioner's workbench (专员工作台): enterprises served, open requests, due and overdue."""
     template_name = "services/workbench.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_role(Role.COMMISSIONER):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    model = ServiceRequest
+    roles = {Role.COMMISSIONER}
 
     def get_context_data(self, **kwargs):
-        from ipdesk.registry.models import Enterprise
         ctx = super().get_context_data(**kwargs)
         user, today = self.request.user, timezone.localdate()
         mine = ServiceRequest.objects.restrict(user).select_related("enterprise", "service_type")
@@ -278,7 +276,6 @@ class AssignmentListView(ObjectListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        from ipdesk.registry.models import Enterprise
         user = self.request.user
         ctx["can_assign"] = user.has_role(Role.CITY_OFFICER, Role.DISTRICT_OFFICER)
         if ctx["can_assign"]:
@@ -298,18 +295,18 @@ class AssignPickView(LoginRequiredMixin, View):
         return redirect("services:assign", enterprise_pk=int(value))
 
 
-class AssignView(LoginRequiredMixin, FormView):
+class AssignView(ScopedMixin, FormView):
     """分配/更换服务专员 for an enterprise in the officer's jurisdiction."""
     form_class = AssignForm
     template_name = "services/assign_form.html"
+    model = Enterprise
+    action = CHANGE
+    roles = {Role.CITY_OFFICER, Role.DISTRICT_OFFICER}
 
-    def dispatch(self, request, *args, **kwargs):
-        from ipdesk.registry.models import Enterprise
-        if request.user.is_authenticated:
-            if not request.user.has_role(Role.CITY_OFFICER, Role.DISTRICT_OFFICER):
-                raise Http404
-            self.enterprise = scoped_object_or_404(Enterprise, request.user, kwargs["enterprise_pk"], CHANGE)
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def enterprise(self):
+        """The enterprise of the URL, if the officer may change it (else 404)."""
+        return scoped_object_or_404(Enterprise, self.request.user, self.kwargs["enterprise_pk"], CHANGE)
 
     def get_initial(self):
         return {"commissioner": self.enterprise.commissioner_id}
@@ -334,14 +331,11 @@ class AssignView(LoginRequiredMixin, FormView):
         return redirect(reverse("services:assignment_list") + f"?enterprise={self.enterprise.pk}")
 
 
-class ProblemCountsView(LoginRequiredMixin, TemplateView):
+class ProblemCountsView(ScopedMixin, TemplateView):
     """Problems counted per enterprise (专精特新企业问题台账汇总)."""
     template_name = "services/problem_counts.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_role(*BACK_OFFICE):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    model = ProblemLog
+    roles = BACK_OFFICE
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -362,14 +356,11 @@ def _parse_date(value):
         return None
 
 
-class FiguresView(LoginRequiredMixin, TemplateView):
+class FiguresView(ScopedMixin, TemplateView):
     """通办成效: the figures of SPEC 2.5 over the rows the user may see."""
     template_name = "services/figures.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_role(*BACK_OFFICE):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    model = ServiceRequest
+    roles = BACK_OFFICE
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -20,6 +20,7 @@ import os
 from django.utils import timezone
 
 from ipdesk.core import gongwen
+from ipdesk.core.dates import InvalidDate, parse_iso_date
 
 from . import bulletin as render
 
@@ -134,9 +135,10 @@ def _widths(headers):
 def _cn_iso(value):
     """2022-01-01 → 2022年1月1日 (the stored data keeps ISO dates)."""
     try:
-        return gongwen.cn_date(dt.date.fromisoformat(str(value)))
-    except ValueError:
-        return str(value or "")
+        day = parse_iso_date(value)
+    except InvalidDate:
+        return str(value)
+    return gongwen.cn_date(day) if day else ""
 
 
 def to_docx(bulletin_title, data, bulletin=None):

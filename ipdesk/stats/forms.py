@@ -29,11 +29,6 @@ class HighValueCriterionForm(forms.ModelForm):
         fields = ["name", "enabled", "threshold", "application_numbers", "sort_order"]
 
 
-class TargetImportForm(forms.Form):
-    file = forms.FileField(label=_("目标文件（XLSX）"),
-                           help_text=_("表头：区划代码、年度、指标、目标值（可选：备注）。指标可填编码或中文名称。"))
-
-
 class PrepareBulletinForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     month = forms.IntegerField(label=_("月份"), min_value=1, max_value=12)

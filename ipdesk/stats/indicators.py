@@ -12,7 +12,6 @@ high-value criteria read the facts themselves.
 """
 import calendar
 import datetime as dt
-import logging
 from decimal import Decimal
 from importlib import import_module
 
@@ -24,49 +23,8 @@ from ipdesk.core.indicators import indicator_provider, providers
 
 from . import rules
 from .facts import ensure_fresh
-from .models import CriterionKind, FactAggregate, HighValueCriterion, PatentFact, PatentInterval
-
-log = logging.getLogger(__name__)
-
-# key: (label, unit). Other modules' keys are labelled here too so bulletins and pages read well.
-LABELS = {
-    "invention_grants": (_("发明专利授权量"), "件"),
-    "utility_grants": (_("实用新型专利授权量"), "件"),
-    "design_grants": (_("外观设计专利授权量"), "件"),
-    "patent_grants": (_("专利授权总量"), "件"),
-    "invention_applications": (_("发明专利申请量"), "件"),
-    "utility_applications": (_("实用新型专利申请量"), "件"),
-    "design_applications": (_("外观设计专利申请量"), "件"),
-    "patent_applications": (_("专利申请总量"), "件"),
-    "valid_invention_patents": (_("有效发明专利拥有量"), "件"),
-    "valid_invention_per_10k": (_("每万人口发明专利拥有量"), "件"),
-    "high_value_invention_patents": (_("高价值发明专利拥有量"), "件"),
-    "high_value_per_10k": (_("每万人口高价值发明专利拥有量"), "件"),
-    "pct_applications": (_("PCT国际专利申请量"), "件"),
-    "trademark_registrations": (_("商标注册量"), "件"),
-    "valid_trademarks": (_("有效注册商标量"), "件"),
-    "pledged_patents": (_("专利质押数量"), "件"),
-    "pledge_amount_10k_yuan": (_("专利质押融资金额"), "万元"),
-    "pledge_enterprises_over_10m": (_("质押融资超千万元企业"), "家"),
-    "abnormal_withdrawal_rate": (_("非正常专利申请撤回率"), ""),
-}
-for _kind, _label in CriterionKind.choices:
-    LABELS[f"high_value_{_kind}"] = (_label, "件")
-
-# The figures of the monthly bulletin, in order (a key without values anywhere is left out).
-BULLETIN_KEYS = ["invention_grants", "valid_invention_patents", "valid_invention_per_10k",
-                 "high_value_invention_patents", "pct_applications", "pledge_amount_10k_yuan"]
-# Keys a target can be set for: the bulletin's, plus any other figure.
-TARGET_KEYS = BULLETIN_KEYS + ["patent_grants", "patent_applications", "trademark_registrations", "pledged_patents"]
-
-
-def label(key):
-    return str(LABELS[key][0]) if key in LABELS else key
-
-
-def unit(key):
-    return str(_(LABELS[key][1])) if key in LABELS and LABELS[key][1] else ""  # 件, 家, 万元: translated
-
+from .figures import BULLETIN_KEYS, LABELS, TARGET_KEYS, CriterionKind, label, unit  # noqa: F401 (callers' names)
+from .models import FactAggregate, HighValueCriterion, PatentFact, PatentInterval
 
 # ---- High-value criteria ------------------------------------------------------------------------
 # The five categories of 高价值发明专利 as the national IP plan lists them (《“十四五”国家知识产权保护和运用规划》,
@@ -358,24 +316,53 @@ def _number(value):
     return value
 
 
+# The keys each provider (without `many`) last answered, the same for every region and period (core.indicators):
+# a bulletin asks a module that has none of its figures once per process, not once per build to find that out.
+_ANSWERED = {}
+
+
+def _answers(provider, regions, start, end, keys=None):
+    """A provider's figures as a function of the region: a call per region, or for a provider with `many`
+    (core.indicators) one call for all `regions` on first use — a few grouped queries, not some per region."""
+    many = getattr(provider, "many", None)
+    if many is None:
+        return lambda region: provider(region, start, end)
+    batch = {}
+
+    def answer(region):
+        if not batch:
+            batch.update(many(regions, start, end, keys))
+        return batch[region.pk]
+    return answer
+
+
 def raw_figures(regions, start, end, tree=None, check_fresh=True, keys=None):
     """All providers' figures for each region over [start, end]: {region.pk: {key: value}}.
 
     With `keys` (e.g. the bulletin's figures), a provider is asked for the first region only, and
     for the others only if it supplies one of those keys: a province bulletin does not run every
     module's queries for every city.
+
+    A provider that fails fails the answer, named in the exception's notes: an official bulletin must
+    not go out silently lacking a figure (issue 20 item 4).
     """
     discover()
     out = patent_figures(regions, start, end, tree, check_fresh, keys)
     for provider in providers():
         if provider is patent_indicators:
             continue
+        if keys is not None and provider in _ANSWERED and not _ANSWERED[provider] & keys:
+            continue
+        answer = _answers(provider, regions, start, end, keys)
         for i, r in enumerate(regions):
             try:
-                values = provider(r, start, end) or {}
-            except Exception:  # one module's broken figure must not take the bulletin down
-                log.exception("indicator provider %s failed", getattr(provider, "__name__", provider))
-                break
+                values = answer(r) or {}
+            except Exception as exc:
+                exc.add_note(f"indicator provider {provider.__module__}.{provider.__qualname__} failed "
+                             f"for region {r.code} over {start}..{end}")
+                raise
+            if not hasattr(provider, "many"):   # `many` answers only what is asked: nothing to learn from it
+                _ANSWERED[provider] = frozenset(values)
             if keys is not None:
                 values = {k: v for k, v in values.items() if k in keys}
                 if i == 0 and not values:
@@ -500,13 +487,6 @@ def pct_counts(regions, start, end, tree=None, ids=None):
         .values("region_id").annotate(pct_applications=Count("*")).order_by()
     return {rid: vals.get("pct_applications", 0)
             for rid, vals in tree.rollup(regions, [dict(r) for r in rows], "region_id").items()}
-
-
-def parse_date(text, what="日期"):
-    try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise ValueError(f"{what}格式不正确：{text}（应为 YYYY-MM-DD，例如 2022-12-31）") from None
 
 
 # ---- The records behind a figure (drill-down) -------------------------------------------------------

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from ipdesk.core.models import AuditedModel
 from ipdesk.core.scoping import VIEW, RestrictedManager, RestrictedQuerySet, Role, Scope
 
+from .figures import CriterionKind, is_known, label
+
 CITY_ONLY = frozenset({Role.CITY_OFFICER})
 
 
@@ -114,14 +116,6 @@ class FactState(models.Model):
         verbose_name = verbose_name_plural = _("统计事实状态")
 
 
-class CriterionKind(models.TextChoices):
-    STRATEGIC = "strategic", _("战略性新兴产业")
-    OVERSEAS = "overseas", _("有海外同族")
-    MAINTAINED = "maintained", _("维持年限超过阈值")
-    PLEDGE = "pledge", _("质押融资额较高")
-    AWARD = "award", _("获中国专利奖等奖项")
-
-
 class HighValueCriterion(AuditedModel):
     """A category of high-value invention patents (高价值发明专利, CNIPA 统计口径) — configuration, not code.
 
@@ -165,12 +159,10 @@ class Target(AuditedModel):
         verbose_name_plural = _("考核目标")
 
     def __str__(self):
-        from .indicators import label
         return f"{self.region} {self.year} {label(self.indicator)}"
 
     def clean(self):
-        from .indicators import BULLETIN_KEYS, label
-        if self.indicator not in BULLETIN_KEYS and label(self.indicator) == self.indicator:
+        if not is_known(self.indicator):
             raise ValidationError({"indicator": _("未知指标：%s") % self.indicator})
         if self.value is not None and self.value < 0:
             raise ValidationError({"value": _("目标值不能为负数")})

@@ -6,13 +6,11 @@ below; anything else is 404), and every list of records starts from `restrict(us
 """
 import datetime as dt
 import hashlib
-import io
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
@@ -25,6 +23,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ipdesk.core import audit
+from ipdesk.core.dates import InvalidDate, parse_iso_date
+from ipdesk.core.import_views import ImportView
 from ipdesk.core.models import AuditAction
 from ipdesk.core.pagination import DeferredJoinPaginator
 from ipdesk.core.scoping import Role, STAFF_ROLES
@@ -37,8 +37,9 @@ from . import indicators as ind
 from . import rules
 from .actions import prepare_bulletin
 from .filters import BulletinFilter
-from .forms import PrepareBulletinForm, PublishForm, TargetImportForm
-from .models import Bulletin, Target
+from .forms import PrepareBulletinForm, PublishForm
+from .imports import TargetImport
+from .models import Bulletin, FactState, Target
 from .tables import BulletinTable
 
 # The dashboard's cards are the bulletin's figures (indicators.BULLETIN_KEYS); its ranking, these.
@@ -105,19 +106,18 @@ PARAM_LABELS = {"as_of": _lazy("截止日期"), "from": _lazy("起始日期"), "
 def date_param(request, name, default=None):
     """A date of the query, within the period figures can describe; anything else is a _BadParam
     whose message says what is wrong (the views show it instead of failing on year 0 or 10000)."""
-    value = request.GET.get(name)
-    if not value:
-        return default
+    value, label = request.GET.get(name), PARAM_LABELS.get(name, name)
     try:
-        date = dt.date.fromisoformat(value)
-    except ValueError:
-        raise _BadParam(_("%(name)s 日期格式不正确：%(value)s（应为 YYYY-MM-DD）")
-                        % {"name": PARAM_LABELS.get(name, name), "value": value})
+        date = parse_iso_date(value, field=label)
+    except InvalidDate as exc:
+        raise _BadParam(str(exc)) from None
+    if date is None:
+        return default
     latest = latest_supported_date()
     if not EARLIEST_DATE <= date <= latest:
         raise _BadParam(_("%(name)s 日期超出支持范围：%(value)s（应在 %(first)s 至 %(last)s 之间；"
                           "专利法自 1985-04-01 起施行）")
-                        % {"name": name, "value": value, "first": EARLIEST_DATE.isoformat(),
+                        % {"name": label, "value": value, "first": EARLIEST_DATE.isoformat(),
                            "last": latest.isoformat()})
     return date
 
@@ -178,8 +178,21 @@ class DashboardView(StaffMixin, TemplateView):
         forecasts = dashboard_forecasts(region, units, *period) if period else []
         ctx.update(region=region, as_of=as_of, start=start, cards=cards, ranking=ranking,
                    trend_month=data["trend_month"], trend_year=data["trend_year"], units=units,
-                   forecasts=forecast_table(forecasts), forecast_period=period, data_note=data_stops_note(as_of))
+                   forecasts=forecast_table(forecasts), forecast_period=period, data_note=data_stops_note(as_of),
+                   facts_check=facts_check_notice(self.request.user))
         return ctx
+
+
+def facts_check_notice(user):
+    """The last nightly facts check (stats.facts.record_check) when it found differences, for the city
+    officers who repair them with `ipdesk rebuild_facts` (issue 17 item 3); None for everyone else, when it
+    found none, or when the facts were rebuilt after it (the repair)."""
+    if not user.has_role(Role.CITY_OFFICER):
+        return None
+    state = FactState.objects.only("checked_at", "check_differences", "rebuilt_at").first()
+    if state is None or not state.check_differences or state.checked_at is None:
+        return None
+    return None if state.rebuilt_at and state.rebuilt_at > state.checked_at else state
 
 
 def forecast_period(as_of):
@@ -433,95 +446,7 @@ class BulletinPublishView(CityOfficerPost, TransitionView):
 
 
 # ---- Targets import ------------------------------------------------------------------------------------
-HEADER_MAP = {"区划代码": "region", "行政区划代码": "region", "region": "region", "region_code": "region",
-              "年度": "year", "year": "year", "指标": "indicator", "indicator": "indicator",
-              "目标值": "value", "目标": "value", "value": "value", "target": "value", "备注": "note", "note": "note"}
-
-
-def parse_targets(content):
-    """Rows of a target XLSX as (targets, errors); errors name the line, the field and the reason."""
-    from decimal import Decimal, InvalidOperation
-
-    from openpyxl import load_workbook
-
-    from ipdesk.regions.models import Region
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:
-        return [], [_("无法读取文件：请上传 .xlsx 格式的Excel文件。")]
-    rows = list(wb.active.iter_rows(values_only=True))
-    if not rows:
-        return [], [_("文件为空。")]
-    header = [HEADER_MAP.get(str(h).strip() if h is not None else "", None) for h in rows[0]]
-    missing = [n for n, f in (("区划代码", "region"), ("年度", "year"), ("指标", "indicator"), ("目标值", "value"))
-               if f not in header]
-    if missing:
-        return [], [_("表头缺少：%s") % "、".join(missing)]
-    by_label = {ind.label(k): k for k in ind.TARGET_KEYS}
-    regions = {r.code: r for r in Region.objects.all()}
-    out, errors = [], []
-    for line, raw in enumerate(rows[1:], start=2):
-        if all(v in (None, "") for v in raw):
-            continue
-        rec = {f: v for f, v in zip(header, raw) if f}
-        code = str(rec.get("region") or "").strip()
-        if code.endswith(".0"):
-            code = code[:-2]
-        region = regions.get(code)
-        if region is None:
-            errors.append(_("第%(line)d行 区划代码：不存在的区划代码“%(v)s”") % {"line": line, "v": code})
-            continue
-        try:
-            year = int(str(rec.get("year")).strip().replace("年", "").split(".")[0])
-            if not 2000 <= year <= 2100:
-                raise ValueError
-        except (TypeError, ValueError):
-            errors.append(_("第%(line)d行 年度：应为四位年份，实为“%(v)s”") % {"line": line, "v": rec.get("year")})
-            continue
-        key = str(rec.get("indicator") or "").strip()
-        key = by_label.get(key, key)
-        if key not in ind.TARGET_KEYS:
-            errors.append(_("第%(line)d行 指标：未知指标“%(v)s”") % {"line": line, "v": rec.get("indicator")})
-            continue
-        try:
-            value = Decimal(str(rec.get("value")).strip().replace(",", ""))
-            if value < 0 or not value.is_finite():
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
-            errors.append(_("第%(line)d行 目标值：应为非负数，实为“%(v)s”") % {"line": line, "v": rec.get("value")})
-            continue
-        out.append((region, year, key, value, str(rec.get("note") or "")[:200]))
-    return out, errors
-
-
-class TargetImportView(CityOfficerPost):
-    """考核指标分解 from an XLSX file: all rows or none; each bad row reported with line, field, reason."""
-    template_name = "stats/target_import.html"
-
-    def get(self, request):
-        return render(request, self.template_name, {"form": TargetImportForm()})
-
-    def post(self, request):
-        form = TargetImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
-        upload = form.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            return render(request, self.template_name, {"form": form, "errors": [_("文件过大（上限5MB）。")]}, status=400)
-        targets, errors = parse_targets(upload.read())
-        if errors or not targets:
-            return render(request, self.template_name, {"form": form, "errors": errors or [_("文件中没有目标数据。")]},
-                          status=400)
-        created = updated = 0
-        with transaction.atomic():
-            for region, year, key, value, note in targets:
-                obj = Target.objects.filter(region=region, year=year, indicator=key).first()
-                if obj is None:
-                    Target.objects.create(region=region, year=year, indicator=key, value=value, note=note)
-                    created += 1
-                elif obj.value != value or obj.note != note:
-                    obj.value, obj.note = value, note
-                    obj.save()
-                    updated += 1
-        messages.success(request, _("导入完成：新增 %(c)d 条，更新 %(u)d 条。") % {"c": created, "u": updated})
-        return redirect("stats:target_list")
+class TargetImportView(ImportView):
+    """考核指标分解 from a file: the import page every record type shares, for stats.imports.TargetImport
+    (all rows or none, each bad row named with line and column, dry run, audit); city officers only."""
+    kind = TargetImport.name

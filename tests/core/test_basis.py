@@ -129,8 +129,8 @@ def test_every_bulletin_and_dashboard_figure_has_a_basis():
 
 
 def test_declared_indicator_keys_are_real_figures():
-    from ipdesk.stats.indicators import LABELS
-    unknown = [f"{e.key}: {k}" for e in basis.registry().values() for k in e.indicators if k not in LABELS]
+    from ipdesk.core.indicators import figure_keys
+    unknown = [f"{e.key}: {k}" for e in basis.registry().values() for k in e.indicators if k not in figure_keys()]
     assert not unknown, unknown
     owners = [k for e in basis.registry().values() for k in e.indicators]
     assert len(owners) == len(set(owners)), "a figure is defined by one rule"

@@ -26,3 +26,27 @@ def test_without_a_field_the_message_says_date():
     with pytest.raises(InvalidDate) as exc:
         parse_iso_date("2023/01/01")
     assert str(exc.value) == "日期格式不正确：2023/01/01（应为 YYYY-MM-DD）"
+
+
+# ---- The callers: each says which parameter is wrong, in the one message ---------------------------
+@pytest.mark.django_db
+@pytest.mark.parametrize("command, args, field", [
+    ("indicators", ["--region", "370400", "--as-of", "2022/12/31"], "--as-of"),
+    ("indicators", ["--region", "370400", "--as-of", "2022-12-31", "--from", "2022-1-1"], "--from"),
+    ("service_warnings", ["--date", "2022/12/31"], "--date"),
+    ("protection_warnings", ["--date", "2022/12/31"], "--date"),
+    ("detect", ["--since", "2022-01-01", "--until", "31.12.2022"], "--until"),
+])
+def test_commands_name_the_bad_option(regions, command, args, field):
+    from django.core.management import CommandError, call_command
+    with pytest.raises(CommandError) as exc:
+        call_command(command, *args)
+    assert str(exc.value) == f"{field}格式不正确：{args[-1]}（应为 YYYY-MM-DD）"
+
+
+@pytest.mark.parametrize("stored, shown", [("2022-01-05", "2022年1月5日"), (dt.date(2022, 12, 31), "2022年12月31日"),
+                                           (None, ""), ("", ""), ("待定", "待定")])
+def test_the_bulletin_document_writes_stored_dates_in_chinese(stored, shown):
+    """stats.bulletin_docx._cn_iso: a stored ISO date as 2022年1月5日; anything else as it is (never an error)."""
+    from ipdesk.stats.bulletin_docx import _cn_iso
+    assert _cn_iso(stored) == shown

@@ -1,10 +1,10 @@
 """`ipdesk detect --since YYYY-MM-DD --json`: find candidate abnormal filings and print them."""
-import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from ipdesk.compliance import detection, screening
+from ipdesk.core.dates import InvalidDate, parse_iso_date
 
 
 class Command(BaseCommand):
@@ -19,11 +19,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         try:
-            since = datetime.date.fromisoformat(opts["since"])
-            until = datetime.date.fromisoformat(opts["until"]) if opts.get("until") else None
-        except ValueError:
-            raise CommandError(f"日期格式不正确：应为 YYYY-MM-DD，收到 --since {opts['since']!r}"
-                               + (f" --until {opts['until']!r}" if opts.get("until") else ""))
+            since = parse_iso_date(opts["since"], field="--since")
+            until = parse_iso_date(opts.get("until"), field="--until")
+        except InvalidDate as exc:
+            raise CommandError(str(exc)) from None
         if not 0 < opts["threshold"] <= 1:
             raise CommandError("--threshold 应在 0 与 1 之间")
         if opts["dry_run"]:

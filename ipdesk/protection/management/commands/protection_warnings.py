@@ -1,10 +1,9 @@
 """`ipdesk protection_warnings [--date YYYY-MM-DD]`: send the time-limit warnings now (the periodic
 task does it every morning); safe to repeat, each warning is sent once."""
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
 
 from ipdesk.core import context
+from ipdesk.core.dates import InvalidDate, parse_iso_date
 from ipdesk.protection.tasks import send_limit_warnings
 
 
@@ -15,12 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="check as of this date (YYYY-MM-DD), default today")
 
     def handle(self, *args, **options):
-        day = None
-        if options.get("date"):
-            try:
-                day = datetime.date.fromisoformat(options["date"])
-            except ValueError:
-                raise CommandError(f"日期「{options['date']}」无效，请按 2024-05-20 的格式填写。") from None
+        try:
+            day = parse_iso_date(options.get("date"), field="--date")
+        except InvalidDate as exc:
+            raise CommandError(str(exc)) from None
         with context.acting_as(None, request_id="protection_warnings"):
             sent = send_limit_warnings(day)
         self.stdout.write(f"sent {sent} time-limit warnings")

@@ -1,10 +1,9 @@
 """`ipdesk service_warnings [--date YYYY-MM-DD]`: send the overdue and due-soon warnings now (the
 huey task does this every morning)."""
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
 
 from ipdesk.core import context
+from ipdesk.core.dates import InvalidDate, parse_iso_date
 from ipdesk.services.tasks import send_overdue_warnings
 
 
@@ -17,9 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, date=None, warn_days=1, **options):
         try:
-            today = datetime.date.fromisoformat(date) if date else None
-        except ValueError:
-            raise CommandError(f"日期格式不正确：{date}（应为 YYYY-MM-DD）") from None
+            today = parse_iso_date(date, field="--date")
+        except InvalidDate as exc:
+            raise CommandError(str(exc)) from None
         if warn_days < 0:
             raise CommandError("--warn-days 不能为负数")
         with context.acting_as(None, request_id="service_warnings"):

@@ -14,12 +14,13 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="one JSON object")
 
     def handle(self, *args, region, as_of, start=None, json=False, **options):
+        from ipdesk.core.dates import parse_iso_date
         from ipdesk.regions.models import Region
-        from ipdesk.stats.indicators import figures, label, parse_date
+        from ipdesk.stats.indicators import figures, label
 
         try:
-            as_of_date = parse_date(as_of, "--as-of")
-            start_date = parse_date(start, "--from") if start else None
+            as_of_date = parse_iso_date(as_of, field="--as-of")
+            start_date = parse_iso_date(start, field="--from")
             obj = Region.objects.filter(code=region).first()
             if obj is None:
                 raise ValueError(f"区划代码不存在：{region}")
