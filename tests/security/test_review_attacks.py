@@ -56,8 +56,8 @@ def test_adjudication_panel_names_an_officer_of_another_district(clients, users,
     """The step form offers a 薛城区 officer only its own district's officers (plus city officers),
     but /transition/ to `filed` (and the web step) accepts any active officer: a 滕州市 officer is put on
     a 薛城区 panel — a many-to-many link to a user outside the writer's scope (core/scoping.choosable)."""
-    from ipdesk.protection.views import _choices_for
-    offered = {pk for pk, _label in _choices_for(users["district"], "users")}
+    from ipdesk.protection.actions import nameable_people
+    offered = set(nameable_people(users["district"], "users").values_list("pk", flat=True))
     assert users["other_district"].pk not in offered  # the UI never offers it
     panel = [users["district"].pk, users["other_district"].pk, users["city"].pk]
     response = _post_json(clients["district"], f"{ADJ_API}{adjudication.pk}/transition/",
