@@ -22,7 +22,7 @@ from .choices import SubsidyStatus
 from .filters import InsurancePolicyFilter, InterestSubsidyApplicationFilter, PledgeFilter
 from .forms import (InsurancePolicyForm, InterestSubsidyApplicationForm, PledgeEditForm, PledgeForm,
                     ProjectMilestoneForm)
-from .indicators import finance_indicators
+from .indicators import finance_figures, finance_indicators
 from .models import FundedProject, InsurancePolicy, InterestSubsidyApplication, Pledge, ProjectMilestone
 from .tables import InsurancePolicyTable, InterestSubsidyApplicationTable, PledgeTable
 
@@ -226,12 +226,13 @@ class FiguresView(ScopedMixin, TemplateView):
         except ValueError:
             messages.error(self.request, _("年度应为 1985–2100 之间的整数、截止月份应为 1–12，已显示上一年度全年。"))
             year, month = actions.today().year - 1, 12
-        current = finance_indicators(region, *period(year, month))
+        kids = list(regions.filter(parent=region).order_by("sort_order", "code"))
+        this_year = finance_figures([region, *kids], *period(year, month))   # one set of grouped queries
+        current = this_year[region.pk]
         previous = finance_indicators(region, *period(year - 1, month))
         rows = [{"key": key, "label": _(label), "value": current[key], "previous": previous[key],
                  "yoy": rules.percent_change(current[key], previous[key])} for key, label in FIGURE_ROWS]
-        children = [(child, finance_indicators(child, *period(year, month)))
-                    for child in regions.filter(parent=region).order_by("sort_order", "code")]
+        children = [(child, this_year[child.pk]) for child in kids]
         ctx.update(region=region, year=year, month=month, months=range(1, 13), rows=rows,
                    regions=regions.order_by("path"), breakdown_keys=[(k, _(label)) for k, label in FIGURE_ROWS
                                                                      if k in BREAKDOWN_KEYS],
