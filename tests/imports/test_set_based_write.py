@@ -4,7 +4,6 @@ table, `INSERT … ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT FROM … 
 own path), and the statistics facts of the written patents are refreshed set-based — a fixed number of statements
 whatever the number of patents, never a full rebuild inside an import (issue 17's freshness guarantee kept: after
 any import `facts.check()` finds no difference)."""
-import csv
 import datetime as dt
 
 import pytest
@@ -17,6 +16,7 @@ from ipdesk.core.models import AuditAction
 from ipdesk.registry.models import Patent
 from ipdesk.stats import facts
 from ipdesk.stats.models import PatentFact
+from tests.factories.files import csv_file
 
 pytestmark = pytest.mark.django_db
 
@@ -33,15 +33,6 @@ def number(i):
 def rows(n, granted=lambda i: i % 2 == 0):
     return [[number(i), f"专利{i}", f"枣庄甲{i}公司", "山东省枣庄市薛城区泰山南路1号", "2017-08-01",
              "2019-05-03" if granted(i) else "", "有效" if granted(i) else "审中"] for i in range(n)]
-
-
-def write(tmp_path, data, name="p.csv"):
-    path = tmp_path / name
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(HEADER)
-        writer.writerows(data)
-    return path
 
 
 def record(i, regions, **changes):
@@ -135,7 +126,7 @@ def test_facts_follow_import_reimport_and_changed_reimport_without_a_rebuild(tmp
     for name, data, counts in (("a.csv", first, (30, 0, 0)), ("b.csv", first, (0, 0, 30)),
                                ("c.csv", changed, (3, 15, 15))):
         monkeypatch.setattr(facts, "rebuild", no_rebuild)
-        result = run_import("patents", write(tmp_path, data, name))
+        result = run_import("patents", csv_file(tmp_path, HEADER, data, name))
         assert (result.created, result.updated, result.unchanged) == counts, result.errors
         monkeypatch.undo()
         monkeypatch.setattr(spec, "batch_size", 7)

@@ -1,7 +1,6 @@
 """Identifiers and values as real exports write them (issue 15 item 4): numbers without a check digit, `ZL 2010…`,
 lowercase credit codes, placeholders for "nothing", IPC symbols with their version, applicants in one cell,
 postcodes in front of addresses, holders whose domicile nothing tells, and rows whose cells slid (列错位)."""
-import csv
 import datetime as dt
 
 import pytest
@@ -10,15 +9,7 @@ from ipdesk.core.imports import collect_warnings, parse_bool, parse_date, parse_
 from ipdesk.registry import imports as ri
 from ipdesk.registry import placement
 from ipdesk.registry.models import Enterprise, Patent
-
-
-def csv_file(tmp_path, header, rows, name="f.csv"):
-    path = tmp_path / name
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
+from tests.factories.files import csv_file
 
 
 # ---- Application numbers -----------------------------------------------------------------------------

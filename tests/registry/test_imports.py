@@ -1,5 +1,4 @@
 """Registry import specs: owner matching, region assignment, enterprises, trademarks, events, round trip."""
-import csv
 import datetime as dt
 import io
 
@@ -8,15 +7,7 @@ import pytest
 from ipdesk.core.imports import run_import
 from ipdesk.registry.models import CultivationMembership, Enterprise, EnterpriseNameHistory, Patent, PatentEvent, \
     Trademark
-
-
-def csv_file(tmp_path, header, rows, name="f.csv"):
-    path = tmp_path / name
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
+from tests.factories.files import csv_file
 
 
 PATENT_HEADER = ["申请号", "名称", "申请人", "统一社会信用代码", "申请人地址", "行政区划代码", "国省代码", "申请日", "授权公告日"]

@@ -1,6 +1,5 @@
 """PCT international applications as their own records (issue 16 item 5, issue 15 item 4): numbers, the
 import (its own file, and rows of a patent file numbered PCT/…), pages, API, export and data scope."""
-import csv
 import datetime as dt
 import io
 
@@ -11,18 +10,10 @@ from ipdesk.core.imports import run_import
 from ipdesk.registry import pct
 from ipdesk.registry.models import Patent, PctApplication
 from ipdesk.registry.rules import InvalidIdentifier
+from tests.factories.files import csv_file
 
 D = dt.date
 pytestmark = pytest.mark.django_db
-
-
-def csv_file(tmp_path, header, rows, name="f.csv"):
-    path = tmp_path / name
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
 
 
 # ---- Numbers (PCT Administrative Instructions, Sections 307 and 404) --------------------------------
