@@ -57,7 +57,7 @@ class ApplicationWorkflow(Workflow):
 
 
 def _moved(target):
-    def event(app, user, data, before):
+    def event(app, user, data, before, result):
         return events.status_changed(app, target, data["date"], user, data.get("note") or "")
     return event
 

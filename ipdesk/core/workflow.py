@@ -15,9 +15,12 @@ typed event constructor of the app's `events.py`) and its `notices` (who is told
   3. the source state and the guard checked on the locked row;
   4. the effect run, then the step's event written and its notices sent through `core.notify.notify`
      (`Workflow.checked` last): all commit or roll back with the step.
+The effect only changes the record; perform() is the one writer of a step's event and its notices. An effect
+whose event needs what only the effect knows (the day it settled on, the note it composed, the row it added)
+returns that as its result (protection's and services' `events.Step`), which perform() hands to the event hook:
+`event(obj, user, data, before, result)`.
 `submit(obj, name, user, raw)` takes a step from raw input (a POST, an API body, an import row): role and state
-first, then the transition's form (`InvalidInput` naming the fields), then perform(). (The services effects
-still write their own events and notifications, protection's case steps their own events.)
+first, then the transition's form (`InvalidInput` naming the fields), then perform().
 A refusal raises `WorkflowError` (a ValidationError) or `WorkflowDenied` (a PermissionDenied), both with a
 `code` from the app's `error_codes.py`, so the page shows the message and the API answers
 {"code": …, "message": …}; existing `except ValidationError` / `except PermissionDenied` handlers keep working.
@@ -133,7 +136,8 @@ class Transition:
     template: str = ""             # optional markup for the button/form (else the generic one)
     offered: Callable | None = None  # offered(obj) -> bool: when a page shows a step (may read related rows)
     system: bool = False           # taken by the system (a job, an import, the edit form), not a button
-    event: Callable | None = None  # event(obj, user, data, before) -> the typed event row (the app's events.py)
+    event: Callable | None = None  # event(obj, user, data, before, result) -> the typed event row (the app's
+    #                                events.py); `result` is what the effect returned
     notices: Callable | None = None  # notices(obj, user, data) -> Notice(s) perform() sends through notify()
 
     def starts_from(self, state):
@@ -302,7 +306,7 @@ def perform(obj, name, user, data=None):
         before = wf.state_of(locked)
         result = t.effect(locked, user, data)
         if t.event is not None:
-            t.event(locked, user, data, before)
+            t.event(locked, user, data, before, result)
         _send(locked, t.notices(locked, user, data) if t.notices is not None else None)
         wf.checked(locked, user, t, data, result)
         return result

@@ -25,7 +25,7 @@ from .models import FundedProject, InterestSubsidyApplication, Pledge
 OFFICER_ROLES = tuple(sorted(OFFICERS))
 
 
-def pledge_released(pledge, user, data, before):
+def pledge_released(pledge, user, data, before, result):
     return events.pledge_released(pledge, data["date"], user, data.get("note") or "")
 
 
@@ -57,7 +57,7 @@ PLEDGE = register(PledgeWorkflow(
 
 def _decided(kind):
     """The event of a decision (审核通过/审核不通过/拨付) and the message the enterprise's users get."""
-    def event(app, user, data, before):
+    def event(app, user, data, before, result):
         return events.subsidy_event(app, kind, user, data.get("note") or "")
 
     def notices(app, user, data):

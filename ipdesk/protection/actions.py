@@ -1,12 +1,15 @@
 """The steps of protection cases. Which step may follow which is declared in protection.workflows; a step is
 taken through core.workflow.perform (the row locked within the user's scope, the state and the guard checked),
 and the functions here are its effects: the step's form (protection.workflows) has parsed the input (dates,
-choices, the people the user may name); they check it against the case, change the record and write a typed
-CaseEvent row through events.py (the timeline is data). An invalid step raises a ValidationError saying what is
-allowed next (coded, protection.error_codes), so the UI shows it as a message and the API as a 400.
+choices, the people the user may name); they check it against the case, change the record and return an
+`events.Step` (the kind, code, day, states, note and data of the timeline row), which perform() writes as the
+case's typed CaseEvent row (events.record_step: the timeline is data). An invalid step raises a ValidationError
+saying what is allowed next (coded, protection.error_codes), so the UI shows it as a message and the API as a 400.
 
 Pages and the API take steps through core.workflow's one action view and API action; `transition(case, target,
-user, **params)` is the entry point of demo data and tests, and the step functions can also be called directly.
+user, **params)` (a state change) and `take_step(case, name, user, **params)` (a step that keeps the state) are
+the entry points of demo data and tests. A step function called by itself changes the record but writes no
+timeline row. Only the registration of a case (`register`) and its attachments write events here directly.
 """
 import datetime
 
@@ -17,7 +20,7 @@ from django.utils import timezone
 from . import rules
 from .choices import (AdjudicationStatus as A, AssistanceOutcome, AssistanceServiceKind, AssistanceStatus as S,
                       CooperationResult, CooperationStatus as C, EventKind, ExcludedPeriodKind)
-from .events import event
+from .events import Step, event
 from .models import (AdjudicationCase, AssistanceCase, AssistanceService, CalendarDay, CooperationCase,
                      ExcludedPeriod, Extension, TimeLimitRule)
 
@@ -61,13 +64,12 @@ def _label(model, status):
     return dict(model._meta.get_field("status").choices).get(status, status)
 
 
-def _move(case, target, user, *, date, note="", data=None, code=None, fields=()):
-    """Change the status, save the named fields, and write the transition event."""
+def _move(case, target, *, date, note="", data=None, code=None, fields=(), kind=EventKind.TRANSITION):
+    """Change the status and save the named fields; the transition's timeline row, for perform() to write."""
     before = case.status
     case.status = target
     case.save(update_fields=["status", *fields])
-    return event(case, EventKind.TRANSITION, user, code=code or target, date=date, from_status=before,
-                 to_status=target, note=note, data=data)
+    return Step(kind, code or target, date, before, target, note, data)
 
 
 def _workflow(case):
@@ -114,6 +116,16 @@ def transition(case, target, user, **params):
     return result
 
 
+def take_step(case, name, user, **params):
+    """Take the step `name` that keeps the state (a service, a note, a suspension, …: protection.workflows) with
+    the step function's parameters (dates as date objects), through core.workflow.perform: the row locked within
+    the user's scope, the step function run, its timeline row written."""
+    from ipdesk.core.workflow import perform
+    result = perform(case, name, user, params)
+    case.refresh_from_db()  # the caller's instance shows what the step changed
+    return result
+
+
 # ---- registration (creates the first timeline row) ------------------------------------------------
 def register(case, user):
     """Record the creation of a case in its timeline (called right after the first save)."""
@@ -145,13 +157,13 @@ def _notify_new(case, user):
 # ---- 维权援助 --------------------------------------------------------------------------------------
 def accept_assistance(case, user, date=None, note="", **_):
     day = _not_future(_not_before(_date(date, "受理日期"), case.received_on, "受理日期", "申请日期"), "受理日期")
-    return _move(case, S.ACCEPTED, user, date=day, note=_text(note, "说明"))
+    return _move(case, S.ACCEPTED, date=day, note=_text(note, "说明"))
 
 
 def decline_assistance(case, user, date=None, note="", **_):
     day = _not_future(_date(date, "日期"), "日期")
     case.outcome_note = _text(note, "不予受理理由", required=True)
-    return _move(case, S.DECLINED, user, date=day, note=case.outcome_note, fields=["outcome_note"])
+    return _move(case, S.DECLINED, date=day, note=case.outcome_note, fields=["outcome_note"])
 
 
 def assign_assistance(case, user, handler=None, date=None, note="", **_):
@@ -168,21 +180,15 @@ def assign_assistance(case, user, handler=None, date=None, note="", **_):
     day = _not_future(_date(date, "指派日期"), "指派日期")
     before = case.handler
     case.handler = handler
-    ev = _move(case, S.HANDLING, user, date=day, note=_text(note, "说明"), fields=["handler"],
-               data={"handler": handler.pk, "handler_name": str(handler), "previous": str(before or "")})
-    ev.kind = EventKind.ASSIGNED
-    ev.save(update_fields=["kind"])
-    return ev
+    return _move(case, S.HANDLING, date=day, note=_text(note, "说明"), fields=["handler"], kind=EventKind.ASSIGNED,
+                 data={"handler": handler.pk, "handler_name": str(handler), "previous": str(before or "")})
 
 
 def refer_assistance(case, user, referred_to="", date=None, note="", **_):
     case.referred_to = _text(referred_to, "转办单位", required=True, limit=200)
     day = _not_future(_date(date, "转办日期"), "转办日期")
-    ev = _move(case, S.REFERRED, user, date=day, note=_text(note, "转办说明"), fields=["referred_to"],
-               data={"referred_to": case.referred_to})
-    ev.kind = EventKind.REFERRED
-    ev.save(update_fields=["kind"])
-    return ev
+    return _move(case, S.REFERRED, date=day, note=_text(note, "转办说明"), fields=["referred_to"],
+                 kind=EventKind.REFERRED, data={"referred_to": case.referred_to})
 
 
 def close_assistance(case, user, outcome="", outcome_note="", date=None, **_):
@@ -190,24 +196,21 @@ def close_assistance(case, user, outcome="", outcome_note="", date=None, **_):
         raise ValidationError("请选择办理结果：" + "、".join(f"{label}（{v}）" for v, label in AssistanceOutcome.choices))
     day = _not_future(_not_before(_date(date, "办结日期"), case.received_on, "办结日期", "受理日期"), "办结日期")
     case.outcome, case.outcome_note, case.closed_on = outcome, _text(outcome_note, "结果说明"), day
-    ev = _move(case, S.CLOSED, user, date=day, note=case.outcome_note, data={"outcome": outcome},
-               fields=["outcome", "outcome_note", "closed_on"])
-    return ev
+    return _move(case, S.CLOSED, date=day, note=case.outcome_note, data={"outcome": outcome},
+                 fields=["outcome", "outcome_note", "closed_on"])
 
 
 def visit_assistance(case, user, visit_note="", date=None, **_):
     case.visit_note = _text(visit_note, "回访情况", required=True)
     day = _not_future(_not_before(_date(date, "回访日期"), case.closed_on, "回访日期", "办结日期"), "回访日期")
     case.visited_on = day
-    ev = _move(case, S.VISITED, user, date=day, note=case.visit_note, fields=["visit_note", "visited_on"])
-    ev.kind = EventKind.FOLLOW_UP
-    ev.save(update_fields=["kind"])
-    return ev
+    return _move(case, S.VISITED, date=day, note=case.visit_note, fields=["visit_note", "visited_on"],
+                 kind=EventKind.FOLLOW_UP)
 
 
 @transaction.atomic
 def record_service(case, user, kind="", date=None, description="", **_):
-    """A service given (咨询、侵权判定意见、专家论证、公益代理、海外指导): a record and a timeline row."""
+    """A service given (咨询、侵权判定意见、专家论证、公益代理、海外指导): a record and its timeline row."""
     if case.status not in (S.ACCEPTED, S.HANDLING, S.REFERRED):
         raise ValidationError(f"案件状态为「{_label(AssistanceCase, case.status)}」，只有受理后、办结前可以登记援助服务。")
     if kind not in AssistanceServiceKind.values:
@@ -215,9 +218,7 @@ def record_service(case, user, kind="", date=None, description="", **_):
     day = _not_future(_not_before(_date(date, "服务日期"), case.received_on, "服务日期", "受理日期"), "服务日期")
     service = AssistanceService.objects.create(case=case, kind=kind, date=day, provided_by=user if user and user.pk else None,
                                                description=_text(description, "服务内容"))
-    event(case, EventKind.SERVICE, user, code=kind, date=day, note=service.description,
-          data={"service": service.pk, "kind": kind})
-    return service
+    return Step(EventKind.SERVICE, kind, day, note=service.description, data={"service": service.pk, "kind": kind})
 
 
 # ---- 专利侵权纠纷行政裁决 -------------------------------------------------------------------------
@@ -273,7 +274,7 @@ def file_adjudication(case, user, date=None, handlers=None, note="", **_):
     day = _not_future(_not_before(_date(date, "立案日期"), case.received_on, "立案日期", "收到请求书日期"), "立案日期")
     case.filed_on = day
     case.handlers.set(panel)
-    return _move(case, A.FILED, user, date=day, note=_text(note, "说明"), fields=["filed_on"],
+    return _move(case, A.FILED, date=day, note=_text(note, "说明"), fields=["filed_on"],
                  data={"handlers": [u.pk for u in panel]})
 
 
@@ -281,7 +282,7 @@ def reject_adjudication(case, user, date=None, note="", **_):
     reason = _text(note, "不予受理理由", required=True)
     day = _not_future(_not_before(_date(date, "决定日期"), case.received_on, "决定日期", "收到请求书日期"), "决定日期")
     case.result, case.concluded_on = reason, day
-    return _move(case, A.REJECTED, user, date=day, note=reason, fields=["result", "concluded_on"])
+    return _move(case, A.REJECTED, date=day, note=reason, fields=["result", "concluded_on"])
 
 
 @transaction.atomic
@@ -292,7 +293,7 @@ def serve_copy(case, user, date=None, note="", **_):
     if case.events.filter(code="copy_served").exists():
         raise ValidationError("已登记过送达请求书副本。")
     day = _not_future(_not_before(_date(date, "送达日期"), case.filed_on, "送达日期", "立案日期"), "送达日期")
-    return event(case, EventKind.COPY_SERVED, user, code="copy_served", date=day, note=_text(note, "说明"))
+    return Step(EventKind.COPY_SERVED, "copy_served", day, note=_text(note, "说明"))
 
 
 @transaction.atomic
@@ -305,13 +306,12 @@ def serve_answer_copy(case, user, date=None, note="", **_):
     if case.events.filter(code="answer_copy_served").exists():
         raise ValidationError("已登记过送达答辩书副本。")
     day = _not_future(_not_before(_date(date, "送达日期"), answered, "送达日期", "答辩日期"), "送达日期")
-    return event(case, EventKind.ANSWER_COPY_SERVED, user, code="answer_copy_served", date=day,
-                 note=_text(note, "说明"))
+    return Step(EventKind.ANSWER_COPY_SERVED, "answer_copy_served", day, note=_text(note, "说明"))
 
 
 def answer_adjudication(case, user, date=None, note="", **_):
     day = _not_future(_not_before(_date(date, "答辩日期"), case.filed_on, "答辩日期", "立案日期"), "答辩日期")
-    return _move(case, A.ANSWERED, user, date=day, note=_text(note, "答辩要点"))
+    return _move(case, A.ANSWERED, date=day, note=_text(note, "答辩要点"))
 
 
 @transaction.atomic
@@ -329,8 +329,8 @@ def schedule_hearing(case, user, hearing_on=None, date=None, note="", **_):
                               f"{notice} 通知的最早可定于 {earliest}。")
     case.hearing_on = hearing
     case.save(update_fields=["hearing_on"])
-    return event(case, EventKind.HEARING_SCHEDULED, user, code="hearing_scheduled", date=notice,
-                 note=_text(note, "说明"), data={"hearing_on": hearing.isoformat()})
+    return Step(EventKind.HEARING_SCHEDULED, "hearing_scheduled", notice, note=_text(note, "说明"),
+                data={"hearing_on": hearing.isoformat()})
 
 
 def hear_adjudication(case, user, date=None, note="", **_):
@@ -345,14 +345,14 @@ def hear_adjudication(case, user, date=None, note="", **_):
         raise ValidationError(f"口头审理日期（{day}）早于安排的审理日期（{scheduled}），不能记录为已审理；"
                               f"如审理提前，请先重新安排口头审理。")
     case.hearing_on = day
-    return _move(case, A.HEARD, user, date=day, note=_text(note, "审理情况"), fields=["hearing_on"])
+    return _move(case, A.HEARD, date=day, note=_text(note, "审理情况"), fields=["hearing_on"])
 
 
-def _conclude(case, user, target, date, result, label, extra_fields=(), data=None):
+def _conclude(case, target, date, result, label, extra_fields=(), data=None):
     day = _not_future(_not_before(_date(date, label), case.filed_on, label, "立案日期"), label)
     case.concluded_on = day
     case.result = result
-    return _move(case, target, user, date=day, note=result, fields=["concluded_on", "result", *extra_fields],
+    return _move(case, target, date=day, note=result, fields=["concluded_on", "result", *extra_fields],
                  data=data)
 
 
@@ -360,22 +360,22 @@ def decide_adjudication(case, user, date=None, infringement_found=None, result="
     if infringement_found not in (True, False):     # the form read "true"/"false" (protection.workflows)
         raise ValidationError("请选择裁决结论：认定侵权或不构成侵权。")
     case.infringement_found = infringement_found
-    return _conclude(case, user, A.DECIDED, date, _text(result, "裁决主文", required=True), "裁决日期",
+    return _conclude(case, A.DECIDED, date, _text(result, "裁决主文", required=True), "裁决日期",
                      extra_fields=["infringement_found"], data={"infringement_found": infringement_found})
 
 
 def mediate_adjudication(case, user, date=None, result="", **_):
-    return _conclude(case, user, A.MEDIATED, date, _text(result, "调解协议内容", required=True), "调解日期")
+    return _conclude(case, A.MEDIATED, date, _text(result, "调解协议内容", required=True), "调解日期")
 
 
 def withdraw_adjudication(case, user, date=None, result="", **_):
-    return _conclude(case, user, A.WITHDRAWN, date, _text(result, "撤回情况", required=True), "撤回日期")
+    return _conclude(case, A.WITHDRAWN, date, _text(result, "撤回情况", required=True), "撤回日期")
 
 
 def serve_adjudication(case, user, date=None, note="", **_):
     day = _not_future(_not_before(_date(date, "送达日期"), case.concluded_on, "送达日期", "结案日期"), "送达日期")
     case.served_on = day
-    return _move(case, A.SERVED, user, date=day, note=_text(note, "送达方式"), fields=["served_on"])
+    return _move(case, A.SERVED, date=day, note=_text(note, "送达方式"), fields=["served_on"])
 
 
 @transaction.atomic
@@ -396,9 +396,7 @@ def suspend(case, user, kind=ExcludedPeriodKind.SUSPENSION, date=None, reason=""
                                                                                           limit=300))
     case.is_suspended = True
     case.save(update_fields=["is_suspended"])
-    event(case, EventKind.SUSPENDED, user, code="suspended", date=day, note=period.reason,
-          data={"period": period.pk, "kind": kind})
-    return period
+    return Step(EventKind.SUSPENDED, "suspended", day, note=period.reason, data={"period": period.pk, "kind": kind})
 
 
 @transaction.atomic
@@ -412,9 +410,8 @@ def resume(case, user, date=None, note="", **_):
     period.save(update_fields=["end"])
     case.is_suspended = False
     case.save(update_fields=["is_suspended"])
-    event(case, EventKind.RESUMED, user, code="resumed", date=day, note=_text(note, "说明"),
-          data={"period": period.pk, "days": (day - period.start).days + 1})
-    return period
+    return Step(EventKind.RESUMED, "resumed", day, note=_text(note, "说明"),
+                data={"period": period.pk, "days": (day - period.start).days + 1})
 
 
 @transaction.atomic
@@ -441,22 +438,21 @@ def extend(case, user, rule="closure", amount=None, approved_by="", date=None, r
     ext = Extension.objects.create(case=case, rule=rule_obj, amount=amount, approved_on=day,
                                    approved_by=_text(approved_by, "批准人", required=True, limit=100),
                                    reason=_text(reason, "延长理由", required=True, limit=300))
-    event(case, EventKind.EXTENDED, user, code="extended", date=day, note=ext.reason,
-          data={"rule": rule_obj.code, "amount": amount, "approved_by": ext.approved_by})
-    return ext
+    return Step(EventKind.EXTENDED, "extended", day, note=ext.reason,
+                data={"rule": rule_obj.code, "amount": amount, "approved_by": ext.approved_by})
 
 
 # ---- 诉调对接、司法确认、行刑衔接 ----------------------------------------------------------------
 def accept_cooperation(case, user, date=None, reply="", **_):
     day = _not_future(_not_before(_date(date, "回复日期"), case.received_on, "回复日期", "移送日期"), "回复日期")
     case.reply, case.replied_on = _text(reply, "对方回复"), day
-    return _move(case, C.ACCEPTED, user, date=day, note=case.reply, fields=["reply", "replied_on"])
+    return _move(case, C.ACCEPTED, date=day, note=case.reply, fields=["reply", "replied_on"])
 
 
 def decline_cooperation(case, user, date=None, reply="", **_):
     day = _not_future(_not_before(_date(date, "回复日期"), case.received_on, "回复日期", "移送日期"), "回复日期")
     case.reply, case.replied_on = _text(reply, "对方不予受理的理由", required=True), day
-    return _move(case, C.DECLINED, user, date=day, note=case.reply, fields=["reply", "replied_on"])
+    return _move(case, C.DECLINED, date=day, note=case.reply, fields=["reply", "replied_on"])
 
 
 def conclude_cooperation(case, user, date=None, result="", reply="", **_):
@@ -469,13 +465,13 @@ def conclude_cooperation(case, user, date=None, result="", reply="", **_):
     if _text(reply, "回复"):
         case.reply = (case.reply + "\n" if case.reply else "") + _text(reply, "回复")
         fields.append("reply")
-    return _move(case, C.CONCLUDED, user, date=day, note=_text(reply, "回复"), fields=fields, data={"result": result})
+    return _move(case, C.CONCLUDED, date=day, note=_text(reply, "回复"), fields=fields, data={"result": result})
 
 
 @transaction.atomic
 def add_note(case, user, note="", date=None, **_):
-    return event(case, EventKind.NOTE, user, code="note", date=_not_future(_date(date, "日期"), "日期"),
-                 note=_text(note, "备注内容", required=True, limit=2000))
+    return Step(EventKind.NOTE, "note", _not_future(_date(date, "日期"), "日期"),
+                note=_text(note, "备注内容", required=True, limit=2000))
 
 
 def _case_of_attachment(attachment):

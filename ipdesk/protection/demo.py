@@ -114,24 +114,25 @@ def _adjudications(rng, enterprises, panel, cal):
         filed = rules.deadline(received, rng.randint(2, 5), rules.WORKING_DAYS, cal)
         _step(case, "filed", date=filed, handlers=[u.pk for u in rng.sample(panel, 3)])
         copy_on = rules.deadline(filed, rng.randint(2, 5), rules.WORKING_DAYS, cal)
-        actions.serve_copy(case, None, date=copy_on)
+        actions.take_step(case, "copy_served", None, date=copy_on)
         answer_on = copy_on + dt.timedelta(days=rng.randint(7, 15))
         if outcome != "withdrawn" or i % 2:
             _step(case, "answered", date=answer_on, note="被请求人否认侵权，主张现有技术抗辩。")
-            actions.serve_answer_copy(case, None, date=rules.deadline(answer_on, 2, rules.WORKING_DAYS, cal))
+            actions.take_step(case, "answer_copy_served", None,
+                              date=rules.deadline(answer_on, 2, rules.WORKING_DAYS, cal))
         case.refresh_from_db()
         if i == 3:  # an appraisal period (不计入期间) and an approved extension
             start = answer_on + dt.timedelta(days=3)
-            actions.suspend(case, None, kind="appraisal", date=start, reason="委托技术鉴定")
-            actions.resume(case, None, date=start + dt.timedelta(days=20), note="鉴定意见已送达")
-            actions.extend(case, None, rule="closure", amount=1, approved_by="局长 孙某",
-                           date=start + dt.timedelta(days=22), reason="案情复杂，涉及多项权利要求比对")
+            actions.take_step(case, "suspend", None, kind="appraisal", date=start, reason="委托技术鉴定")
+            actions.take_step(case, "resume", None, date=start + dt.timedelta(days=20), note="鉴定意见已送达")
+            actions.take_step(case, "extend", None, rule="closure", amount=1, approved_by="局长 孙某",
+                              date=start + dt.timedelta(days=22), reason="案情复杂，涉及多项权利要求比对")
         if outcome == "withdrawn":
             _step(case, "withdrawn", date=answer_on + dt.timedelta(days=5), result="双方自行和解，请求人撤回请求。")
             continue
         notice = answer_on + dt.timedelta(days=2)
         hearing = rules.earliest_hearing_date(notice, cal) + dt.timedelta(days=rng.randint(3, 10))
-        actions.schedule_hearing(case, None, date=notice, hearing_on=hearing)
+        actions.take_step(case, "hearing_scheduled", None, date=notice, hearing_on=hearing)
         _step(case, "heard", date=hearing, note="双方到庭，进行技术比对与质证。")
         concluded = hearing + dt.timedelta(days=rng.randint(10, 25))
         if outcome == "decided_2023":
@@ -164,11 +165,11 @@ def _adjudications(rng, enterprises, panel, cal):
             continue
         filed = rules.deadline(received, 3, rules.WORKING_DAYS, cal)
         _step(case, "filed", date=filed, handlers=[u.pk for u in panel[:3]])
-        actions.serve_copy(case, None, date=rules.deadline(filed, 2, rules.WORKING_DAYS, cal))
+        actions.take_step(case, "copy_served", None, date=rules.deadline(filed, 2, rules.WORKING_DAYS, cal))
         if state == "answered":
             _step(case, "answered", date=filed + dt.timedelta(days=14), note="被请求人提交答辩书。")
-            actions.serve_answer_copy(case, None, date=rules.deadline(filed + dt.timedelta(days=14), 2,
-                                                                      rules.WORKING_DAYS, cal))
+            actions.take_step(case, "answer_copy_served", None,
+                              date=rules.deadline(filed + dt.timedelta(days=14), 2, rules.WORKING_DAYS, cal))
 
 
 def _assistance(rng, enterprises, lawyer):
@@ -197,17 +198,17 @@ def _assistance(rng, enterprises, lawyer):
             _step(case, "accepted", date=received + dt.timedelta(days=2))
         handler = lawyer if i % 3 != 2 else officers[i % len(officers)]
         _step(case, "handling", handler=handler.pk, date=received + dt.timedelta(days=3))
-        actions.record_service(case, handler, kind=AssistanceServiceKind.CONSULTATION, date=received + dt.timedelta(days=5),
-                               description="解读相关法律规定，梳理证据材料。")
+        actions.take_step(case, "service", handler, kind=AssistanceServiceKind.CONSULTATION,
+                          date=received + dt.timedelta(days=5), description="解读相关法律规定，梳理证据材料。")
         if overseas:
-            actions.record_service(case, handler, kind=AssistanceServiceKind.OVERSEAS_GUIDANCE,
-                                   date=received + dt.timedelta(days=9), description="提供海外应诉指引与律师资源对接。")
+            actions.take_step(case, "service", handler, kind=AssistanceServiceKind.OVERSEAS_GUIDANCE,
+                              date=received + dt.timedelta(days=9), description="提供海外应诉指引与律师资源对接。")
         elif i % 4 == 1:
-            actions.record_service(case, handler, kind=AssistanceServiceKind.INFRINGEMENT_OPINION,
-                                   date=received + dt.timedelta(days=10), description="出具侵权判定咨询意见。")
+            actions.take_step(case, "service", handler, kind=AssistanceServiceKind.INFRINGEMENT_OPINION,
+                              date=received + dt.timedelta(days=10), description="出具侵权判定咨询意见。")
         elif i % 4 == 2:
-            actions.record_service(case, handler, kind=AssistanceServiceKind.PRO_BONO,
-                                   date=received + dt.timedelta(days=12), description="公益代理提出无效宣告请求。")
+            actions.take_step(case, "service", handler, kind=AssistanceServiceKind.PRO_BONO,
+                              date=received + dt.timedelta(days=12), description="公益代理提出无效宣告请求。")
         if i == 5:
             _step(case, "referred", referred_to="枣庄市公安局", date=received + dt.timedelta(days=14),
                   note="涉嫌侵犯商业秘密罪，移送公安机关。")

@@ -5,9 +5,11 @@ A state transition is named after the state it leads to (the URL …/act/<target
 always); a step that keeps the state (a note, a service, a suspension, …) has its own name and target None.
 Each step's form is a Django Form below (translatable labels, YYYY-MM-DD dates, the choices it offers); the people
 a step may name are filled in per user (actions.nameable_people). `offered` says when a page shows a step that
-keeps the state; the step's function checks what depends on the case and words its refusal. Pages and the API
-take steps through core.workflow's one action view and API action (the form, then perform: the row locked within
-the user's scope, the state, the guard); actions.transition is the entry point demo data and tests call.
+keeps the state; the step's function checks what depends on the case and words its refusal, changes the case and
+returns an events.Step, which perform() writes as the case's timeline row (events.record_step, every transition's
+event hook) before it sends the step's notices. Pages and the API take steps through core.workflow's one action
+view and API action (the form, then perform: the row locked within the user's scope, the state, the guard);
+actions.transition and actions.take_step are the entry points demo data and tests call.
 """
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,7 +25,7 @@ from ipdesk.core.scoping import CHANGE
 from ipdesk.core.notify import to_office
 from ipdesk.core.workflow import Notice, StepForm, Transition, Workflow, register
 
-from . import actions
+from . import actions, events
 from .choices import AdjudicationStatus as A
 from .choices import AssistanceOutcome, AssistanceServiceKind
 from .choices import AssistanceStatus as S
@@ -149,10 +151,11 @@ def _never_served(code):
 
 
 def _effect(fn, **fixed):
-    """A step function of actions.py (fn(case, user, **params)) as a workflow effect; a field left empty takes the
-    step's own default (today, the usual kind)."""
+    """A step function of actions.py (fn(case, user, **params) -> events.Step) as a workflow effect; a field left
+    empty takes the step's own default (today, the usual kind), and `fixed` gives defaults the form does not ask
+    (the rule a step extends; actions.take_step may name another)."""
     def effect(case, user, data):
-        return fn(case, user, **{k: v for k, v in data.items() if v not in (None, "", [])}, **fixed)
+        return fn(case, user, **{**fixed, **{k: v for k, v in data.items() if v not in (None, "", [])}})
     effect.__name__ = fn.__name__
     return effect
 
@@ -166,7 +169,7 @@ def _done(label):
 
 def _move(target, source, fn, label, form, notices=None):
     return Transition(str(target), tuple(source), target, label, _effect(fn), form, guard=not_suspended,
-                      done=_done(label), template=STEP_TEMPLATE, notices=notices)
+                      done=_done(label), template=STEP_TEMPLATE, event=events.record_step, notices=notices)
 
 
 def handler_assigned(case, user, data):
@@ -192,7 +195,8 @@ def _step(model_states, name, states, fn, label, form, when=None, **fixed):
     `model_states`: its function checks its own preconditions with its own wording, as it always did."""
     states = tuple(states)
     return Transition(name, tuple(model_states.values), None, label, _effect(fn, **fixed), form, done=_done(label),
-                      template=STEP_TEMPLATE, offered=lambda c: c.status in states and (when is None or when(c)))
+                      template=STEP_TEMPLATE, offered=lambda c: c.status in states and (when is None or when(c)),
+                      event=events.record_step)
 
 
 class CaseWorkflow(Workflow):

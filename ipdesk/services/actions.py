@@ -1,8 +1,11 @@
 """State changes of the commissioner one-stop. The lifecycle steps are declared in services.workflows
 and taken through core.workflow.perform, which checks who may act, locks the row within the user's scope
-and checks the step is allowed; the effects below change the record, write the typed event (events.py) and
-tell the people concerned. An invalid step raises a coded ValidationError (error_codes.py); a role that may
-not act a coded PermissionDenied. Everything a step writes is saved together or not at all."""
+and checks the step is allowed; the effects below only change the record and return an `events.Step`, which
+perform() writes as the typed event (events.record_step) before it tells the people concerned (the
+transitions' notices, services.workflows). An invalid step raises a coded ValidationError (error_codes.py); a
+role that may not act a coded PermissionDenied. Everything a step writes is saved together or not at all.
+The actions that are not workflow transitions — submit_request, add_comment, attach_file and
+assign_commissioner — write their own events and notifications."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,11 +28,6 @@ def _notify(recipient, kind, title, body="", link="", key=""):
     notify(recipient, title, link, kind, body=body, key=key)
 
 
-def _notify_enterprise(req, kind, title, body=""):
-    for user in req.enterprise.users.filter(is_active=True, role=Role.ENTERPRISE):
-        _notify(user, kind, title, body, req.get_absolute_url(), f"svc-{req.pk}-{kind}")
-
-
 def _writable(req, user):
     """The request as the user may change it (locked for the step), else 404-equivalent refusal."""
     locked = ServiceRequest.objects.restrict(user, CHANGE).select_for_update().filter(pk=req.pk).first()
@@ -39,7 +37,7 @@ def _writable(req, user):
 
 
 def _move(req, user, target, kind, at, note="", **changes):
-    """The common part of a step's effect on the locked row: state, fields, handler, event."""
+    """The common part of a step's effect on the locked row: state, fields, handler; its event, for perform()."""
     before = req.status
     req.status = target
     for k, v in changes.items():
@@ -47,8 +45,7 @@ def _move(req, user, target, kind, at, note="", **changes):
     if req.handler_id is None:
         req.handler = user
     req.save()
-    events.status_changed(req, kind, user, at, before, target, note)
-    return req
+    return events.Step(kind, at, before, target, note)
 
 
 def submit_request(user, enterprise, service_type, title, description="", at=None):
@@ -113,10 +110,7 @@ def clean_rate(data):
 def accept(req, user, data):
     """受理 (effect)."""
     at = _at(data)
-    req = _move(req, user, RequestStatus.ACCEPTED, EventKind.ACCEPTED, at, data.get("note", ""), accepted_at=at)
-    _notify_enterprise(req, "service_accepted", _("您的服务申请已受理：%(t)s") % {"t": req.title},
-                       _("承诺办结日：%(d)s。") % {"d": req.due_date})
-    return req
+    return _move(req, user, RequestStatus.ACCEPTED, EventKind.ACCEPTED, at, data.get("note", ""), accepted_at=at)
 
 
 def process(req, user, data):
@@ -130,18 +124,14 @@ def complete(req, user, data):
     """办结 (effect): the handling time is measured in the unit of the limit."""
     at, result = _at(data), data["result"]
     days = rules.elapsed_days(timezone.localtime(req.submitted_at), timezone.localtime(at), req.day_unit)
-    req = _move(req, user, RequestStatus.COMPLETED, EventKind.COMPLETED, at, result, completed_at=at, result=result,
-                handling_days=days)
-    _notify_enterprise(req, "service_completed", _("您的服务申请已办结，请评价：%(t)s") % {"t": req.title}, result)
-    return req
+    return _move(req, user, RequestStatus.COMPLETED, EventKind.COMPLETED, at, result, completed_at=at, result=result,
+                 handling_days=days)
 
 
 def reject(req, user, data):
     """不予受理 (effect), with the reason, before handling starts."""
     at, reason = _at(data), data["reason"]
-    req = _move(req, user, RequestStatus.REJECTED, EventKind.REJECTED, at, reason, result=reason)
-    _notify_enterprise(req, "service_rejected", _("您的服务申请未予受理：%(t)s") % {"t": req.title}, reason)
-    return req
+    return _move(req, user, RequestStatus.REJECTED, EventKind.REJECTED, at, reason, result=reason)
 
 
 def rate(req, user, data):
@@ -150,34 +140,39 @@ def rate(req, user, data):
     before = req.status
     req.status, req.rating, req.rating_comment, req.rated_at = RequestStatus.RATED, rating, comment, at
     req.save()
-    events.status_changed(req, EventKind.RATED, user, at, before, RequestStatus.RATED,
-                          f"{Rating(rating).label}" + (f"：{req.rating_comment}" if req.rating_comment else ""))
-    return req
+    return events.Step(EventKind.RATED, at, before, RequestStatus.RATED,
+                       f"{Rating(rating).label}" + (f"：{req.rating_comment}" if req.rating_comment else ""))
+
+
+def _take(req, name, user, data):
+    """Take the lifecycle step `name` through core.workflow.perform; the request as the step left it."""
+    perform(req, name, user, data)
+    return ServiceRequest.objects.get(pk=req.pk)
 
 
 def accept_request(req, user, note="", at=None):
     """受理."""
-    return perform(req, "accept", user, {"note": note, "at": at})
+    return _take(req, "accept", user, {"note": note, "at": at})
 
 
 def start_processing(req, user, note="", at=None):
     """办理."""
-    return perform(req, "process", user, {"note": note, "at": at})
+    return _take(req, "process", user, {"note": note, "at": at})
 
 
 def complete_request(req, user, result, at=None):
     """办结: the result is required."""
-    return perform(req, "complete", user, {"result": result, "at": at})
+    return _take(req, "complete", user, {"result": result, "at": at})
 
 
 def reject_request(req, user, reason, at=None):
     """不予受理 (with the reason, before handling starts)."""
-    return perform(req, "reject", user, {"reason": reason, "at": at})
+    return _take(req, "reject", user, {"reason": reason, "at": at})
 
 
 def rate_request(req, user, rating, comment="", at=None):
     """评价: only a user of the enterprise that asked, once the request is completed."""
-    return perform(req, "rate", user, {"rating": rating, "comment": comment, "at": at})
+    return _take(req, "rate", user, {"rating": rating, "comment": comment, "at": at})
 
 
 def add_comment(req, user, body, at=None):

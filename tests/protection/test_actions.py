@@ -15,10 +15,10 @@ D = datetime.date
 
 def _carry_to_decision(case, user, panel):
     actions.transition(case, "filed", user, date=D(2024, 5, 21), handlers=[u.pk for u in panel[:3]])
-    actions.serve_copy(case, user, date=D(2024, 5, 23))
+    actions.take_step(case, "copy_served", user, date=D(2024, 5, 23))
     actions.transition(case, "answered", user, date=D(2024, 6, 5), note="否认侵权")
-    actions.serve_answer_copy(case, user, date=D(2024, 6, 6))
-    actions.schedule_hearing(case, user, date=D(2024, 6, 6), hearing_on=D(2024, 6, 14))
+    actions.take_step(case, "answer_copy_served", user, date=D(2024, 6, 6))
+    actions.take_step(case, "hearing_scheduled", user, date=D(2024, 6, 6), hearing_on=D(2024, 6, 14))
     actions.transition(case, "heard", user, date=D(2024, 6, 14))
     actions.transition(case, "decided", user, date=D(2024, 7, 1), infringement_found="true", result="责令停止侵权")
     actions.transition(case, "served", user, date=D(2024, 7, 3), note="直接送达")
@@ -84,24 +84,27 @@ def test_suspension_blocks_steps_and_pushes_the_closure_limit(adjudication, user
                        handlers=[u.pk for u in panel[:3]])
     base = {l.rule.code: l.due for l in case_limits(adjudication, today=D(2024, 6, 1))}["closure"]
     assert base == D(2024, 8, 21)  # 3 months from 05-21, a Wednesday
-    actions.suspend(adjudication, user, kind="appraisal", date=D(2024, 6, 3), reason="技术鉴定")
+    actions.take_step(adjudication, "suspend", user, kind="appraisal", date=D(2024, 6, 3), reason="技术鉴定")
     adjudication.refresh_from_db()
     with pytest.raises(ValidationError) as err:
         actions.transition(adjudication, "answered", user, date=D(2024, 6, 4))
     assert err.value.error_code == ProtectionErrorCode.SUSPENDED
     limits = {l.rule.code: l for l in case_limits(adjudication, today=D(2024, 6, 10))}
     assert limits["closure"].due is None and limits["closure"].state == "paused"
-    actions.resume(adjudication, user, date=D(2024, 6, 12))  # 06-03..06-12: 10 days not counted
+    actions.take_step(adjudication, "resume", user, date=D(2024, 6, 12))  # 06-03..06-12: 10 days not counted
     adjudication.refresh_from_db()
     due = {l.rule.code: l.due for l in case_limits(adjudication, today=D(2024, 6, 13))}["closure"]
     assert due == D(2024, 8, 31) + datetime.timedelta(days=2)  # 08-31 is a Saturday: Monday 09-02
-    actions.extend(adjudication, user, rule="closure", amount=1, approved_by="局长", date=D(2024, 6, 20), reason="复杂")
+    actions.take_step(adjudication, "extend", user, rule="closure", amount=1, approved_by="局长", date=D(2024, 6, 20),
+                      reason="复杂")
     due = {l.rule.code: l.due for l in case_limits(adjudication, today=D(2024, 6, 21))}["closure"]
     assert due == D(2024, 10, 8)  # 09-21 + 10 days = 10-01, National Day: first working day 10-08
     with pytest.raises(ValidationError, match="最多可延长 1月"):
-        actions.extend(adjudication, user, rule="closure", amount=1, approved_by="局长", date=D(2024, 6, 21), reason="再延")
+        actions.take_step(adjudication, "extend", user, rule="closure", amount=1, approved_by="局长",
+                          date=D(2024, 6, 21), reason="再延")
     with pytest.raises(ValidationError, match="不得延长"):
-        actions.extend(adjudication, user, rule="filing_review", amount=1, approved_by="局长", reason="x")
+        actions.take_step(adjudication, "extend", user, rule="filing_review", amount=1, approved_by="局长",
+                          reason="x")
     kinds = [e.kind for e in adjudication.timeline()]
     assert kinds.count("suspended") == 1 and kinds.count("resumed") == 1 and kinds.count("extended") == 1
 
@@ -109,8 +112,10 @@ def test_suspension_blocks_steps_and_pushes_the_closure_limit(adjudication, user
 def test_hearing_needs_three_working_days_notice(adjudication, users, panel):
     actions.transition(adjudication, "filed", users["district"], date=D(2024, 5, 21), handlers=[u.pk for u in panel[:3]])
     with pytest.raises(ValidationError, match="最早可定于 2024-05-29"):
-        actions.schedule_hearing(adjudication, users["district"], date=D(2024, 5, 23), hearing_on=D(2024, 5, 27))
-    actions.schedule_hearing(adjudication, users["district"], date=D(2024, 5, 23), hearing_on=D(2024, 5, 29))
+        actions.take_step(adjudication, "hearing_scheduled", users["district"], date=D(2024, 5, 23),
+                          hearing_on=D(2024, 5, 27))
+    actions.take_step(adjudication, "hearing_scheduled", users["district"], date=D(2024, 5, 23),
+                      hearing_on=D(2024, 5, 29))
     adjudication.refresh_from_db()
     assert adjudication.hearing_on == D(2024, 5, 29)
 
@@ -140,12 +145,13 @@ def test_assistance_path_and_refusals(assistance, users):
     with pytest.raises(ValidationError, match="请选择承办人"):
         actions.transition(assistance, "handling", user)
     actions.transition(assistance, "handling", user, handler=users["lawyer"].pk, date=D(2024, 5, 7))
-    actions.record_service(assistance, users["lawyer"], kind="opinion", date=D(2024, 5, 9), description="侵权意见")
+    actions.take_step(assistance, "service", users["lawyer"], kind="opinion", date=D(2024, 5, 9),
+                      description="侵权意见")
     with pytest.raises(ValidationError, match="请选择办理结果"):
         actions.transition(assistance, "closed", user, outcome="great")
     actions.transition(assistance, "closed", users["lawyer"], outcome="settled", date=D(2024, 5, 20))
     with pytest.raises(ValidationError, match="只有受理后、办结前"):
-        actions.record_service(assistance, user, kind="consultation")
+        actions.take_step(assistance, "service", user, kind="consultation")
     with pytest.raises(ValidationError, match="不能早于办结日期"):
         actions.transition(assistance, "visited", user, visit_note="满意", date=D(2024, 5, 1))
     actions.transition(assistance, "visited", user, visit_note="满意", date=D(2024, 6, 1))
@@ -220,3 +226,34 @@ def test_warnings_command(adjudication, capsys):
     assert Notification.objects.filter(kind="protection_limit_overdue").exists()
     with pytest.raises(CommandError, match="--date格式不正确：2024-13-01"):
         call_command("protection_warnings", "--date", "2024-13-01")
+
+
+def test_perform_writes_the_timeline_row_the_step_function_only_changes_the_case(adjudication, users, panel):
+    """perform() is the one writer of a case step's event: the step function changes the case and returns an
+    events.Step (issue 20, item 1)."""
+    from ipdesk.core.workflow import workflow_for
+    from ipdesk.protection import events
+    from ipdesk.protection.models import AssistanceCase, CooperationCase
+    user = users["district"]
+    actions.transition(adjudication, "filed", user, date=D(2024, 5, 21), handlers=[u.pk for u in panel[:3]])
+    step = actions.suspend(adjudication, user, kind="appraisal", date=D(2024, 6, 3), reason="技术鉴定")
+    assert isinstance(step, events.Step)
+    assert (step.kind, step.code, step.date) == ("suspended", "suspended", D(2024, 6, 3))
+    adjudication.refresh_from_db()
+    assert adjudication.is_suspended and [e.code for e in adjudication.timeline()] == ["requested", "filed"]
+    actions.take_step(adjudication, "resume", user, date=D(2024, 6, 12), note="鉴定完毕")
+    row = adjudication.timeline()[-1]
+    assert (row.kind, row.code, row.date, row.note, row.actor, row.data["days"]) == (
+        "resumed", "resumed", D(2024, 6, 12), "鉴定完毕", user, 10)
+    for wf in (workflow_for(type(adjudication)), workflow_for(AssistanceCase), workflow_for(CooperationCase)):
+        assert all(t.event is events.record_step for t in wf.transitions.values() if t.effect is not None)
+
+
+def test_an_assignment_is_one_assigned_row_and_tells_the_handler(assistance, users):
+    from ipdesk.core.models import Notification
+    actions.transition(assistance, "handling", users["district"], handler=users["lawyer"].pk, date=D(2024, 5, 7))
+    row = assistance.timeline()[-1]
+    assert (row.kind, row.code, row.from_status, row.to_status, row.data["handler"]) == (
+        "assigned", "handling", "accepted", "handling", users["lawyer"].pk)
+    assert Notification.objects.get(recipient=users["lawyer"], kind="protection_assigned").title.startswith(
+        "您被指派承办维权援助案件：")

@@ -16,9 +16,9 @@ def scheduled(adjudication, users, panel):
     """Filed 05-21, answered 06-05, parties notified 06-06 of a hearing on 06-14."""
     user = users["district"]
     actions.transition(adjudication, "filed", user, date=D(2024, 5, 21), handlers=[u.pk for u in panel[:3]])
-    actions.serve_copy(adjudication, user, date=D(2024, 5, 23))
+    actions.take_step(adjudication, "copy_served", user, date=D(2024, 5, 23))
     actions.transition(adjudication, "answered", user, date=D(2024, 6, 5))
-    actions.schedule_hearing(adjudication, user, date=D(2024, 6, 6), hearing_on=D(2024, 6, 14))
+    actions.take_step(adjudication, "hearing_scheduled", user, date=D(2024, 6, 6), hearing_on=D(2024, 6, 14))
     adjudication.refresh_from_db()
     return adjudication
 

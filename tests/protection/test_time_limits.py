@@ -126,18 +126,18 @@ def test_serving_the_answer_copy_is_a_step_of_the_case(adjudication, users, pane
     from ipdesk.protection.limits import case_limits
     user = users["district"]
     actions.transition(adjudication, "filed", user, date=D(2024, 5, 21), handlers=[u.pk for u in panel[:3]])
-    actions.serve_copy(adjudication, user, date=D(2024, 5, 23))
+    actions.take_step(adjudication, "copy_served", user, date=D(2024, 5, 23))
     with pytest.raises(ValidationError):  # nothing to serve before an answer
-        actions.serve_answer_copy(adjudication, user, date=D(2024, 5, 24))
+        actions.take_step(adjudication, "answer_copy_served", user, date=D(2024, 5, 24))
     actions.transition(adjudication, "answered", user, date=D(2024, 6, 5), note="否认侵权")
     with pytest.raises(ValidationError):  # not before the answer came in
-        actions.serve_answer_copy(adjudication, user, date=D(2024, 6, 4))
+        actions.take_step(adjudication, "answer_copy_served", user, date=D(2024, 6, 4))
     limits = {l.rule.code: l for l in case_limits(adjudication, today=D(2024, 6, 13))}
     assert limits["answer_copy_service"].due == D(2024, 6, 13)  # 06-10 端午节 is no working day
     assert limits["answer_copy_service"].state == "warning"
-    actions.serve_answer_copy(adjudication, user, date=D(2024, 6, 7), note="邮寄送达")
+    actions.take_step(adjudication, "answer_copy_served", user, date=D(2024, 6, 7), note="邮寄送达")
     with pytest.raises(ValidationError):
-        actions.serve_answer_copy(adjudication, user, date=D(2024, 6, 7))
+        actions.take_step(adjudication, "answer_copy_served", user, date=D(2024, 6, 7))
     limits = {l.rule.code: l for l in case_limits(adjudication, today=D(2024, 6, 13))}
     assert limits["answer_copy_service"].state == "met"
     assert [e.code for e in adjudication.timeline()][-1] == "answer_copy_served"

@@ -41,3 +41,33 @@ def test_the_system_takes_a_step_without_a_user(users, make_request):
     perform(req, "accept", None, {"note": "导入"})
     req.refresh_from_db()
     assert req.status == RequestStatus.ACCEPTED and req.events.last().actor is None
+
+
+def test_perform_writes_the_event_and_the_notices_the_effect_only_changes_the_request(users, make_request):
+    """perform() is the one writer of a step's event and messages: the effect changes the request and returns an
+    events.Step (issue 20, item 1)."""
+    from ipdesk.core.models import Notification
+    from ipdesk.services import events
+    req = make_request(users["enterprise"])
+    before_events, before_notes = req.events.count(), Notification.objects.filter(kind="service_accepted").count()
+    step = workflow_for(ServiceRequest).transition("accept").effect(req, users["commissioner"], {"note": "收到"})
+    assert isinstance(step, events.Step)
+    assert (step.kind, step.from_status, step.to_status, step.note) == ("accepted", "submitted", "accepted", "收到")
+    assert req.events.count() == before_events
+    assert Notification.objects.filter(kind="service_accepted").count() == before_notes
+    assert ServiceRequest.objects.get(pk=req.pk).status == RequestStatus.ACCEPTED   # the effect changed the record
+    req = make_request(users["enterprise"], title="申请专利导航")
+    perform(req, "accept", users["commissioner"], {"note": "收到"})
+    row = req.events.last()
+    assert (row.kind, row.from_status, row.to_status, row.note, row.actor) == (
+        "accepted", "submitted", "accepted", "收到", users["commissioner"])
+    note = Notification.objects.get(recipient=users["enterprise"], kind="service_accepted")
+    assert note.title == f"您的服务申请已受理：{req.title}" and note.dedupe_key == f"svc-{req.pk}-service_accepted"
+
+
+def test_every_lifecycle_step_declares_its_event():
+    from ipdesk.services import events
+    wf = workflow_for(ServiceRequest)
+    assert {t.name for t in wf.transitions.values() if t.effect is not None and t.event is events.record_step} == {
+        "accept", "process", "complete", "reject", "rate"}
+    assert {t.name for t in wf.transitions.values() if t.notices is not None} == {"accept", "complete", "reject"}
