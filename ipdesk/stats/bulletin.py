@@ -82,7 +82,7 @@ def build(region, year, month):
             "high_value": {k[len("high_value_"):]: v for k, v in values[region.pk].items()
                            if k.startswith("high_value_") and not k.endswith("_yoy") and k != "high_value_per_10k"},
             # every criterion, on or off (and why), with the region's count for those on (issue 16 item 4)
-            "high_value_criteria": criteria_status(values[region.pk]),
+            "high_value_criteria": criteria_status(values[region.pk], tree.all_criteria()),
             "forecasts": forecasts, "data_state": data_state()}
     data["summary"] = rules.bulletin_summary(region.name, year, month, sections) + \
         forecast_summary(region.code, month, forecasts) + \

@@ -63,11 +63,12 @@ def criteria():
     return [c for c in all_criteria() if not criterion_off_reason(c)]
 
 
-def criteria_status(values=None):
+def criteria_status(values=None, rows=None):
     """Each criterion with whether it is on, what it counts by, and its count from `values` (a region's
-    figures: high_value_<kind>) — what the bulletin and its API state beside the high-value figure."""
+    figures: high_value_<kind>) — what the bulletin and its API state beside the high-value figure.
+    `rows`: the criteria already read (a computation's _Tree.all_criteria()), else read here."""
     out = []
-    for c in all_criteria():
+    for c in all_criteria() if rows is None else rows:
         reason = criterion_off_reason(c)
         count = None if reason or values is None else values.get(f"high_value_{c.kind}")
         out.append({"kind": c.kind, "name": c.name, "on": not reason, "off_reason": reason,
@@ -151,6 +152,17 @@ class _Tree:
         self.pop = {}
         for region_id, year, population in Population.objects.values_list("region_id", "year", "population"):
             self.pop.setdefault(region_id, []).append((year, population))
+        self._criteria = None
+
+    def all_criteria(self):
+        """Every criterion (all_criteria()), read once per computation: a bulletin asks at four places."""
+        if self._criteria is None:
+            self._criteria = all_criteria()
+        return self._criteria
+
+    def criteria(self):
+        """The criteria that are on (criteria()), from the one read of all_criteria()."""
+        return [c for c in self.all_criteria() if not criterion_off_reason(c)]
 
     def population(self, region_id, year):
         rows = sorted(r for r in self.pop.get(region_id, []) if r[0] <= year)
@@ -243,7 +255,7 @@ def patent_figures(regions, start, end, tree=None, check_fresh=True, keys=None):
         for rid, n in pct_counts(regions, start, end, tree, ids).items():
             out[rid]["pct_applications"] = n
 
-    active = criteria()
+    active = tree.criteria()
     cached = tree.stock.get(end)
     if cached is not None and cached[1] and set(ids) <= cached[0]:
         wanted = set(ids)
@@ -398,7 +410,7 @@ def prefetch_stock(tree, ids, dates, criteria_dates=()):
         dates = [d for d in dates if d not in by_month]
         if not dates:
             return
-    active = criteria()
+    active = tree.criteria()
     aggs = {}
     for i, d in enumerate(dates):
         alive = Q(start__lte=d) & (Q(end__isnull=True) | Q(end__gt=d))

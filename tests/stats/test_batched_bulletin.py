@@ -123,3 +123,16 @@ def test_figures_asked_by_key_after_others_are_still_answered(finance_world):
     ind.raw_figures(finance_world, *year, keys={"pledge_amount_10k_yuan"})
     projects = ind.raw_figures(finance_world, *year, keys={"projects"})
     assert [projects[r.pk]["projects"] for r in finance_world] == [recount(r, *year)["projects"] for r in finance_world]
+
+
+def test_a_bulletin_reads_the_high_value_criteria_once(finance_world):
+    """The criteria are read once per bulletin (the stock at two dates, the figures and the criteria list
+    beside the high-value figure all use the computation's copy), not once per place that asks."""
+    from ipdesk.stats import bulletin
+    from ipdesk.stats.models import HighValueCriterion
+    table = HighValueCriterion._meta.db_table
+    bulletin.build(finance_world[0], 2022, 12)   # facts built, providers discovered
+    with CaptureQueriesContext(connection) as ctx:
+        data = bulletin.build(finance_world[0], 2022, 12)
+    assert sum(table in q["sql"] for q in ctx.captured_queries) == 1
+    assert {c["kind"] for c in data["high_value_criteria"]} == {c.kind for c in ind.all_criteria()}
