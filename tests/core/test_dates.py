@@ -13,7 +13,10 @@ def test_iso_dates_none_and_dates():
     assert parse_iso_date(day) is day
 
 
-@pytest.mark.parametrize("raw", ["2022/12/31", "2022-1-5", "20221231x", "2022-02-30", " ", " 2022-12-31", "2022年1月5日"])
+@pytest.mark.parametrize("raw", ["2022/12/31", "2022-1-5", "20221231x", "2022-02-30", " ", " 2022-12-31", "2022年1月5日",
+                                 # Python 3.11+ date.fromisoformat also reads these ISO 8601 forms; a parameter is
+                                 # YYYY-MM-DD only
+                                 "20221231", "2022-W52-6", "2022W526", "２０２２-１２-３１"])
 def test_anything_else_is_refused_naming_the_field(raw):
     with pytest.raises(InvalidDate) as exc:
         parse_iso_date(raw, field="截止日期")
