@@ -32,7 +32,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import audit
 from .models import Attachment, AuditAction
@@ -362,7 +362,7 @@ def upload_view(request, app_label, model_name, object_id):
 
 
 @login_required
-@require_GET
+@require_safe   # GET, and HEAD (the same headers, no body)
 def download_view(request, pk):
     """An attachment's bytes, for a user who may see the record it belongs to; always as a download."""
     att = get_object_or_404(Attachment, pk=pk)

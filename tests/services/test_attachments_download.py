@@ -34,3 +34,14 @@ def test_request_attachment_only_through_its_own_request(clients, users, make_re
     other = make_request(users["enterprise"], title="另一个申请")
     assert clients["commissioner"].get(reverse("services:request_attachment", args=[other.pk, att.pk])).status_code == 404
     assert clients["other_district"].get(reverse("services:request_attachment", args=[req.pk, att.pk])).status_code == 404
+
+
+def test_head_answers_like_get_without_the_bytes(clients, attached):
+    """HEAD (a browser or download manager asking for the size first) gets the GET's headers, scope included."""
+    req, att = attached
+    url = reverse("services:request_attachment", args=[req.pk, att.pk])
+    resp = clients["commissioner"].head(url)
+    assert resp.status_code == 200 and "sandbox" in resp["Content-Security-Policy"]
+    assert resp["Content-Disposition"].startswith("attachment")
+    assert clients["other_district"].head(url).status_code == 404
+    assert clients["commissioner"].head(reverse("core:attachment_download", args=[att.pk])).status_code == 200
