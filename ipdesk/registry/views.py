@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_noop as N_
 from django.views import View
@@ -257,7 +257,11 @@ class EnterpriseDetailView(ObjectDetailView):
 RELATED_LABELS = {
     "service_requests": N_("服务请求"), "problems": N_("专精特新企业问题"), "assistance_cases": N_("维权援助案件"),
     "pledges": N_("专利质押"), "interest_subsidies": N_("质押贴息"), "insurance_policies": N_("专利保险"),
+    "pct_applications": N_("PCT国际申请"),
 }
+# The registry's own relations the page shows in sections of its own (patents, trademarks, contacts …).
+SHOWN_ON_PAGE = {"registry.EnterpriseNameHistory", "registry.CultivationMembership", "registry.Contact",
+                 "registry.Patent", "registry.Trademark"}
 
 
 def related_records(enterprise, user, limit=5):
@@ -265,7 +269,8 @@ def related_records(enterprise, user, limit=5):
     out = []
     for rel in Enterprise._meta.related_objects:
         model = rel.related_model
-        if model._meta.app_label in ("registry", "accounts") or not hasattr(model.objects, "restrict"):
+        if model._meta.app_label == "accounts" or model._meta.label in SHOWN_ON_PAGE or \
+                not hasattr(model.objects, "restrict"):
             continue
         if not can(user, model, VIEW):
             continue
@@ -284,12 +289,21 @@ def related_records(enterprise, user, limit=5):
             except (NoReverseMatch, AttributeError):
                 url = None
             items.append((obj, url))
-        try:
-            list_url = reverse(f"{model._meta.app_label}:{model._meta.model_name}_list")
-        except NoReverseMatch:
-            list_url = None
-        out.append((label, count, items, list_url))
+        out.append((label, count, items, _filtered_list(model, rel.field.name, enterprise.pk)))
     return out
+
+
+def _filtered_list(model, field, pk):
+    """The model's list filtered to the enterprise (…/?<field>=<pk>) when the list has a filter of that name;
+    None otherwise (a link to the unfiltered list would show other enterprises' records)."""
+    try:
+        url = reverse(f"{model._meta.app_label}:{model._meta.model_name}_list")
+    except NoReverseMatch:
+        return None
+    filterset = getattr(getattr(resolve(url).func, "view_class", None), "filterset_class", None)
+    if filterset is None or field not in filterset.base_filters:
+        return None
+    return f"{url}?{field}={pk}"
 
 
 class PatentDetailView(ObjectDetailView):

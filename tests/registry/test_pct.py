@@ -198,3 +198,14 @@ def test_changes_are_audited(clients, applications):
     a.save()
     assert AuditEntry.objects.filter(object_type="registry.pctapplication", object_id=str(a.pk),
                                      action="update").exists()
+
+
+def test_the_enterprise_page_lists_its_pct_applications(clients, applications, users):
+    """The enterprise page shows the enterprise's PCT applications beside its other records (carried in the
+    notes: PCT was not on the enterprise page), in scope, escaped, with the list filtered to it."""
+    own = users["enterprise"].enterprise
+    page = clients["district"].get(own.get_absolute_url()).content.decode()
+    assert "PCT国际申请" in page and "PCT/CN2022/000001" in page and "PCT/CN2022/000002" not in page
+    assert "<b>发明</b>" not in page
+    assert f"/registry/pct/?applicant={own.pk}" in page
+    assert "PCT/CN2022/000001" in clients["enterprise"].get(own.get_absolute_url()).content.decode()
