@@ -21,6 +21,12 @@ class Limit:
     done_on: object
     extension: int
     state: str
+    missing_years: tuple = ()   # years between start and due whose holidays the office calendar lacks
+
+    @property
+    def provisional(self):
+        """The due date was counted over a year whose holidays are not entered yet (rules.WorkCalendar)."""
+        return bool(self.missing_years) and self.due is not None
 
     @property
     def label(self):
@@ -32,7 +38,17 @@ class Limit:
 
     def as_dict(self):
         return {"code": self.rule.code, "name": self.rule.name, "start": self.start, "due": self.due,
-                "done_on": self.done_on, "extension": self.extension, "state": self.state, "label": self.label}
+                "done_on": self.done_on, "extension": self.extension, "state": self.state, "label": self.label,
+                "provisional": self.provisional, "calendar_missing_years": list(self.missing_years)}
+
+
+def _missing_years(calendar, rule, start, due):
+    """The years without holidays in the office calendar that the due date depends on: every year the count
+    runs through for working days; the due date's year for a period that rolls forward off a rest day; none
+    for a period counted in calendar days or months that does not roll."""
+    if rule.unit == rules.WORKING_DAYS:
+        return calendar.missing_years(start, due)
+    return calendar.missing_years(due, due) if rule.roll_forward else ()
 
 
 def case_limits(case, today=None, calendar=None, rule_rows=None, events=None):
@@ -58,5 +74,6 @@ def case_limits(case, today=None, calendar=None, rule_rows=None, events=None):
         due = rules.deadline(start, rule.amount, rule.unit, calendar, extension=extension,
                              excluded=periods if rule.excludes_suspensions else (), roll_forward=rule.roll_forward)
         result.append(Limit(rule, start, due, done_on, extension,
-                            rules.limit_state(today, due, rule.warn_days, done_on)))
+                            rules.limit_state(today, due, rule.warn_days, done_on),
+                            _missing_years(calendar, rule, start, due)))
     return result

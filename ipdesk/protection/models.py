@@ -48,8 +48,10 @@ class CalendarDay(AuditedModel):
     @classmethod
     def work_calendar(cls):
         rows = list(cls.objects.values_list("date", "kind"))
-        return rules.WorkCalendar(holidays=frozenset(d for d, k in rows if k == CalendarDayKind.HOLIDAY),
-                                  workdays=frozenset(d for d, k in rows if k == CalendarDayKind.WORKDAY))
+        holidays = frozenset(d for d, k in rows if k == CalendarDayKind.HOLIDAY)
+        return rules.WorkCalendar(holidays=holidays,
+                                  workdays=frozenset(d for d, k in rows if k == CalendarDayKind.WORKDAY),
+                                  years=frozenset(d.year for d in holidays))   # every year has 元旦 at least
 
 
 class TimeLimitRule(AuditedModel):
@@ -139,7 +141,8 @@ class DocumentTemplate(AuditedModel):
 
 # ---- Case timeline -------------------------------------------------------------------------------
 class CaseEvent(models.Model):
-    """One typed event of a case's timeline (办理记录). Written only by protection.actions, never edited.
+    """One typed event of a case's timeline (办理记录). Written only by protection.events (a step's row by
+    perform(), through the transition's event=events.record_step), never edited.
     Not reachable by itself: it is read through its case, which was reached through `restrict()`."""
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()

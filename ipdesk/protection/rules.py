@@ -98,9 +98,21 @@ HEARING_NOTICE_WORKING_DAYS = 3  # default; the TimeLimitRule "hearing_notice" o
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    """Which days are working days: weekdays, minus `holidays`, plus `workdays` (调休上班的周末)."""
+    """Which days are working days: weekdays, minus `holidays`, plus `workdays` (调休上班的周末).
+    `years`: the years whose holidays the calendar holds (None: not said). The State Council publishes each
+    year's holidays only late in the year before (国务院办公厅关于某年部分节假日安排的通知), so a count that runs
+    into a year not yet entered treats that year's festivals as working days: missing_years() names them, and
+    the pages mark such a due date as provisional (暂定)."""
     holidays: frozenset = field(default_factory=frozenset)
     workdays: frozenset = field(default_factory=frozenset)
+    years: frozenset | None = None
+
+    def missing_years(self, first, last):
+        """The years from `first` to `last` (dates) whose holidays the calendar does not hold; () when it
+        holds them all or does not say which it holds."""
+        if self.years is None or first is None or last is None:
+            return ()
+        return tuple(y for y in range(min(first, last).year, max(first, last).year + 1) if y not in self.years)
 
     def is_working_day(self, day):
         if day in self.workdays:

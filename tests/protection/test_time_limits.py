@@ -156,3 +156,36 @@ def test_migration_replaces_only_the_old_unedited_basis():
     closure = TimeLimitRule.objects.get(code="closure")
     assert "第71号" in closure.basis_regulation and "81号；" not in closure.legal_basis
     assert TimeLimitRule.objects.get(code="copy_service").legal_basis == "本局核对后的依据"
+
+
+# ---- a year whose holidays are not entered yet: the due date is provisional -------------------------------
+def test_missing_years_are_the_years_the_count_runs_through_without_holidays():
+    known = WorkCalendar(holidays=frozenset({D(2026, 10, 1)}), years=frozenset({2026}))
+    assert known.missing_years(D(2026, 12, 20), D(2027, 1, 8)) == (2027,)
+    assert known.missing_years(D(2026, 3, 1), D(2026, 4, 1)) == ()
+    assert known.missing_years(D(2025, 12, 30), D(2027, 1, 2)) == (2025, 2027)
+    assert PLAIN.missing_years(D(2026, 12, 20), D(2027, 1, 8)) == ()   # a calendar that does not say: never
+
+
+@pytest.mark.django_db
+def test_a_due_date_in_a_year_without_holidays_is_marked_provisional(adjudication, users, panel, client):
+    """The office calendar is seeded up to 2026 (chinese-calendar 1.11.0 knows no later year): a case filed on
+    2026-12-21 has its 5-working-day service limit in 2027, counted as if 2027 had no holidays — the page says
+    so, the API too; once an officer enters 2027's 元旦 the mark goes."""
+    from ipdesk.protection import actions
+    from ipdesk.protection.choices import CalendarDayKind
+    from ipdesk.protection.limits import case_limits
+    from ipdesk.protection.models import CalendarDay
+    user = users["district"]
+    actions.transition(adjudication, "filed", user, date=D(2026, 11, 27), handlers=[u.pk for u in panel[:3]])
+    limits = {l.rule.code: l for l in case_limits(adjudication, today=D(2026, 11, 30))}
+    assert limits["copy_service"].due == D(2026, 12, 4) and not limits["copy_service"].provisional
+    assert limits["closure"].missing_years == (2027,) and limits["closure"].provisional
+    assert limits["closure"].as_dict()["calendar_missing_years"] == [2027]
+    client.force_login(user)
+    page = client.get(adjudication.get_absolute_url()).content.decode()
+    assert page.count('data-testid="due-provisional"') == 1 and "暂定：2027年节假日未录入" in page
+    CalendarDay.objects.create(date=D(2027, 1, 1), kind=CalendarDayKind.HOLIDAY, name="元旦")
+    limits = {l.rule.code: l for l in case_limits(adjudication, today=D(2026, 11, 30))}
+    assert not limits["closure"].provisional
+    assert 'data-testid="due-provisional"' not in client.get(adjudication.get_absolute_url()).content.decode()
