@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from ipdesk.core.api import ScopedRelatedField, ScopedViewSet
 from ipdesk.core.scoping import CHANGE
 from ipdesk.core.workflow import workflow_action, workflow_for
+from ipdesk.registry.fields import IdentifierModelSerializer
 
 from . import actions, rules
 from .filters import AbnormalApplicationFilter, AbnormalBatchFilter, AgencyFilter, CandidateFilter
@@ -24,14 +25,7 @@ def _drf_error(exc):
     return ValidationError({**body, "code": error_code(exc), "message": error_message(exc)})
 
 
-class AgencySerializer(serializers.ModelSerializer):
-    def validate_uscc(self, value):
-        from ipdesk.registry.rules import InvalidIdentifier, normalize_uscc
-        try:
-            return normalize_uscc(value)
-        except InvalidIdentifier as exc:
-            raise serializers.ValidationError(str(exc))
-
+class AgencySerializer(IdentifierModelSerializer):
     class Meta:
         model = Agency
         fields = ["id", "name", "uscc", "licence_no", "region", "address", "contact", "phone", "is_active",
@@ -68,7 +62,7 @@ class BatchViewSet(ScopedViewSet):
     filterset_class = AbnormalBatchFilter
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(IdentifierModelSerializer):
     batch = ScopedRelatedField(queryset=AbnormalBatch.objects.all())
     region_code = serializers.CharField(source="region.code", read_only=True)
 

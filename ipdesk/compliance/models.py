@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ipdesk.core.fields import EncryptedCharField
 from ipdesk.core.models import AuditedModel, VoidableModel
 from ipdesk.core.scoping import Scope
+from ipdesk.registry.fields import ApplicationNumberField, CreditCodeField
 
 from .choices import (ApplicationStatus, Behaviour, CandidateKind, CandidateStatus, ComplaintStatus, CreditEvent,
                       EventKind, InspectionResult, PenaltyKind, RuleKind)
@@ -15,30 +16,11 @@ from .choices import (ApplicationStatus, Behaviour, CandidateKind, CandidateStat
 CITY_ONLY = frozenset({"city_officer"})
 
 
-def _normalized_clean_fields(obj, name, normalize, exclude):
-    """Field validation after putting an identifier in its canonical form (so "CN 2022…" or a
-    lower-case credit code passes the length check), with the identifier's own error message."""
-    from ipdesk.registry.rules import InvalidIdentifier
-    errors = {}
-    exclude = set(exclude or ())
-    if name not in exclude:
-        try:
-            setattr(obj, name, normalize(getattr(obj, name)))
-        except InvalidIdentifier as exc:
-            errors[name] = [str(exc)]
-    try:
-        models.Model.clean_fields(obj, exclude=exclude | set(errors))
-    except ValidationError as exc:
-        errors = exc.update_error_dict(errors)
-    if errors:
-        raise ValidationError(errors)
-
-
 class Agency(VoidableModel):
     """A patent agency (专利代理机构) practising in the city, keyed by its credit code."""
     name = models.CharField(_("机构名称"), max_length=200)
     normalized_name = models.CharField(max_length=200, db_index=True, editable=False)
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    uscc = CreditCodeField(_("统一社会信用代码"), max_length=18, unique=True)
     licence_no = models.CharField(_("执业许可证号"), max_length=50, blank=True)
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="agencies",
                                verbose_name=_("所属区划"))
@@ -59,13 +41,8 @@ class Agency(VoidableModel):
     def __str__(self):
         return self.name
 
-    def clean_fields(self, exclude=None):
-        from ipdesk.registry.rules import normalize_uscc
-        _normalized_clean_fields(self, "uscc", normalize_uscc, exclude)
-
     def save(self, *args, **kwargs):
-        from ipdesk.registry.rules import normalize_name, normalize_uscc
-        self.uscc = normalize_uscc(self.uscc)
+        from ipdesk.registry.rules import normalize_name
         self.normalized_name = normalize_name(self.name)
         super().save(*args, **kwargs)
 
@@ -212,7 +189,7 @@ class AbnormalApplication(AuditedModel):
     """One abnormal patent application to verify, assigned to its region and agency."""
     batch = models.ForeignKey(AbnormalBatch, on_delete=models.CASCADE, related_name="applications",
                               verbose_name=_("批次"))
-    application_no = models.CharField(_("申请号"), max_length=20)
+    application_no = ApplicationNumberField(_("申请号"), max_length=20)
     title = models.CharField(_("名称"), max_length=500, blank=True)
     applicant = models.CharField(_("申请人"), max_length=300)
     address = models.CharField(_("申请人地址"), max_length=300, blank=True)
@@ -243,18 +220,9 @@ class AbnormalApplication(AuditedModel):
     def __str__(self):
         return self.application_no
 
-    def clean_fields(self, exclude=None):
-        from ipdesk.registry.rules import normalize_application_no
-        _normalized_clean_fields(self, "application_no", normalize_application_no, exclude)
-
     def clean(self):
         if self.notice_date and self.deadline and self.deadline < self.notice_date:
             raise ValidationError({"deadline": _("答复期限不能早于通知日期。")})
-
-    def save(self, *args, **kwargs):
-        from ipdesk.registry.rules import normalize_application_no
-        self.application_no = normalize_application_no(self.application_no)
-        super().save(*args, **kwargs)
 
 
 class ApplicationEvent(AuditedModel):

@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from ipdesk.core.api import ScopedRelatedField, ScopedViewSet
 from ipdesk.core.workflow import workflow_action
 from ipdesk.regions.models import Region
+from ipdesk.registry.fields import IdentifierModelSerializer
 from ipdesk.registry.models import Enterprise
 
 from . import actions, filters, limits
@@ -73,7 +74,7 @@ class StepRequestSerializer(serializers.Serializer):
     description = serializers.CharField(required=False)
 
 
-class _CaseSerializer(serializers.ModelSerializer):
+class _CaseSerializer(IdentifierModelSerializer):
     allowed_transitions = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
 
@@ -137,13 +138,6 @@ class AdjudicationCaseSerializer(_CaseSerializer):
     @extend_schema_field(LimitSerializer(many=True))
     def get_limits(self, obj):
         return [limit.as_dict() for limit in limits.case_limits(obj)]
-
-    def validate_patent_no(self, value):
-        from ipdesk.registry.rules import normalize_application_no
-        try:
-            return normalize_application_no(value)
-        except ValueError as exc:
-            raise ValidationError(f"涉案专利号有误：{exc}") from None
 
 
 class CooperationCaseSerializer(_CaseSerializer):

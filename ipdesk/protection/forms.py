@@ -72,13 +72,6 @@ class AdjudicationCaseForm(_RegisteringForm):
         self.fields["region"].required = False
         self.fields["requester_name"].required = False
 
-    def clean_patent_no(self):
-        from ipdesk.registry.rules import normalize_application_no
-        try:
-            return normalize_application_no(self.cleaned_data["patent_no"])
-        except ValueError as exc:  # InvalidIdentifier says what is wrong with the number
-            raise ValidationError(_("涉案专利号有误：%(e)s") % {"e": exc}) from None
-
     def clean(self):
         data = super().clean()
         if not self.errors:

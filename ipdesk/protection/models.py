@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipdesk.core.models import AuditedModel, VoidableModel
 from ipdesk.core.scoping import VIEW, Role, Scope
+from ipdesk.registry.fields import ApplicationNumberField
 
 from . import rules
 from .choices import (AdjudicationStatus, AssistanceOutcome, AssistanceServiceKind, AssistanceSource,
@@ -284,7 +285,8 @@ class AdjudicationCase(CaseMixin, VoidableModel):
     respondent_address = models.CharField(_("被请求人地址"), max_length=300, blank=True)
     patent = models.ForeignKey("registry.Patent", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+", verbose_name=_("涉案专利（库内）"))
-    patent_no = models.CharField(_("涉案专利号"), max_length=30)
+    patent_no = ApplicationNumberField(_("涉案专利号"), max_length=30,
+                                       error_messages={"invalid_identifier": _("涉案专利号有误：%(e)s")})
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("管辖区划"))
     claims = models.TextField(_("请求事项"), blank=True)

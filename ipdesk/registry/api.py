@@ -32,6 +32,7 @@ from ipdesk.core.scoping import Role
 from ipdesk.regions.models import Region
 
 from . import rules
+from .fields import IdentifierModelSerializer
 from .sei_api import SeiRuleViewSet
 from .filters import (ContactFilter, CultivationFilter, EnterpriseFilter, GIProductFilter, PatentEventFilter,
                       PatentFilter, PctApplicationFilter, TrademarkFilter, first_matches, search_enterprises,
@@ -39,7 +40,7 @@ from .filters import (ContactFilter, CultivationFilter, EnterpriseFilter, GIProd
 from .models import Contact, CultivationMembership, Enterprise, GIProduct, Patent, PatentEvent, PctApplication, Trademark
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(IdentifierModelSerializer):
     region = ScopedRelatedField(queryset=Region.objects.all())
     region_code = serializers.CharField(source="region.code", read_only=True)
     tag_labels = serializers.ListField(read_only=True)
@@ -71,14 +72,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(errors)
         return value
 
-    def validate_uscc(self, value):
-        try:
-            return rules.normalize_uscc(value)
-        except rules.InvalidIdentifier as exc:
-            raise serializers.ValidationError(str(exc))
 
-
-class PatentSerializer(serializers.ModelSerializer):
+class PatentSerializer(IdentifierModelSerializer):
     holder = ScopedRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
     region = ScopedRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
     region_code = serializers.CharField(source="region.code", read_only=True, default=None)
@@ -92,12 +87,6 @@ class PatentSerializer(serializers.ModelSerializer):
                   "fee_paid_until", "sei_branch", "sei_branch_name", "sei_evidence", "version"]
         read_only_fields = ["patent_type", "is_pct", "holder_name", "is_domestic", "sei_branch", "sei_branch_name",
                             "sei_evidence", "version"]
-
-    def validate_application_no(self, value):
-        try:
-            return rules.normalize_application_no(value)
-        except rules.InvalidIdentifier as exc:
-            raise serializers.ValidationError(str(exc))
 
     def validate(self, data):
         filing = data.get("filing_date", getattr(self.instance, "filing_date", None))
@@ -120,7 +109,7 @@ class PatentSerializer(serializers.ModelSerializer):
         return data
 
 
-class PctApplicationSerializer(serializers.ModelSerializer):
+class PctApplicationSerializer(IdentifierModelSerializer):
     """A PCT international application; numbers are normalised (registry.pct), the first applicant, the
     domestic flag and the placement signal are derived."""
     applicant = ScopedRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
@@ -152,9 +141,6 @@ class PctApplicationSerializer(serializers.ModelSerializer):
     def validate_publication_no(self, value):
         from . import pct
         return self._normal(pct.normalize_wo_no, value)
-
-    def validate_national_application_no(self, value):
-        return self._normal(rules.normalize_application_no, value)
 
     def validate(self, data):
         applicants = data.get("applicants", getattr(self.instance, "applicants", ""))

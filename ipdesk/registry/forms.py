@@ -28,12 +28,6 @@ class EnterpriseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["tags"].choices = dictionary("enterprise_tag")
 
-    def clean_uscc(self):
-        try:
-            return rules.normalize_uscc(self.cleaned_data["uscc"])
-        except rules.InvalidIdentifier as exc:
-            raise ValidationError(str(exc))
-
 
 class PatentForm(forms.ModelForm):
     class Meta:
@@ -44,12 +38,6 @@ class PatentForm(forms.ModelForm):
                   "fee_paid_until", "abstract", "claim1"]
         widgets = {name: DATE for name in ("filing_date", "publication_date", "grant_date", "lapse_date",
                                            "fee_paid_until")}
-
-    def clean_application_no(self):
-        try:
-            return rules.normalize_application_no(self.cleaned_data["application_no"])
-        except rules.InvalidIdentifier as exc:
-            raise ValidationError(str(exc))
 
     def clean(self):
         data = super().clean()
@@ -103,9 +91,6 @@ class PctApplicationForm(forms.ModelForm):
     def clean_publication_no(self):
         from . import pct
         return self._normalized("publication_no", pct.normalize_wo_no)
-
-    def clean_national_application_no(self):
-        return self._normalized("national_application_no", rules.normalize_application_no)
 
     def clean(self):
         data = super().clean()

@@ -8,6 +8,7 @@ from ipdesk.core.models import AuditedModel
 from ipdesk.core.scoping import Role, Scope
 
 from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
+from .fields import ApplicationNumberField, CreditCodeField
 from .placement import RegionSignal
 
 
@@ -27,7 +28,7 @@ def _tag_labels(max_age=30):
 
 class Enterprise(AuditedModel):
     """An enterprise keyed by its unified social credit code (统一社会信用代码, GB 32100-2015)."""
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    uscc = CreditCodeField(_("统一社会信用代码"), max_length=18, unique=True)
     name = models.CharField(_("企业名称"), max_length=200, db_index=True)
     normalized_name = models.CharField(max_length=200, db_index=True, editable=False)
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="enterprises",
@@ -141,7 +142,7 @@ class Patent(AuditedModel):
     `holder` is the enterprise matched to the first current holder (第一权利人); `region` is where
     that holder is now. Where a holder was at an earlier date comes from the transfer events.
     """
-    application_no = models.CharField(_("申请号"), max_length=20)  # unique: see Meta.constraints
+    application_no = ApplicationNumberField(_("申请号"), max_length=20)  # unique: see Meta.constraints
     patent_type = models.CharField(_("专利类型"), max_length=10, choices=PatentType.choices)
     is_pct = models.BooleanField(_("PCT进入国家阶段"), default=False)
     title = models.CharField(_("名称"), max_length=500)
@@ -379,7 +380,7 @@ class PctApplication(AuditedModel):
     is_domestic = models.BooleanField(_("国内"), default=True)
     priority_data = models.CharField(_("优先权"), max_length=500, blank=True)
     publication_no = models.CharField(_("国际公布号"), max_length=20, blank=True, help_text=_("如 WO2025/123456"))
-    national_application_no = models.CharField(_("中国国家阶段申请号"), max_length=20, blank=True)
+    national_application_no = ApplicationNumberField(_("中国国家阶段申请号"), max_length=20, blank=True)
 
     scope = Scope(region="region", enterprise="applicant", commissioner="applicant__commissioner")
 

@@ -131,7 +131,7 @@ def upsert(spec, records, ctx, outcome):
         existing = _existing(spec, records)
     new, changed = [], []
     private = {k for k in records[0] if k.startswith("__")}
-    key_of = spec.key_of
+    key_of = _prepared_key(spec, {f.attname: f for f in model._meta.concrete_fields})
     for record in records:
         values = {k: v for k, v in record.items() if k not in private} if private else record
         old = existing.get(key_of(record)) if existing else None
@@ -208,8 +208,8 @@ _MERGES = {}
 
 def _merges(spec):
     """Whether `upsert` merges the batch in the database: on PostgreSQL, when the spec's key is held unique by the
-    table (ON CONFLICT needs that) and never null (NULLs never conflict), and every field is Django's own (a field
-    that prepares its values itself, e.g. an encrypted one, cannot be compared in SQL)."""
+    table (ON CONFLICT needs that) and never null (NULLs never conflict), and every field can be compared in SQL
+    (`_compares_in_sql`: an encrypted field cannot)."""
     if connection.vendor != "postgresql":
         return False
     model = spec.model
@@ -222,8 +222,34 @@ def _merges(spec):
         unique += [[meta.get_field(n).column for n in names] for names in meta.unique_together]
         unique += [[f.column] for f in meta.concrete_fields if f.unique]
         _MERGES[model] = (not any(f.null for f in key) and any(set(u) == columns for u in unique)
-                          and all(type(f).__module__.startswith("django.") for f in meta.concrete_fields))
+                          and all(_compares_in_sql(f) for f in meta.concrete_fields))
     return _MERGES[model]
+
+
+def _compares_in_sql(field):
+    """Whether the merge may compare a field's staged and stored values in SQL: Django's own fields, and text fields
+    from outside Django that only prepare what they store (registry.fields' identifier fields: the canonical form)
+    and read it back unchanged (no `from_db_value`) — `_copy_into` stages their prepared values, so SQL compares
+    what the Python path would store. A field that reads back something else (core.fields' encrypted text) cannot
+    be compared in SQL."""
+    if type(field).__module__.startswith("django."):
+        return True
+    return field.get_internal_type() in _TEXT and not hasattr(field, "from_db_value")
+
+
+def _prepared_key(spec, fields):
+    """key_of for the keys the merge returns: a key field from outside Django stores its prepared value
+    (get_db_prep_save, as `_copy_into` stages it), so a record's key is prepared the same way to be found again."""
+    own = [(i, fields[a]) for i, a in enumerate(spec.key) if not type(fields[a]).__module__.startswith("django.")]
+    if not own:
+        return spec.key_of
+
+    def key_of(record):
+        value = list(spec.key_of(record))
+        for i, f in own:
+            value[i] = f.get_db_prep_save(value[i], connection)
+        return tuple(value)
+    return key_of
 
 
 _TEXT = ("CharField", "TextField", "SlugField", "EmailField", "URLField")
@@ -304,8 +330,9 @@ def _merge(spec, records, ctx, outcome):
     created_pks = [row[0] for row in returned if row[1 + n_key] is None]
     private = {k for k in records[0] if k.startswith("__")}
     new = []
+    key_of = _prepared_key(spec, fields)
     for record in records:
-        key_value = spec.key_of(record)
+        key_value = key_of(record)
         if key_value in created_keys:
             new.append({k: v for k, v in record.items() if k not in private} if private else record)
         elif key_value in changed:
