@@ -15,7 +15,7 @@ from ipdesk.core.imports import Field, ImportSpec, RowError, RowOutside, choice_
 from ipdesk.core.imports import collect_warnings, columnar
 from ipdesk.core.scoping import choosable
 
-from . import placement, rules
+from . import placement, rules, sei
 from .choices import CultivationTier, LegalStatus, PatentEventKind, PatentType, TrademarkStatus
 from .matching import EnterpriseIndex
 from .models import CultivationMembership, Enterprise, EnterpriseNameHistory, GIProduct, Patent, PatentEvent, \
@@ -158,12 +158,46 @@ def domestic(values, enterprise_id=None, region_id=None):
 
 def locate(ctx, values, enterprise_id=None, enterprise_region=None, header="行政区划代码", address_field="address"):
     """(region id or None, signal) of a row by registry.placement.place; raises RowOutside when the row
-    belongs to another city, RowError when its region code exists nowhere."""
+    belongs to another city, RowError when its region code exists nowhere.
+
+    Remembered per file (ctx.cache, so per import and per user) by exactly what it reads: the row's region code,
+    credit code, 省份/城市/地区, address, postcode and 国省代码 cells as parsed, and the matched enterprise — the
+    same cells give the same answer, and the error or the outside outcome is raised anew for every row that has
+    them (each row keeps its own line). Only cells that are all text (or None) are remembered: 1, 1.0 and True would
+    share a key, and a str never equals a number, so a lookup finds only what text cells stored. `_placement` below
+    has its own memo, keyed by what `place` reads."""
+    cells = (values.get("region_code"), values.get("uscc"), values.get("province"), values.get("city"),
+             values.get("area"), values.get(address_field), values.get("postcode"), values.get("country_code"))
+    key = (cells, enterprise_id, enterprise_region)
+    memo = ctx.cache.setdefault("locate_memo", {})
+    try:
+        found = memo.get(key)
+    except TypeError:  # an unhashable cell: not remembered
+        found = key = None
+    if found is None:
+        found = _placement(ctx, values, enterprise_id, enterprise_region, address_field)
+        if key is not None and len(memo) < _MEMO_LIMIT and all(c is None or c.__class__ is str for c in cells):
+            memo[key] = found
+    outcome, value, signal = found
+    if outcome is _PLACED:
+        return value, signal
+    if outcome is _NO_CODE:
+        raise RowError(header, value)
+    raise RowOutside(placement.explain(value))
+
+
+_PLACED, _NO_CODE, _OUTSIDE = "placed", "no code", "outside"   # _placement's outcomes
+
+
+def _placement(ctx, values, enterprise_id, enterprise_region, address_field):
+    """(outcome, value, signal) of `locate`: (_PLACED, region id or None, signal), (_NO_CODE, the error's reason,
+    None) or (_OUTSIDE, the Placement, None). registry.placement.place's answers are remembered by what it reads
+    (the credit code's division, not the whole code)."""
     cache = ctx.cache
     code = str(values.get("region_code") or "").strip()
     g = cache["gazetteer"]
     if code and code not in cache["regions"] and code not in g.level:
-        raise RowError(header, f"行政区划代码不存在：{code}")
+        return _NO_CODE, f"行政区划代码不存在：{code}", None
     enterprise = None
     if enterprise_id is not None or enterprise_region is not None:
         enterprise = (cache["region_codes"].get(enterprise_region),
@@ -180,9 +214,9 @@ def locate(ctx, values, enterprise_id=None, enterprise_region=None, header="行�
         if len(memo) < _MEMO_LIMIT:
             memo[key] = found
     if found.outcome == placement.OUTSIDE:
-        raise RowOutside(placement.explain(found))
+        return _OUTSIDE, found, None
     region_id = cache["regions"].get(found.region) if found.region else None
-    return region_id, (found.signal if region_id else "")
+    return _PLACED, region_id, (found.signal if region_id else "")
 
 
 def region_code_id(values, ctx, header="行政区划代码"):
@@ -746,7 +780,6 @@ class PatentImport(ImportSpec):
 
     def begin(self, ctx):
         load_lookups(ctx)
-        from . import sei
         ctx.cache["sei_rules"] = sei.rules_in_use()   # clean() reads no database (threaded)
 
     # A PCT international application in a patent file (申请号 PCT/CN…) is imported as a PctApplication by
@@ -853,11 +886,23 @@ class PatentImport(ImportSpec):
 
 
 def _sei_fields(record, cache):
-    """The strategic-emerging-industry fields of a patent record (registry.sei), remembered per file for the same
-    class, title, abstract and officer's class (a pure function of them and of the rules loaded by `begin`)."""
-    from . import sei   # the branch of the strategic emerging industries table (registry.sei)
-    key = (record["ipc_main"], record["title"], record["abstract"], record["strategic_class"])
+    """The strategic-emerging-industry fields of a patent record (registry.sei), remembered per file (a pure function
+    of the IPC cell, title, abstract and officer's class and of the rules loaded by `begin`). An IPC cell whose answer
+    cannot depend on the text (sei.match_without_text: the officer's class names a branch, no rule's IPC part is met,
+    or the first rule met has no keywords) is remembered per IPC cell and class, so a file of unique titles and
+    abstracts classifies it once; the others are remembered per IPC cell, title, abstract and class."""
+    key = (record["ipc_main"], record["strategic_class"])
     memo = cache.setdefault("sei_memo", {})
+    found = memo.get(key)
+    if found is None:
+        match = sei.match_without_text(key[0], key[1], cache["sei_rules"])
+        found = _NEEDS_TEXT if match is sei.NEEDS_TEXT else sei.fields_for(match)
+        if len(memo) < _MEMO_LIMIT:
+            memo[key] = found
+    if found is not _NEEDS_TEXT:
+        return found
+    key = (record["ipc_main"], record["title"], record["abstract"], record["strategic_class"])
+    memo = cache.setdefault("sei_text_memo", {})
     try:
         return memo[key]
     except KeyError:
@@ -865,6 +910,9 @@ def _sei_fields(record, cache):
         if len(memo) < _MEMO_LIMIT:
             memo[key] = found
         return found
+
+
+_NEEDS_TEXT = "needs text"   # a sei_memo entry: the answer depends on the title and abstract
 
 
 def refresh_patent_facts(written, ctx, pks=()):

@@ -342,6 +342,33 @@ def match_for(ipc_codes, title, abstract, strategic_class, rules):
     return override(strategic_class, rules) or classify(ipc_codes, title, abstract, rules)
 
 
+NEEDS_TEXT = object()   # match_without_text: the answer depends on the title and abstract
+
+
+def match_without_text(ipc_codes, strategic_class, rules):
+    """match_for's answer when it cannot depend on the title and abstract, else NEEDS_TEXT. A memo (the import's,
+    registry.imports._sei_fields) can then remember it per IPC cell and officer's class, not per title and
+    abstract, which rarely repeat. Text-free: the officer's class names a branch (override), the codes meet no
+    rule's IPC part, or the first rule (table order) whose IPC part they meet has no keywords — classify then
+    returns before reading the text. A first rule with keywords (or only 不包括 notes) reads it: NEEDS_TEXT."""
+    found = override(strategic_class, rules)
+    if found is not None:
+        return found
+    codes = _parsed_codes(ipc_codes) if isinstance(ipc_codes, str) else _parse_codes(split_codes(ipc_codes))
+    if not codes:
+        return None
+    table = _compiled(rules)
+    hits = sorted((pos, i, code, pattern)
+                  for i, (code, _) in enumerate(codes) for pos, code, pattern in table.ipc_hits(code))
+    if not hits:
+        return None
+    pos, _, code, pattern = hits[0]
+    rule, _, _, terms = table.entries[pos]
+    if terms is not None:
+        return NEEDS_TEXT
+    return Match(rule.branch_no, rule.branch_name, rule.top_category, rule.rule_no, code, pattern, "")
+
+
 # ---- The database side (registry.SeiRule, registry.Patent) --------------------------------------------------
 _CACHE = {"key": None, "rules": []}
 

@@ -27,6 +27,11 @@ check_scope(record, existing, ctx) refuses rows outside the user's scope (defaul
 write(records, ctx, outcome) replaces the upsert (call `upsert` for the common part);
 after_write(written, ctx) reacts to created/changed records; finish(ctx) runs before the commit;
 undone(model, pks, ctx) follows SQLite's undo of a failed file.
+clean() may remember what it derives from a row (placement, matching, classification) in ctx.cache, keyed by
+exactly the cells and lookups it reads: the cache lives for one file and one user (a new ImportContext per import
+and per pass), so nothing reaches another import or another user's scope, and a remembered error or outside outcome
+is raised anew for each row that has it, with the row's own line (registry.imports.locate, _sei_fields;
+tests/imports/test_import_memo.py).
 A row of another city: clean() raises RowOutside — counted as "outside", neither written nor rejected.
 Attributes: batch_size, create_only (attnames never overwritten on update), derived (attnames kept while
 the attname they explain is unchanged), threaded (PostgreSQL:
