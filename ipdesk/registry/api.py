@@ -84,7 +84,8 @@ class PatentSerializer(IdentifierModelSerializer):
                   "holder_name", "address", "region", "region_code", "country_code", "is_domestic", "ipc_main",
                   "filing_date", "publication_date", "grant_date", "lapse_date", "legal_status",
                   "pct_application_no", "overseas_family", "strategic_class", "agency", "abstract", "claim1",
-                  "fee_paid_until", "sei_branch", "sei_branch_name", "sei_evidence", "version"]
+                  "fee_paid_until", "term_compensation_days", "sei_branch", "sei_branch_name", "sei_evidence",
+                  "version"]
         read_only_fields = ["patent_type", "is_pct", "holder_name", "is_domestic", "sei_branch", "sei_branch_name",
                             "sei_evidence", "version"]
 

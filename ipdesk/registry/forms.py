@@ -35,9 +35,16 @@ class PatentForm(forms.ModelForm):
         fields = ["application_no", "title", "applicants", "current_owner", "holder", "address", "region",
                   "country_code", "ipc_main", "filing_date", "publication_date", "grant_date", "lapse_date",
                   "legal_status", "pct_application_no", "overseas_family", "strategic_class", "agency",
-                  "fee_paid_until", "abstract", "claim1"]
+                  "fee_paid_until", "term_compensation_days", "abstract", "claim1"]
         widgets = {name: DATE for name in ("filing_date", "publication_date", "grant_date", "lapse_date",
                                            "fee_paid_until")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term_compensation_days"].required = False   # most patents have none: empty is 0
+
+    def clean_term_compensation_days(self):
+        return self.cleaned_data.get("term_compensation_days") or 0
 
     def clean(self):
         data = super().clean()

@@ -360,6 +360,14 @@ def identifier_parser(normalize):
 parse_country = identifier_parser(rules.normalize_country_code)
 
 
+def parse_days(value):
+    """A number of days: a whole number, 0 or more (期限补偿天数); empty is none."""
+    days = parse_int(value)
+    if days is not None and days < 0:
+        raise ValueError(f"天数不能为负数：{days}")
+    return days
+
+
 def parse_family(value):
     """海外同族: 是/否, or a list of family countries (US;EP;JP) — any other than CN means yes."""
     s = text(value)
@@ -769,9 +777,25 @@ class PatentImport(ImportSpec):
         Field("abstract", ("摘要", "abstract"), raw_text),
         Field("claim1", ("主权项", "首项权利要求", "claim1"), raw_text),
         Field("fee_paid_until", ("年费缴至", "fee_paid_until"), parse_date),
+        Field("term_compensation_days", ("期限补偿天数", "专利权期限补偿天数", "期限补偿(天)", "专利权期限补偿(天)",
+                                         "term_compensation_days"), parse_days,
+              help=_l("国家知识产权局决定给予的专利权期限补偿天数（专利法第四十二条第二、三款）")),
         *AREA_FIELDS,
     ]
     derived = {"region_signal": "region_id"}
+    # Kept as stored when the file has no such column: what an officer entered or another source supplied and
+    # a plain CNIPA export does not carry (年费缴至, 海外同族, 期限补偿, 代理机构, 摘要, 主权项). Without this, the
+    # monthly re-import of an export emptied them (and 海外同族 feeds the high-value figure).
+    kept_when_absent = ("fee_paid_until", "overseas_family", "term_compensation_days", "agency", "abstract", "claim1")
+
+    def kept_attnames(self, absent):
+        """Also the strategic-industry fields when the file lacks the IPC or the officer's class they are derived
+        from (registry.sei): they stay as derived from the stored values instead of being derived from nothing."""
+        kept = set(super().kept_attnames(absent))
+        for name in ("ipc_main", "strategic_class"):
+            if name in absent:
+                kept |= {name, "sei_branch", "sei_branch_name", "sei_evidence"}
+        return frozenset(kept)
     # columns of patent exports that are understood but not kept: inventors, priority, the PCT filing's own dates
     # (国际申请日 …), agents, the full class list, vendors' scores (core.layouts names the layout)
     unused_headers = ("发明(设计)人", "发明人", "设计人", "发明人/设计人", "优先权", "优先权号", "优先权日", "国际申请日",
@@ -839,6 +863,7 @@ class PatentImport(ImportSpec):
             "overseas_family": bool(values["overseas_family"]), "strategic_class": values["strategic_class"] or "",
             "agency": values["agency"] or "", "abstract": values["abstract"] or "", "claim1": values["claim1"] or "",
             "fee_paid_until": values["fee_paid_until"],
+            "term_compensation_days": values["term_compensation_days"] or 0,
         }
         _check_dates(record, [("grant_date", "授权公告日"), ("lapse_date", "失效日"), ("publication_date", "公开日")])
         if record["grant_date"] and record["patent_type"] == "invention" and record["legal_status"] == "pending":

@@ -1,6 +1,9 @@
 """The registry API: scoped lists and details, writes by officers only, import and search endpoints."""
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from ipdesk.registry.models import Patent
 
@@ -90,3 +93,21 @@ def test_import_endpoint_in_the_background(clients, regions, django_capture_on_c
     job = clients["city"].get(response.json()["status_url"]).json()
     assert job["status"] == "done" and job["result"]["created"] == 1 and job["percent"] == 100
     assert Patent.objects.count() == 1
+
+
+def test_term_compensation_is_entered_through_the_api_and_the_form(clients, regions):
+    """期限补偿天数 (专利法第四十二条第二、三款) was only in the model: the API and the edit form now carry it, and it moves
+    the end of term the fee schedule and the facts read."""
+    created = clients["city"].post("/api/patents/", {
+        "application_no": "CN201710601862.3", "title": "x", "applicants": "甲", "region": regions["370403"].pk,
+        "filing_date": "2017-08-01", "term_compensation_days": 30}, content_type="application/json")
+    assert created.status_code == 201, created.json()
+    p = Patent.objects.get()
+    assert created.json()["term_compensation_days"] == 30 and p.term_compensation_days == 30
+    # 2017-08-01 + 20 years: the term's last day 2037-07-31, plus 30 days of compensation
+    assert p.term_end == datetime.date(2037, 7, 31) + datetime.timedelta(days=30)
+    bad = clients["city"].patch(f"/api/patents/{p.pk}/", {"term_compensation_days": -1, "version": p.version},
+                                content_type="application/json")
+    assert bad.status_code == 400 and "term_compensation_days" in bad.json()
+    form = clients["city"].get(reverse("registry:patent_edit", args=[p.pk])).content.decode()
+    assert 'name="term_compensation_days"' in form and "期限补偿天数" in form

@@ -33,8 +33,10 @@ and per pass), so nothing reaches another import or another user's scope, and a 
 is raised anew for each row that has it, with the row's own line (registry.imports.locate, _sei_fields;
 tests/imports/test_import_memo.py).
 A row of another city: clean() raises RowOutside — counted as "outside", neither written nor rejected.
-Attributes: batch_size, create_only (attnames never overwritten on update), derived (attnames kept while
-the attname they explain is unchanged), threaded (PostgreSQL:
+Attributes: batch_size, create_only (attnames never overwritten on update), kept_when_absent (attnames an
+update keeps as stored when the file has no column for them: a file that lacks a column says nothing about it;
+`kept_attnames(absent)` may add derived ones), derived (attnames kept while the attname they explain is
+unchanged), threaded (PostgreSQL:
 parse and write in two threads — only when clean() reads no database). Entry points:
 run_import(spec_or_name, path, user=, keep_good=, dry_run=) → ImportResult; specs(); get_spec(name);
 the "import" job (core.jobs) and the page /import/<name>/ (core.import_views).

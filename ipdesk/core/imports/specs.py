@@ -35,6 +35,7 @@ class ImportContext:
     cache: dict = field(default_factory=dict)
     allowed_region_ids: set | None = None   # None: every region (city officer, command line)
     columns: list | None = None             # a file without a header row: the field alias of each column ("" skips)
+    kept: frozenset = frozenset()           # the spec's kept_when_absent attnames this file has no column for
 
     def region_allowed(self, region_id):
         return self.allowed_region_ids is None or region_id in self.allowed_region_ids
@@ -50,11 +51,25 @@ class ImportSpec:
     batch_size = 2000
     region_field = "region_id"   # model attname checked against a district officer's scope; None: not checked
     create_only = ()             # attnames set when a record is created, never compared or overwritten later
+    kept_when_absent = ()        # attnames copied from the column of the same field name that a file may lack
+                                 # (a CNIPA export has no 年费缴至): without that column an update keeps the stored
+                                 # value instead of emptying it; a created record takes the empty value
     threaded = False             # PostgreSQL: parse and write in two threads (only when clean() reads no database)
     derived = {}                 # attname → the attname it explains: the stored value is kept while that one is
                                  # unchanged (区划依据 follows the region), so re-importing an export changes nothing
     unused_headers = ()          # columns of known layouts that are understood but not stored (发明（设计）人, 优先权):
                                  # named as such in the report, not as "未识别"
+
+    def kept_attnames(self, absent):
+        """The attnames an update keeps as stored because the file has no column for them (`absent`: the field
+        names without a column): kept_when_absent's; a spec whose derived values need an absent column adds
+        them."""
+        return frozenset(a for a in self.kept_when_absent if a in absent)
+
+    def fixed(self, ctx):
+        """The attnames an update of this run leaves as stored: create_only, and kept_when_absent ones the file
+        has no column for."""
+        return frozenset(self.create_only) | ctx.kept
 
     # hooks ---------------------------------------------------------------------------------------
     def begin(self, ctx):

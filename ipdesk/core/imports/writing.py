@@ -130,6 +130,7 @@ def upsert(spec, records, ctx, outcome):
     if existing is None:
         existing = _existing(spec, records)
     new, changed = [], []
+    fixed = spec.fixed(ctx)
     private = {k for k in records[0] if k.startswith("__")}
     key_of = _prepared_key(spec, {f.attname: f for f in model._meta.concrete_fields})
     for record in records:
@@ -138,7 +139,7 @@ def upsert(spec, records, ctx, outcome):
         if old is None:
             new.append(values)
             continue
-        diff = _changes(spec, old, values)
+        diff = _changes(spec, old, values, fixed)
         if not diff:
             outcome.unchanged += 1
             continue
@@ -147,7 +148,7 @@ def upsert(spec, records, ctx, outcome):
     journal = ctx.cache.get("__journal__")
     if journal is not None and (new or changed):  # before-images, to undo this batch if a later one fails
         journal.add((model, list(spec.key), [{k: v[k] for k in spec.key} for v in new],
-                     [(old["pk"], {k: old[k] for k in diff if k not in spec.create_only}) for old, _, diff in changed]))
+                     [(old["pk"], {k: old[k] for k in diff if k not in fixed}) for old, _, diff in changed]))
     if new:
         pks = _create(model, new, now)
         if pks is None:   # COPY returns no ids: read back by key
@@ -158,7 +159,7 @@ def upsert(spec, records, ctx, outcome):
     if changed:
         objs, fields = [], set()
         for old, values, diff in changed:
-            obj = model(pk=old["pk"], **{k: v for k, v in values.items() if k not in spec.create_only})
+            obj = model(pk=old["pk"], **{k: v for k, v in values.items() if k not in fixed})
             obj.version = old["version"] + 1
             obj.updated_at = now
             objs.append(obj)
@@ -168,14 +169,14 @@ def upsert(spec, records, ctx, outcome):
         model._base_manager.bulk_update(objs, names, batch_size=500)
 
 
-def _changes(spec, old, values):
+def _changes(spec, old, values, fixed):
     """{attname: new value} of what a record changes in its stored row `old`. A derived attname keeps its stored
-    value while the attname it explains is unchanged (it is set in `values` then); create-only attnames never
-    change."""
+    value while the attname it explains is unchanged (it is set in `values` then); `fixed` attnames (spec.fixed:
+    create-only, and kept ones the file has no column for) never change."""
     for attname, basis in spec.derived.items():
         if attname in old and basis in values and _same(old.get(basis), values.get(basis)):
             values[attname] = old[attname]
-    return {k: v for k, v in values.items() if k in old and k not in spec.create_only and not _same(old[k], v)}
+    return {k: v for k, v in values.items() if k in old and k not in fixed and not _same(old[k], v)}
 
 
 def _created(spec, ctx, outcome, new):
@@ -272,7 +273,8 @@ def _merge(spec, records, ctx, outcome):
     stage = q(f"h_stage_{model._meta.db_table}")
     pk = q(model._meta.pk.column)
     key = list(spec.key)
-    settable = [a for a in given if a not in key and a not in spec.create_only]
+    fixed = spec.fixed(ctx)
+    settable = [a for a in given if a not in key and a not in fixed]
     compared = [a for a in settable if a not in spec.derived]
     rest = [f for a, f in fields.items() if a not in given and not f.primary_key]
     now = timezone.now()
@@ -338,7 +340,7 @@ def _merge(spec, records, ctx, outcome):
         elif key_value in changed:
             pk, old = changed[key_value]
             values = {k: v for k, v in record.items() if k not in private} if private else dict(record)
-            _changed(spec, outcome, pk, old, values, _changes(spec, old, values))
+            _changed(spec, outcome, pk, old, values, _changes(spec, old, values, fixed))
     if new:
         outcome.pks.extend(created_pks)
         _created(spec, ctx, outcome, new)

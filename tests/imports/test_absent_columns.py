@@ -1,0 +1,62 @@
+"""A file that lacks a column says nothing about it: re-importing a plain CNIPA export must not empty what an
+officer entered or another source supplied (年费缴至, 海外同族, 期限补偿, 摘要 …), nor re-derive the strategic-industry
+fields from an IPC the file does not give. Both write paths (PostgreSQL's merge, the Python path elsewhere)."""
+import datetime as dt
+
+import pytest
+
+from ipdesk.core.imports import run_import
+from ipdesk.registry.models import Patent
+from tests.factories.files import csv_file
+
+pytestmark = pytest.mark.django_db
+NUMBER = "201710601862.3"
+FULL = ["申请号", "名称", "申请人", "申请日", "行政区划代码", "主分类号", "年费缴至", "海外同族", "期限补偿天数", "摘要",
+        "代理机构", "主权项"]
+CNIPA = ["申请号", "名称", "申请人", "申请日", "行政区划代码"]
+
+
+def _import(tmp_path, header, row, name):
+    result = run_import("patents", csv_file(tmp_path, header, [row], name=name))
+    assert not result.errors, [e.reason for e in result.errors]
+    return result
+
+
+def test_a_file_without_a_column_keeps_the_stored_value(regions, tmp_path):
+    _import(tmp_path, FULL, [NUMBER, "一种文本分类方法", "枣庄某某有限公司", "2017-07-01", "370402", "G06F 40/30",
+                             "2024-07-01", "US;EP", "120", "一种隔膜……", "枣庄专利事务所", "1. 一种隔膜，其特征在于……"], "a.csv")
+    before = Patent.objects.get()
+    assert (before.fee_paid_until, before.overseas_family, before.term_compensation_days) == \
+        (dt.date(2024, 7, 1), True, 120)
+    assert before.sei_branch == "1.5"   # G06F 40/30 with 分类: 人工智能 in the CNIPA 2021 table
+    result = _import(tmp_path, CNIPA, [NUMBER, "一种文本分类方法", "枣庄某某有限公司", "2017-07-01", "370402"], "b.csv")
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    after = Patent.objects.get()
+    for name in ("fee_paid_until", "overseas_family", "term_compensation_days", "abstract", "agency", "claim1",
+                 "ipc_main", "sei_branch", "sei_branch_name", "sei_evidence", "version"):
+        assert getattr(after, name) == getattr(before, name), name
+
+
+def test_a_column_that_is_there_but_empty_still_empties(regions, tmp_path):
+    """An empty cell in a column the file has is what the file says: the value goes (as before)."""
+    _import(tmp_path, FULL, [NUMBER, "一种文本分类方法", "枣庄某某有限公司", "2017-07-01", "370402", "G06F 40/30",
+                             "2024-07-01", "是", "120", "", "", ""], "a.csv")
+    result = _import(tmp_path, ["申请号", "名称", "申请人", "申请日", "行政区划代码", "年费缴至", "期限补偿天数"],
+                     [NUMBER, "一种文本分类方法", "枣庄某某有限公司", "2017-07-01", "370402", "", ""], "b.csv")
+    assert result.updated == 1
+    after = Patent.objects.get()
+    assert after.fee_paid_until is None and after.term_compensation_days == 0
+    assert after.overseas_family is True and after.ipc_main == "G06F 40/30"   # no column: kept
+
+
+def test_a_new_record_without_the_column_takes_the_empty_value(regions, tmp_path):
+    _import(tmp_path, CNIPA, [NUMBER, "一种文本分类方法", "枣庄某某有限公司", "2017-07-01", "370402"], "a.csv")
+    p = Patent.objects.get()
+    assert p.fee_paid_until is None and p.term_compensation_days == 0 and p.overseas_family is False
+
+
+def test_term_compensation_must_be_a_whole_number_of_days(regions, tmp_path):
+    result = run_import("patents", csv_file(tmp_path, FULL, [
+        [NUMBER, "一种锂电池隔膜", "枣庄某某有限公司", "2017-07-01", "370402", "", "", "", "-3", "", "", ""]]))
+    assert result.rejected == 1 and "天数不能为负数：-3" in result.errors[0].reason
+    assert result.errors[0].field == "期限补偿天数"
