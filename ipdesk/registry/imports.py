@@ -665,6 +665,17 @@ class EnterpriseImport(ImportSpec):
         *AREA_FIELDS,
     ]
     derived = {"region_signal": "region_id"}
+    # Kept as stored when the file has no such column: a market-regulation registry export carries the credit code,
+    # name, address and legal representative, not what the office keeps (产业链, 标签, 重点企业库, 人数 …); re-importing
+    # it must not empty them.
+    kept_when_absent = ("address", "tags", "is_key_enterprise", "legal_representative", "established", "employees",
+                        "rd_staff")
+
+    def kept_attnames(self, absent):
+        kept = set(super().kept_attnames(absent))
+        if "industry_chain" in absent:
+            kept.add("industry_chain_id")
+        return frozenset(kept)
     # columns of registry exports that are understood but not kept (core.layouts names the layout)
     unused_headers = ("登记机关", "登记状态", "经营状态", "企业类型", "企业类型(性质)", "注册资本", "经营范围", "核准日期",
                       "营业期限自", "营业期限至", "行业门类", "所属行业")

@@ -60,3 +60,26 @@ def test_term_compensation_must_be_a_whole_number_of_days(regions, tmp_path):
         [NUMBER, "一种锂电池隔膜", "枣庄某某有限公司", "2017-07-01", "370402", "", "", "", "-3", "", "", ""]]))
     assert result.rejected == 1 and "天数不能为负数：-3" in result.errors[0].reason
     assert result.errors[0].field == "期限补偿天数"
+
+
+def test_an_enterprise_registry_file_keeps_what_the_office_entered(regions, tmp_path):
+    """A market-regulation registry export (credit code, name, address, legal representative) re-imported over
+    enterprises the office keeps: 产业链, 标签, 重点企业库, 成立日期 and the staff figures stay; the name it gives is taken."""
+    from ipdesk.registry.models import Enterprise
+    uscc = "91370400MA3C4N5K1Y"
+    full = ["统一社会信用代码", "企业名称", "行政区划代码", "地址", "标签", "重点企业库", "成立日期", "员工人数", "研发人员",
+            "法定代表人"]
+    result = run_import("enterprises", csv_file(tmp_path, full, [[uscc, "枣庄某某科技有限公司", "370402", "枣庄市市中区光明路1号",
+                                                                  "专精特新", "是", "2015-03-02", "120", "30", "张三"]],
+                                                  name="a.csv"))
+    assert not result.errors, [e.reason for e in result.errors]
+    before = Enterprise.objects.get()
+    registry = ["统一社会信用代码", "企业名称", "行政区划代码"]
+    result = run_import("enterprises", csv_file(tmp_path, registry, [[uscc, "枣庄某某新材料有限公司", "370402"]],
+                                                  name="b.csv"))
+    assert (result.updated, result.unchanged) == (1, 0), [e.reason for e in result.errors]
+    after = Enterprise.objects.get()
+    assert after.name == "枣庄某某新材料有限公司"
+    for name in ("tags", "is_key_enterprise", "established", "employees", "rd_staff", "address", "industry_chain_id"):
+        assert getattr(after, name) == getattr(before, name), name
+    assert after.legal_representative == before.legal_representative   # encrypted personal data: kept too
