@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from ipdesk.core.scoping import Role
-from tests.factories import EnterpriseFactory, UserFactory
+from tests.factories import EnterpriseFactory, ServiceTypeFactory, UserFactory
 from tests.factories.accounts import PASSWORD
 
 
@@ -94,9 +94,7 @@ def regions(db):
 @pytest.fixture
 def stype(db):
     """A service type with a promise of 5 working days (快速预审主体备案), as the service tests use it."""
-    from ipdesk.services.models import ServiceType
-    return ServiceType.objects.create(code="prexam", name="快速预审主体备案", promised_days=5, former_days=30,
-                                      day_unit="workday")
+    return ServiceTypeFactory(code="prexam")
 
 
 @pytest.fixture

@@ -4,18 +4,8 @@ import datetime as dt
 
 import pytest
 
-from ipdesk.registry.rules import _app_check, uscc_check_char
-
-
-def app_no(seq, kind="1", year="2022"):
-    body = f"{year}{kind}{seq:07d}"
-    return f"{body}.{_app_check(body)}"
-
-
-def uscc(seq):
-    body = f"91370400MA3D{seq:05d}"
-    return body + uscc_check_char(body)
-
+from tests.factories import AbnormalBatchFactory, AgencyFactory, CandidateFactory
+from tests.factories import application_no as app_no
 
 ABSTRACT = ("本发明公开了一种智能灌溉装置，包括水泵、控制器和土壤湿度传感器，所述控制器根据湿度数据"
             "控制水泵启停，实现按需灌溉，节约用水，结构简单，成本低廉。")
@@ -27,23 +17,21 @@ ABSTRACT_VARIANT = ("本发明公开了一种智能灌溉装置, 包括水泵、
 @pytest.fixture
 def data(regions, users, make_enterprise):
     from ipdesk.compliance import actions
-    from ipdesk.compliance.models import AbnormalBatch, Agency, Candidate, DetectionRun
     xue = make_enterprise("薛城精工机械有限公司", "370403")
-    a1 = Agency.objects.create(name="枣庄众诚知识产权代理有限公司", uscc=uscc(1), region=regions["370403"])
-    a2 = Agency.objects.create(name="滕州市墨子专利代理事务所", uscc=uscc(2), region=regions["370481"])
-    batch = AbnormalBatch.objects.create(name="2022年第一批", received=dt.date(2022, 3, 10), default_region=regions["370400"])
+    a1 = AgencyFactory(name="枣庄众诚知识产权代理有限公司", region="370403")
+    a2 = AgencyFactory(name="滕州市墨子专利代理事务所", region="370481")
+    batch = AbnormalBatchFactory(name="2022年第一批", received=dt.date(2022, 3, 10), default_region=regions["370400"])
     notice, deadline = dt.date(2022, 3, 15), dt.date(2022, 4, 15)
     app1 = actions.register_application(batch, None, application_no=app_no(1), title="一种夹具", applicant=xue.name,
                                         agency_name=a1.name, behaviour="duplicate", notice_date=notice, deadline=deadline)
     app2 = actions.register_application(batch, None, application_no=app_no(2), title="一种烘干机",
                                         applicant="滕州某某机械厂", address="山东省滕州市北辛街道1号",
                                         agency_name=a2.name, behaviour="fabricated", notice_date=notice, deadline=deadline)
-    run = DetectionRun.objects.create(since=dt.date(2022, 1, 1))
-    c1 = Candidate.objects.create(run=run, kind="near_duplicate", subject="薛城线索", score=1.0, region=regions["370403"],
-                                  application_nos=[app_no(11), app_no(12)],
-                                  evidence={"pairs": [{"a": app_no(11), "b": app_no(12), "similarity": 1.0, "fields": {"全文": 1.0},
-                                                       "a_text": ABSTRACT, "b_text": ABSTRACT_VARIANT}]})
-    c2 = Candidate.objects.create(run=run, kind="burst_applicant", subject="滕州线索", score=5.0, region=regions["370481"],
-                                  application_nos=[app_no(21)], evidence={"window_filings": 12})
+    c1 = CandidateFactory(run__since=dt.date(2022, 1, 1), kind="near_duplicate", subject="薛城线索", score=1.0,
+                          region="370403", application_nos=[app_no(11), app_no(12)],
+                          evidence={"pairs": [{"a": app_no(11), "b": app_no(12), "similarity": 1.0, "fields": {"全文": 1.0},
+                                               "a_text": ABSTRACT, "b_text": ABSTRACT_VARIANT}]})
+    c2 = CandidateFactory(run=c1.run, kind="burst_applicant", subject="滕州线索", score=5.0, region="370481",
+                          application_nos=[app_no(21)], evidence={"window_filings": 12})
     return {"enterprise": xue, "agency": a1, "other_agency": a2, "batch": batch, "app": app1, "other_app": app2,
-            "run": run, "candidate": c1, "other_candidate": c2}
+            "run": c1.run, "candidate": c1, "other_candidate": c2}

@@ -13,7 +13,9 @@ from ipdesk.compliance.choices import EventKind
 from ipdesk.compliance.error_codes import ComplianceErrorCode
 from ipdesk.compliance.models import AbnormalApplication, Agency, ApplicationEvent, Candidate, Complaint, Inspection
 
-from .conftest import ABSTRACT, ABSTRACT_VARIANT, app_no, uscc
+from tests.factories import application_no as app_no, credit_code as uscc
+
+from .conftest import ABSTRACT, ABSTRACT_VARIANT
 
 pytestmark = pytest.mark.django_db
 

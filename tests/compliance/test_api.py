@@ -4,7 +4,7 @@ import pytest
 from ipdesk.compliance.choices import ApplicationStatus as S
 from ipdesk.compliance.models import AbnormalApplication, AbnormalBatch
 
-from .conftest import app_no, uscc
+from tests.factories import application_no as app_no, credit_code as uscc
 
 pytestmark = pytest.mark.django_db
 

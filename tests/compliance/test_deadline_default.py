@@ -11,7 +11,7 @@ from ipdesk.compliance import actions, rules
 from ipdesk.compliance.choices import ApplicationStatus as S
 from ipdesk.compliance.models import AbnormalApplication
 
-from .conftest import app_no
+from tests.factories import application_no as app_no
 
 D = dt.date
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from ipdesk.compliance.choices import EventKind
 from ipdesk.compliance.models import AbnormalApplication, AbnormalBatch
 from ipdesk.core.imports import run_import
 
-from .conftest import app_no
+from tests.factories import application_no as app_no
 
 pytestmark = pytest.mark.django_db
 

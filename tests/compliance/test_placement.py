@@ -11,7 +11,7 @@ from ipdesk.core.imports import run_import
 from ipdesk.regions.setup import DATA_DIR
 from ipdesk.registry import placement
 
-from .conftest import app_no
+from tests.factories import application_no as app_no
 
 pytestmark = pytest.mark.django_db
 

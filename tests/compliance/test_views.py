@@ -112,7 +112,7 @@ def test_district_adds_an_application_only_into_its_district(clients, data):
                                        "address": "枣庄市薛城区临山路1号", "behaviour": "other",
                                        "notice_date": "2022-03-15", "deadline": "2022-04-15"})
     assert r.status_code == 200 and "校验位" in r.content.decode()  # 12 digits with no check digit
-    from .conftest import app_no
+    from tests.factories import application_no as app_no
     r = clients["district"].post(url, {"application_no": app_no(5), "applicant": "某厂", "address": "枣庄市薛城区临山路1号",
                                        "behaviour": "other", "notice_date": "2022-03-15", "deadline": "2022-04-15"})
     assert r.status_code == 302

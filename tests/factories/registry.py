@@ -9,14 +9,20 @@ from .base import Factory
 TYPE_DIGIT = {"invention": "1", "utility": "2", "design": "3"}  # the kind digit of an application number
 
 
-def _uscc(n):
-    body = f"91370400MA{n:07d}"
+def credit_code(n, prefix="91370400MA"):
+    """The n-th valid 统一社会信用代码 (GB 32100-2015) starting with `prefix`: 17 characters and the check character."""
+    body = f"{prefix}{n:0{17 - len(prefix)}d}"
     return body + uscc_check_char(body)
 
 
-def _application_no(patent, n):
-    body = f"{patent.filing_date.year}{TYPE_DIGIT[patent.patent_type]}{n:07d}"
+def application_no(n, kind="1", year=2022):
+    """The n-th valid 申请号 (ZC 0006-2003) of a year and kind digit (1 invention, 2 utility, 3 design)."""
+    body = f"{year}{kind}{n:07d}"
     return f"{body}.{_app_check(body)}"
+
+
+def _application_no(patent, n):
+    return application_no(n, TYPE_DIGIT[patent.patent_type], patent.filing_date.year)
 
 
 class EnterpriseFactory(Factory):
@@ -25,7 +31,7 @@ class EnterpriseFactory(Factory):
     class Meta:
         model = "registry.Enterprise"
 
-    uscc = factory.Sequence(_uscc)
+    uscc = factory.Sequence(credit_code)
     name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
     region = "370403"
 
@@ -54,3 +60,19 @@ class PatentFactory(Factory):
     country_code = "37"
     legal_status = factory.LazyAttribute(lambda o: "valid" if o.grant_date else "pending")
 
+
+
+class PctApplicationFactory(Factory):
+    """A domestic PCT international application (registry.PctApplication) by 甲公司, filed 2022-01-01, not placed
+    in a region unless given one."""
+
+    class Meta:
+        model = "registry.PctApplication"
+
+    international_application_no = factory.Sequence(lambda n: f"PCT/CN2022/{n:06d}")
+    international_filing_date = dt.date(2022, 1, 1)
+    title = "一种发明"
+    applicants = "甲公司"
+    first_applicant = "甲公司"
+    region = None
+    is_domestic = True

@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 
 from ipdesk.finance import actions
 from ipdesk.finance.error_codes import FinanceErrorCode
-from ipdesk.finance.models import (InsurancePolicy, InsuranceSubsidyRule, InterestSubsidyApplication, Pledge,
-                                   SubsidyRule)
+from ipdesk.finance.models import InsurancePolicy, InterestSubsidyApplication, Pledge
 from ipdesk.registry.models import PatentEvent
-from tests.factories import PatentFactory
+from tests.factories import InsurancePolicyFactory, InsuranceSubsidyRuleFactory, PatentFactory, SubsidyRuleFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -97,8 +96,8 @@ def test_patent_numbers_are_parsed_and_unknown_ones_named(world):
 # ---- Interest subsidies ------------------------------------------------------------------------
 @pytest.fixture
 def rule(db):
-    return SubsidyRule.objects.create(year=2022, name="贴息", interest_share=Decimal("0.5"),
-                                      cap_per_enterprise_yuan=Decimal("50000"), requires_pledge=True)
+    return SubsidyRuleFactory(year=2022, interest_share=Decimal("0.5"), cap_per_enterprise_yuan=50000,
+                              requires_pledge=True)
 
 
 def application(world, pledge, interest, **kw):
@@ -140,9 +139,8 @@ def test_conditions_insurance_and_pledge(world, pledges, rule, insurer):
     uninsured = actions.submit_application(application(world, pledges["mine"], "10000"))
     assert uninsured.subsidy_yuan == 0
     assert "不满足条件（贷款期内投保知识产权质押融资保证保险）" in uninsured.working[-1]["formula"]
-    InsurancePolicy.objects.create(policy_no="P1", insurer=insurer, enterprise=world["own"],
-                                   insurance_type="pledge_guarantee", premium_yuan=1000, cover_yuan=100000,
-                                   start_date=D(2022, 2, 1), end_date=D(2023, 1, 31))
+    InsurancePolicyFactory(policy_no="P1", insurer=insurer, enterprise=world["own"], insurance_type="pledge_guarantee",
+                           premium_yuan=1000, cover_yuan=100000, start_date=D(2022, 2, 1), end_date=D(2023, 1, 31))
     insured = actions.submit_application(application(world, pledges["mine"], "10000"))
     assert insured.subsidy_yuan == Decimal("5000.00")
 
@@ -187,8 +185,8 @@ def policy(world, insurer, no, premium, start=D(2022, 3, 1), kind="enforcement")
 
 
 def test_premium_subsidy_caps_per_enterprise_type_and_year(world, insurer):
-    InsuranceSubsidyRule.objects.create(year=2022, insurance_type="enforcement", premium_share=Decimal("0.8"),
-                                        cap_per_enterprise_yuan=Decimal("40000"))
+    InsuranceSubsidyRuleFactory(insurance_type="enforcement", premium_share=Decimal("0.8"),
+                                cap_per_enterprise_yuan=40000)
     first = actions.save_policy(policy(world, insurer, "P1", "25000"), world["own_patents"])
     second = actions.save_policy(policy(world, insurer, "P2", "30000", start=D(2022, 6, 1)), world["own_patents"][:1])
     other_type = actions.save_policy(policy(world, insurer, "P3", "30000", kind="overseas"), [])

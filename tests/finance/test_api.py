@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from ipdesk.finance.models import InsurancePolicy, InsuranceSubsidyRule, Pledge, SubsidyRule
+from ipdesk.finance.models import InsurancePolicy, Pledge
 from ipdesk.registry.models import PatentEvent
+from tests.factories import InsuranceSubsidyRuleFactory, SubsidyRuleFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -86,8 +87,7 @@ def test_registered_facts_cannot_be_changed(clients, pledges):
 
 
 def test_subsidy_application_lifecycle(clients, world, pledges):
-    SubsidyRule.objects.create(year=2022, name="贴息", interest_share=Decimal("0.5"),
-                               cap_per_enterprise_yuan=Decimal("20000"))
+    SubsidyRuleFactory(year=2022, interest_share=Decimal("0.5"), cap_per_enterprise_yuan=20000)
     body = {"enterprise": world["own"].pk, "year": 2022, "pledge": pledges["mine"].pk, "bank": "BOC",
             "loan_amount_10k_yuan": "1200", "loan_start": "2022-03-01", "loan_end": "2023-02-28",
             "interest_paid_yuan": "52200"}
@@ -111,8 +111,7 @@ def test_subsidy_application_lifecycle(clients, world, pledges):
 
 
 def test_policy_subsidy_is_computed_on_write(clients, world):
-    InsuranceSubsidyRule.objects.create(year=2022, insurance_type="overseas", premium_share=Decimal("0.8"),
-                                        cap_per_enterprise_yuan=Decimal("40000"))
+    InsuranceSubsidyRuleFactory(insurance_type="overseas", premium_share=Decimal("0.8"), cap_per_enterprise_yuan=40000)
     body = {"policy_no": "P-9", "insurer": "PICC", "enterprise": world["own"].pk, "insurance_type": "overseas",
             "patent_numbers": [p.application_no for p in world["own_patents"]], "premium_yuan": "25000",
             "cover_yuan": "500000", "start_date": "2022-02-01", "end_date": "2023-01-31"}

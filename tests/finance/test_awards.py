@@ -1,8 +1,8 @@
 """China Patent Award winners feed the high-value criterion "award"; provincial awards do not."""
 import pytest
 
-from ipdesk.finance.models import PatentAward
 from ipdesk.stats.models import HighValueCriterion
+from tests.factories import PatentAwardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -13,11 +13,10 @@ def awarded():
 
 def test_china_patent_award_adds_and_removes_the_patent(world, regions):
     patent = world["own_patents"][0]
-    provincial = PatentAward.objects.create(kind="provincial", grade="second", year=2022, enterprise=world["own"],
-                                            enterprise_name=world["own"].name, region=regions["370403"], patent=patent)
+    provincial = PatentAwardFactory(kind="provincial", grade="second", year=2022, enterprise=world["own"],
+                                    patent=patent)
     assert patent.application_no not in awarded()
-    china = PatentAward.objects.create(kind="china", grade="excellence", year=2022, enterprise=world["own"],
-                                       enterprise_name=world["own"].name, region=regions["370403"], patent=patent)
+    china = PatentAwardFactory(kind="china", grade="excellence", year=2022, enterprise=world["own"], patent=patent)
     assert awarded().count(patent.application_no) == 1
     provincial.delete()
     assert patent.application_no in awarded()

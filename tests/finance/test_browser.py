@@ -4,15 +4,15 @@ from decimal import Decimal
 
 import pytest
 
-from ipdesk.finance.models import InterestSubsidyApplication, Pledge, SubsidyRule
+from ipdesk.finance.models import InterestSubsidyApplication, Pledge
 from tests.conftest import login
+from tests.factories import SubsidyRuleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_register_release_and_subsidise_a_pledge(page, users, world, bank):
-    SubsidyRule.objects.create(year=2022, name="2022年贴息", interest_share=Decimal("0.5"),
-                               cap_per_enterprise_yuan=Decimal("200000"))
+    SubsidyRuleFactory(year=2022, name="2022年贴息", interest_share=Decimal("0.5"), cap_per_enterprise_yuan=200000)
     login(page, users["district"])
     page.on("dialog", lambda dialog: dialog.accept())  # the officer confirms 解除质押, 审核通过, 拨付 (data-confirm)
     page.click("text=专利质押登记")

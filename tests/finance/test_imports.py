@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from ipdesk.core.imports import get_spec, run_import
-from ipdesk.finance.models import InsurancePolicy, InsuranceSubsidyRule, Pledge
+from ipdesk.finance.models import InsurancePolicy, Pledge
 from ipdesk.registry.models import PatentEvent
+from tests.factories import InsuranceSubsidyRuleFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -93,8 +94,8 @@ def test_a_district_officer_imports_only_for_their_district(tmp_path, users, wor
 
 
 def test_policy_import_computes_subsidies_and_is_idempotent(tmp_path, world):
-    InsuranceSubsidyRule.objects.create(year=2022, insurance_type="enforcement", premium_share=Decimal("0.8"),
-                                        cap_per_enterprise_yuan=Decimal("40000"))
+    InsuranceSubsidyRuleFactory(insurance_type="enforcement", premium_share=Decimal("0.8"),
+                                cap_per_enterprise_yuan=40000)
     numbers = "、".join(p.application_no for p in world["own_patents"])
     header = ["保单号", "保险公司", "投保企业", "险种", "保费", "保险金额", "保险起期", "保险止期", "承保专利"]
     path = write_csv(tmp_path / "i.csv", header, [

@@ -7,8 +7,7 @@ import pytest
 from ipdesk.core.indicators import providers
 from ipdesk.finance import actions
 from ipdesk.finance.indicators import finance_indicators
-from ipdesk.finance.models import FundedProject, InsurancePolicy
-from tests.factories import PatentFactory
+from tests.factories import FundedProjectFactory, InsurancePolicyFactory, PatentFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -51,15 +50,14 @@ def test_insurance_and_project_figures(world, regions, insurer, bank):
     for no, ent, start, premium in (("P1", world["own"], D(2022, 1, 1), "30000"),
                                     ("P2", world["own"], D(2022, 8, 1), "20000"),
                                     ("P3", world["other"], D(2023, 1, 1), "9999")):
-        p = InsurancePolicy.objects.create(policy_no=no, insurer=insurer, enterprise=ent, insurance_type="enforcement",
-                                           premium_yuan=Decimal(premium), cover_yuan=Decimal("1000000"),
-                                           start_date=start, end_date=start.replace(year=start.year + 1),
-                                           subsidy_yuan=Decimal(premium) / 2)
-        p.patents.set(world["own_patents"][:2] if ent == world["own"] else world["other_patents"])
-    FundedProject.objects.create(kind="navigation", name="导航", recipient=world["own"], recipient_name="x",
-                                 region=regions["370403"], year=2022, amount_10k_yuan=Decimal("15"))
-    FundedProject.objects.create(kind="workstation", name="工作站", recipient_name="站", region=regions["370481"],
-                                 year=2022, amount_10k_yuan=Decimal("10"))
+        InsurancePolicyFactory(policy_no=no, insurer=insurer, enterprise=ent, insurance_type="enforcement",
+                               premium_yuan=Decimal(premium), cover_yuan=Decimal("1000000"), start_date=start,
+                               subsidy_yuan=Decimal(premium) / 2,
+                               patents=world["own_patents"][:2] if ent == world["own"] else world["other_patents"])
+    FundedProjectFactory(kind="navigation", name="导航", recipient=world["own"], recipient_name="x", region="370403",
+                         year=2022, amount_10k_yuan=Decimal("15"))
+    FundedProjectFactory(kind="workstation", name="工作站", recipient_name="站", region="370481", year=2022,
+                         amount_10k_yuan=Decimal("10"))
     figures = finance_indicators(regions["370400"], *YEAR_2022)
     assert figures["insurance_policies"] == 2 and figures["insurance_enterprises"] == 1
     assert figures["insurance_patents"] == 2 and figures["insurers"] == 1

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from ipdesk.finance import actions
-from ipdesk.finance.models import InterestSubsidyApplication, SubsidyRule
+from ipdesk.finance.models import InterestSubsidyApplication
+from tests.factories import SubsidyRuleFactory
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -16,8 +17,7 @@ ADD = "finance:interestsubsidyapplication_add"
 
 @pytest.fixture
 def rule(db):
-    return SubsidyRule.objects.create(year=2022, name="贴息", interest_share=Decimal("0.5"),
-                                      cap_per_enterprise_yuan=Decimal("20000"))
+    return SubsidyRuleFactory(year=2022, interest_share=Decimal("0.5"), cap_per_enterprise_yuan=20000)
 
 
 def _data(world, pledge, year=2022, interest="10000"):
@@ -45,8 +45,7 @@ def test_enterprise_cannot_apply_without_a_pledge(clients, world, pledges, rule)
 
 def test_a_pledge_outside_the_subsidy_year_is_refused(clients, world, pledges):
     """The enterprise's pledge was registered 2022-03-01: it is no pledge of 2021."""
-    SubsidyRule.objects.create(year=2021, name="贴息", interest_share=Decimal("0.5"),
-                               cap_per_enterprise_yuan=Decimal("20000"))
+    SubsidyRuleFactory(year=2021, interest_share=Decimal("0.5"), cap_per_enterprise_yuan=20000)
     response = clients["enterprise"].post(reverse(ADD), _data(world, pledges["mine"], year=2021))
     assert response.status_code == 200 and "2021" in _errors(response) and "Y2022000001" in _errors(response)
     assert not InterestSubsidyApplication.objects.exists()

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from ipdesk.finance.models import (FundedProject, InsurancePolicy, InsuranceSubsidyRule, InterestSubsidyApplication,
-                                   MatchmakingEvent, Pledge, SubsidyRule)
+from ipdesk.finance.models import FundedProject, InsurancePolicy, InterestSubsidyApplication, MatchmakingEvent, Pledge
 from ipdesk.registry.models import PatentEvent
+from tests.factories import FundedProjectFactory, InsuranceSubsidyRuleFactory, SubsidyRuleFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -111,8 +111,7 @@ def test_pledge_edit_keeps_patents_and_date(clients, pledges):
 
 
 def test_subsidy_application_submit_approve_pay(clients, world, pledges):
-    SubsidyRule.objects.create(year=2022, name="贴息", interest_share=Decimal("0.5"),
-                               cap_per_enterprise_yuan=Decimal("200000"))
+    SubsidyRuleFactory(year=2022, interest_share=Decimal("0.5"), cap_per_enterprise_yuan=200000)
     data = {"enterprise": world["own"].pk, "year": 2022, "pledge": pledges["mine"].pk, "bank": world["bank"].pk,
             "loan_amount_10k_yuan": "1200", "loan_start": "2022-03-01", "loan_end": "2023-02-28",
             "interest_paid_yuan": "52200"}
@@ -148,8 +147,8 @@ def test_an_application_naming_another_enterprises_pledge_is_refused(clients, wo
 
 
 def test_policy_form_computes_the_subsidy(clients, world, insurer):
-    InsuranceSubsidyRule.objects.create(year=2022, insurance_type="enforcement", premium_share=Decimal("0.8"),
-                                        cap_per_enterprise_yuan=Decimal("40000"))
+    InsuranceSubsidyRuleFactory(insurance_type="enforcement", premium_share=Decimal("0.8"),
+                                cap_per_enterprise_yuan=40000)
     data = {"policy_no": "P-1", "insurer": insurer.pk, "enterprise": world["own"].pk, "insurance_type": "enforcement",
             "premium_yuan": "52000", "cover_yuan": "1000000", "start_date": "2022-03-01", "end_date": "2023-02-28",
             "patent_numbers": "\n".join(p.application_no for p in world["own_patents"])}
@@ -210,8 +209,7 @@ def test_export_is_scoped(clients, pledges):
 
 
 def test_adding_a_milestone_from_its_project_starts_with_the_project(clients, world, regions):
-    project = FundedProject.objects.create(kind="workstation", name="工作站", recipient_name="站", year=2022,
-                                           region=regions["370403"])
+    project = FundedProjectFactory(kind="workstation", name="工作站", recipient_name="站", year=2022, region="370403")
     form = clients["district"].get(reverse("finance:projectmilestone_add"), {"project": project.pk}).context["form"]
     assert str(form["project"].value()) == str(project.pk)
     assert clients["leader"].get(reverse("finance:projectmilestone_add")).status_code == 404
@@ -219,8 +217,7 @@ def test_adding_a_milestone_from_its_project_starts_with_the_project(clients, wo
 
 def test_an_enterprise_applies_for_its_own_subsidy_and_officers_decide(clients, users, world, pledges):
     from ipdesk.core.models import Notification
-    SubsidyRule.objects.create(year=2022, name="贴息", interest_share=Decimal("0.5"),
-                               cap_per_enterprise_yuan=Decimal("200000"))
+    SubsidyRuleFactory(year=2022, interest_share=Decimal("0.5"), cap_per_enterprise_yuan=200000)
     add = reverse("finance:interestsubsidyapplication_add")
     form = clients["enterprise"].get(add).context["form"]
     assert list(form.fields["enterprise"].queryset) == [world["own"]]

@@ -8,13 +8,13 @@ from django.urls import reverse
 
 from ipdesk.core.models import Notification
 from ipdesk.finance import actions
-from ipdesk.finance.models import InterestSubsidyApplication, SubsidyRule
+from ipdesk.finance.models import InterestSubsidyApplication
+from tests.factories import SubsidyRuleFactory
 
 
 @pytest.fixture
 def application(world, pledges):
-    SubsidyRule.objects.create(year=2022, name="贴息", interest_share=Decimal("0.5"),
-                               cap_per_enterprise_yuan=Decimal("200000"))
+    SubsidyRuleFactory(year=2022, interest_share=Decimal("0.5"), cap_per_enterprise_yuan=200000)
     return actions.submit_application(InterestSubsidyApplication(
         enterprise=world["own"], year=2022, pledge=pledges["mine"], bank=world["bank"], loan_amount_10k_yuan=1200,
         loan_start=datetime.date(2022, 3, 1), loan_end=datetime.date(2023, 2, 28), interest_paid_yuan=Decimal("10000")))

@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from ipdesk.core.scoping import Role
+from tests.factories import AdjudicationCaseFactory, AssistanceCaseFactory
 
 
 @pytest.fixture
@@ -14,35 +15,17 @@ def panel(make_user):
 @pytest.fixture
 def adjudication(users, regions):
     """A request for adjudication in 薛城区 by the enterprise user's enterprise, received 2024-05-17."""
-    from ipdesk.protection import actions
-    from ipdesk.protection.models import AdjudicationCase
-    ent = users["enterprise"].enterprise
-    case = AdjudicationCase.objects.create(title="侵犯实用新型专利权纠纷", requester=ent, requester_name=ent.name,
-                                           respondent_name="某五金经营部", patent_no="201710601862.3",
-                                           region=regions["370403"], received_on=datetime.date(2024, 5, 17))
-    actions.register(case, users["district"])
-    return case
+    return AdjudicationCaseFactory(requester=users["enterprise"].enterprise, registered_by=users["district"])
 
 
 @pytest.fixture
 def assistance(users, regions):
-    from ipdesk.protection import actions
-    from ipdesk.protection.models import AssistanceCase
-    ent = users["enterprise"].enterprise
-    case = AssistanceCase.objects.create(title="商标被抢注维权", source="outreach", right_type="trademark",
-                                         enterprise=ent, region=ent.region, received_on=datetime.date(2024, 5, 6))
-    actions.register(case, users["district"])
-    return case
+    return AssistanceCaseFactory(enterprise=users["enterprise"].enterprise, registered_by=users["district"])
 
 
 @pytest.fixture
 def other_adjudication(make_enterprise, users):
     """A case of 滕州市, outside the 薛城区 officer's district and not the enterprise user's."""
-    from ipdesk.protection import actions
-    from ipdesk.protection.models import AdjudicationCase
-    ent = make_enterprise("滕州某机械有限公司", "370481")
-    case = AdjudicationCase.objects.create(title="滕州纠纷", requester=ent, requester_name=ent.name,
-                                           respondent_name="某厂", patent_no="201310699744.2", region=ent.region,
-                                           received_on=datetime.date(2024, 6, 3))
-    actions.register(case, users["other_district"])
-    return case
+    return AdjudicationCaseFactory(title="滕州纠纷", requester=make_enterprise("滕州某机械有限公司", "370481"),
+                                   respondent_name="某厂", patent_no="201310699744.2",
+                                   received_on=datetime.date(2024, 6, 3), registered_by=users["other_district"])

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from ipdesk.protection import actions
 from ipdesk.protection.error_codes import ProtectionErrorCode
 from ipdesk.protection.limits import case_limits
+from tests.factories import CooperationCaseFactory
 
 D = datetime.date
 
@@ -162,11 +163,8 @@ def test_assistance_path_and_refusals(assistance, users):
 
 
 def test_cooperation_reply_is_recorded(users, regions):
-    from ipdesk.protection.models import CooperationCase
-    case = CooperationCase.objects.create(kind="judicial_confirmation", title="调解协议司法确认",
-                                          receiving_body="枣庄市中级人民法院", region=regions["370403"],
-                                          received_on=D(2024, 4, 1))
-    actions.register(case, users["city"])
+    case = CooperationCaseFactory(kind="judicial_confirmation", title="调解协议司法确认", receiving_body="枣庄市中级人民法院",
+                                  region=regions["370403"], received_on=D(2024, 4, 1), registered_by=users["city"])
     with pytest.raises(ValidationError) as err:
         actions.transition(case, "concluded", users["city"], result="confirmed")
     assert err.value.error_code == ProtectionErrorCode.INVALID_TRANSITION

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from ipdesk.protection import actions
+from tests.factories import CooperationCaseFactory
 
 D = datetime.date
 ROLES = ["city", "district", "other_district", "commissioner", "enterprise", "lawyer", "leader"]
@@ -178,10 +179,8 @@ def test_print_summary_and_pdf(clients, adjudication):
 
 
 def test_cooperation_pages_and_reply(clients, users, regions):
-    from ipdesk.protection.models import CooperationCase
-    case = CooperationCase.objects.create(kind="police", title="涉嫌假冒注册商标", receiving_body="枣庄市公安局",
-                                          region=regions["370403"], received_on=D(2024, 4, 1))
-    actions.register(case, users["district"])
+    case = CooperationCaseFactory(kind="police", title="涉嫌假冒注册商标", receiving_body="枣庄市公安局",
+                                  region=regions["370403"], received_on=D(2024, 4, 1), registered_by=users["district"])
     url = case.get_absolute_url()
     expected = {"city": 200, "district": 200, "other_district": 404, "commissioner": 404, "enterprise": 404,
                 "lawyer": 404, "leader": 200}

@@ -3,12 +3,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from tests.factories import ServiceTypeFactory
+
 
 @pytest.fixture
 def calendar_type(db):
-    from ipdesk.services.models import ServiceType
-    return ServiceType.objects.create(code="policy", name="政策咨询", promised_days=2, former_days=10,
-                                      day_unit="calendar")
+    """政策咨询: 2 calendar days (10 before the one-stop service)."""
+    return ServiceTypeFactory(calendar=True)
 
 
 @pytest.fixture

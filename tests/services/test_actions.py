@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ipdesk.core.models import Attachment, Notification
 from ipdesk.services import actions
 from ipdesk.services.error_codes import ServicesErrorCode
-from ipdesk.services.choices import EventKind, ProblemStatus, RequestStatus
+from ipdesk.services.choices import EventKind, RequestStatus
 from ipdesk.services.indicators import service_figures, service_indicators
 from ipdesk.services.models import CommissionerAssignment, ProblemLog, RequestEvent, ServiceRequest
 from ipdesk.services.tasks import send_overdue_warnings
+from tests.factories import ProblemLogFactory
 
 from .conftest import aware
 
@@ -209,12 +210,12 @@ def test_figures_on_hand_made_records(users, make_request, calendar_type, make_e
     make_request(users["enterprise"], at=aware(2024, 2, 1, 9), service_type=calendar_type)   # still open
     make_request(users["enterprise"], at=aware(2023, 12, 1, 9), service_type=calendar_type)  # before the period
     ent = users["enterprise"].enterprise
-    ProblemLog.objects.create(enterprise=ent, category="pledge", description="融资难", raised_on=datetime.date(2024, 1, 5),
-                              status=ProblemStatus.SOLVED, resolution="已对接", solved_on=datetime.date(2024, 1, 20))
-    ProblemLog.objects.create(enterprise=ent, category="policy", description="政策", raised_on=datetime.date(2024, 2, 5))
-    ProblemLog.objects.create(enterprise=other_enterprise["enterprise"], category="gb29490", description="贯标",
-                              raised_on=datetime.date(2024, 2, 6), status=ProblemStatus.SOLVED, resolution="已贯标",
-                              solved_on=datetime.date(2024, 2, 10))
+    ProblemLogFactory(enterprise=ent, category="pledge", description="融资难", raised_on=datetime.date(2024, 1, 5),
+                      solved=True, resolution="已对接", solved_on=datetime.date(2024, 1, 20))
+    ProblemLogFactory(enterprise=ent, category="policy", description="政策", raised_on=datetime.date(2024, 2, 5))
+    ProblemLogFactory(enterprise=other_enterprise["enterprise"], category="gb29490", description="贯标",
+                      raised_on=datetime.date(2024, 2, 6), solved=True, resolution="已贯标",
+                      solved_on=datetime.date(2024, 2, 10))
     f = service_indicators(None, datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
     assert f["service_requests"] == 5 and f["service_requests_completed"] == 4
     assert f["service_median_days"] == 1.5             # 1, 1, 2, 4

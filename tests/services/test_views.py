@@ -9,6 +9,7 @@ from django.urls import reverse
 from ipdesk.services import actions
 from ipdesk.services.choices import RequestStatus
 from ipdesk.services.models import CommissionerAssignment, ProblemLog, ServiceRequest, ServiceType
+from tests.factories import PatentFactory, ProblemLogFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -151,12 +152,10 @@ def test_portal_submit_with_attachment_and_bad_input(clients, users, stype, sett
 
 
 def test_portal_assets_show_only_own(clients, users, other_enterprise):
-    from ipdesk.registry.models import Patent, Trademark
+    from ipdesk.registry.models import Trademark
     own, other = users["enterprise"].enterprise, other_enterprise["enterprise"]
-    Patent.objects.create(application_no="201710601862.3", patent_type="invention", title="本企业专利",
-                          holder=own, holder_name=own.name, region=own.region)
-    Patent.objects.create(application_no="201310699744.2", patent_type="invention", title="他人专利",
-                          holder=other, holder_name=other.name, region=other.region)
+    PatentFactory(title="本企业专利", holder=own)
+    PatentFactory(title="他人专利", holder=other)
     Trademark.objects.create(registration_no="12345678", name="本企业商标", nice_class=9, owner_name=own.name,
                              owner=own, region=own.region)
     Trademark.objects.create(registration_no="87654321", name="他人商标", nice_class=9, owner_name=other.name,
@@ -216,7 +215,7 @@ def test_assignment_pages(clients, users, make_enterprise):
 
 def test_problem_log_pages(clients, users, other_enterprise):
     own = users["enterprise"].enterprise
-    theirs = ProblemLog.objects.create(enterprise=other_enterprise["enterprise"], category="pledge", description="他人问题")
+    theirs = ProblemLogFactory(enterprise=other_enterprise["enterprise"], category="pledge", description="他人问题")
     url = reverse("services:problemlog_list")
     assert status_by_role(clients, url)["enterprise"] == 404
     assert status_by_role(clients, url)["leader"] == 200

@@ -5,8 +5,7 @@ import pytest
 
 from ipdesk.stats.actions import prepare_bulletin
 from ipdesk.stats.indicators import figures
-from ipdesk.stats.models import Target
-from tests.factories import PatentFactory
+from tests.factories import PatentFactory, TargetFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -17,7 +16,7 @@ def data(regions):
     PatentFactory(region="370403", grant_date=D(2022, 3, 1))
     PatentFactory(region="370481", grant_date=D(2022, 4, 1))
     PatentFactory(region="370481", grant_date=D(2021, 4, 1), pct_application_no="PCT/CN2020/000001")
-    return {"target": Target.objects.create(region=regions["370403"], year=2022, indicator="invention_grants", value=2),
+    return {"target": TargetFactory(region="370403", year=2022, indicator="invention_grants", value=2),
             "bulletin": prepare_bulletin(regions["370400"], 2022, 6)}
 
 

@@ -14,7 +14,8 @@ from ipdesk.finance.indicators import TEN_MILLION_IN_10K, finance_indicators
 from ipdesk.finance.models import FundedProject, InsurancePolicy, Pledge
 from ipdesk.regions.models import DictionaryEntry
 from ipdesk.stats import indicators as ind
-from tests.factories import EnterpriseFactory, PatentFactory
+from tests.factories import (EnterpriseFactory, FundedProjectFactory, InsurancePolicyFactory, PatentFactory,
+                             PledgeFactory)
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -34,21 +35,20 @@ def finance_world(regions):
                for i in range(12)]
     days = [D(2021, 1, 1) + dt.timedelta(days=rnd.randrange(3 * 365)) for _ in range(60)]
     for i in range(30):
-        p = Pledge.objects.create(registration_no=f"Y{i:05d}", pledgor=rnd.choice(enterprises), pledgee=rnd.choice(banks),
-                                  amount_10k_yuan=Decimal(rnd.choice(["0.5", "300", "999.99", "1000", "700.25"])),
-                                  registration_date=days[i])
-        p.patents.set(rnd.sample(patents, rnd.randint(1, 3)))
+        PledgeFactory(registration_no=f"Y{i:05d}", pledgor=rnd.choice(enterprises), pledgee=rnd.choice(banks),
+                      amount_10k_yuan=Decimal(rnd.choice(["0.5", "300", "999.99", "1000", "700.25"])),
+                      registration_date=days[i], patents=rnd.sample(patents, rnd.randint(1, 3)))
     for i in range(20):
         premium = Decimal(rnd.randrange(1000, 90000))
-        p = InsurancePolicy.objects.create(policy_no=f"P{i:05d}", insurer=rnd.choice(insurers),
-                                           enterprise=rnd.choice(enterprises), insurance_type="enforcement",
-                                           premium_yuan=premium, cover_yuan=Decimal("1000000"), start_date=days[30 + i],
-                                           end_date=days[30 + i] + dt.timedelta(days=365), subsidy_yuan=(premium / 3).quantize(Decimal("0.01")))
-        p.patents.set(rnd.sample(patents, rnd.randint(0, 2)))
+        InsurancePolicyFactory(policy_no=f"P{i:05d}", insurer=rnd.choice(insurers), enterprise=rnd.choice(enterprises),
+                               insurance_type="enforcement", premium_yuan=premium, cover_yuan=Decimal("1000000"),
+                               start_date=days[30 + i], end_date=days[30 + i] + dt.timedelta(days=365),
+                               subsidy_yuan=(premium / 3).quantize(Decimal("0.01")),
+                               patents=rnd.sample(patents, rnd.randint(0, 2)))
     for i in range(15):
-        FundedProject.objects.create(kind=rnd.choice(ProjectKind.values), name=f"项目{i}", recipient_name="x",
-                                     region=regions[rnd.choice(DISTRICTS + ["370400"])], year=rnd.choice([2021, 2022, 2023]),
-                                     amount_10k_yuan=Decimal(rnd.randrange(1, 500)) / 4)
+        FundedProjectFactory(kind=rnd.choice(ProjectKind.values), name=f"项目{i}", recipient_name="x",
+                             region=rnd.choice(DISTRICTS + ["370400"]), year=rnd.choice([2021, 2022, 2023]),
+                             amount_10k_yuan=Decimal(rnd.randrange(1, 500)) / 4)
     Pledge.objects.filter(registration_no="Y00003").update(voided_at=dt.datetime(2022, 6, 1, tzinfo=dt.timezone.utc))
     InsurancePolicy.objects.filter(policy_no="P00004").update(voided_at=dt.datetime(2022, 6, 1, tzinfo=dt.timezone.utc))
     return [regions["370400"]] + [regions[c] for c in DISTRICTS]

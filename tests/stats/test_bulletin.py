@@ -9,28 +9,14 @@ from django.core.exceptions import ValidationError
 
 from ipdesk.stats import bulletin as b
 from ipdesk.stats.actions import prepare_bulletin, publish_bulletin
-from ipdesk.stats.models import Bulletin, BulletinEvent, Target
-from tests.factories import PatentFactory
+from ipdesk.stats.models import Bulletin, BulletinEvent
 
 D = dt.date
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def records(regions):
-    for region, n in (("370481", 5), ("370403", 3), ("370402", 1)):
-        for i in range(n):
-            PatentFactory(region=region, grant_date=D(2022, 1 + i, 10))
-    for region in ("370481", "370403", "370403"):
-        PatentFactory(region=region, grant_date=D(2021, 2, 10))
-    Target.objects.create(region=regions["370481"], year=2022, indicator="invention_grants", value=4)
-    Target.objects.create(region=regions["370403"], year=2022, indicator="invention_grants", value=6)
-    Target.objects.create(region=regions["370400"], year=2022, indicator="invention_grants", value=10)
-    return regions
-
-
-def test_bulletin_table_has_value_target_completion_yoy_and_rank(records):
-    data = b.build(records["370400"], 2022, 6)
+def test_bulletin_table_has_value_target_completion_yoy_and_rank(bulletin_records):
+    data = b.build(bulletin_records["370400"], 2022, 6)
     grants = next(s for s in data["sections"] if s["key"] == "invention_grants")
     rows = {r["code"]: r for r in grants["rows"]}
     assert [r["code"] for r in grants["rows"]] == ["370402", "370403", "370404", "370405", "370406", "370481"]
@@ -41,11 +27,11 @@ def test_bulletin_table_has_value_target_completion_yoy_and_rank(records):
     assert grants["city"]["value"] == 9 and grants["city"]["completion"] == 0.9
     assert data["trend"]["grants_2022"] == [3, 2, 2, 1, 1, 0]
     assert "薛城区尚未完成发明专利授权量年度目标" in data["summary"]
-    assert b.title(records["370400"], 2022, 6) == "枣庄市2022年1—6月专利工作情况通报"
+    assert b.title(bulletin_records["370400"], 2022, 6) == "枣庄市2022年1—6月专利工作情况通报"
 
 
-def test_draft_then_published_and_frozen(records, users):
-    city = records["370400"]
+def test_draft_then_published_and_frozen(bulletin_records, users):
+    city = bulletin_records["370400"]
     draft = prepare_bulletin(city, 2022, 6, users["city"])
     assert not draft.is_published and draft.data["sections"][0]["city"]["value"] == 9
     again = prepare_bulletin(city, 2022, 6, users["city"])      # a draft may be recomputed
@@ -70,7 +56,7 @@ def test_draft_then_published_and_frozen(records, users):
         prepare_bulletin(city, 2022, 13)
 
 
-def test_monthly_task_prepares_the_previous_month(records, settings):
+def test_monthly_task_prepares_the_previous_month(bulletin_records, settings):
     from ipdesk.stats.tasks import prepare_monthly_draft, previous_month
     assert previous_month(D(2023, 1, 1)) == (2022, 12)
     settings.IPDESK_CITY_CODE = "370400"
@@ -80,14 +66,14 @@ def test_monthly_task_prepares_the_previous_month(records, settings):
     assert prepare_monthly_draft(D(2022, 7, 1)) is None   # a published month is left alone
 
 
-def test_xlsx_docx_and_pdf_read_back_with_chinese_text(records, tmp_path):
+def test_xlsx_docx_and_pdf_read_back_with_chinese_text(bulletin_records, tmp_path):
     from docx import Document
     from openpyxl import load_workbook
     from PIL import Image
     from pypdf import PdfReader
 
-    data = b.build(records["370400"], 2022, 6)
-    title = b.title(records["370400"], 2022, 6)
+    data = b.build(bulletin_records["370400"], 2022, 6)
+    title = b.title(bulletin_records["370400"], 2022, 6)
 
     wb = load_workbook(io.BytesIO(b.to_xlsx(title, data)))
     ws = wb["专利通报"]

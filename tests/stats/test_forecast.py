@@ -5,8 +5,7 @@ import datetime as dt
 import pytest
 
 from ipdesk.stats import forecast as fc
-from ipdesk.stats.models import Target
-from tests.factories import PatentFactory
+from tests.factories import PatentFactory, TargetFactory
 
 D = dt.date
 PAST = (2019, 2020, 2021)
@@ -156,19 +155,15 @@ def test_sentence():
 
 
 @pytest.mark.django_db
-def test_bulletin_units_with_a_target_get_a_forecast(regions):
+def test_bulletin_units_with_a_target_get_a_forecast(three_years_of_grants):
     from ipdesk.stats.bulletin import build
-    for year, per_district in ((2020, {"370481": 12, "370403": 6}), (2021, {"370481": 12, "370403": 6}),
-                               (2022, {"370481": 7, "370403": 2})):
-        for code, n in per_district.items():
-            for i in range(n):
-                PatentFactory(region=code, grant_date=D(year, 1 + i % (6 if year == 2022 else 12), 10 + i // 12))
+    regions = three_years_of_grants
     targets = {("370400", "invention_grants"): 20, ("370481", "invention_grants"): 12,
                ("370403", "invention_grants"): 9, ("370481", "valid_invention_patents"): 30,
                ("370400", "valid_invention_per_10k"): 0.2}
     for (code, key), value in targets.items():
-        Target.objects.create(region=regions[code], year=2022, indicator=key, value=value)
-    Target.objects.create(region=regions["370402"], year=2021, indicator="invention_grants", value=5)  # other year
+        TargetFactory(region=code, year=2022, indicator=key, value=value)
+    TargetFactory(region="370402", year=2021, indicator="invention_grants", value=5)  # other year
 
     rows = fc.target_forecasts(regions["370400"], 2022, 6)
     got = {(r["code"], r["key"]): r for r in rows}

@@ -11,24 +11,18 @@ from ipdesk.stats import forecast as fc
 from ipdesk.stats import rules
 from ipdesk.stats.actions import prepare_bulletin, publish_bulletin
 from ipdesk.stats.models import Bulletin, Target
-from tests.factories import PatentFactory
+from tests.factories import PatentFactory, TargetFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def records(regions):
+def records(three_years_of_grants):
     """Three years of invention grants in 滕州市 and 薛城区; 薛城区 is far behind its 2022 target."""
-    for year, per_district in ((2020, {"370481": 12, "370403": 6}), (2021, {"370481": 12, "370403": 6}),
-                               (2022, {"370481": 7, "370403": 2})):
-        for code, n in per_district.items():
-            for i in range(n):
-                PatentFactory(region=code, grant_date=D(year, 1 + i % (6 if year == 2022 else 12), 10 + i // 12))
-    for (code, key), value in {("370400", "invention_grants"): 20, ("370481", "invention_grants"): 12,
-                               ("370403", "invention_grants"): 9}.items():
-        Target.objects.create(region=regions[code], year=2022, indicator=key, value=value)
-    return regions
+    for code, value in (("370400", 20), ("370481", 12), ("370403", 9)):
+        TargetFactory(region=code, year=2022, indicator="invention_grants", value=value)
+    return three_years_of_grants
 
 
 def expected_texts(row):

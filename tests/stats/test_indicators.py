@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ipdesk.stats import indicators as ind
-from tests.factories import PatentFactory
+from tests.factories import PatentAwardFactory, PatentFactory, PctApplicationFactory, PledgeFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -94,12 +94,11 @@ def test_lapse_and_restoration(regions, event):
 
 
 def test_pct_applications_and_applications_by_type(regions):
-    from ipdesk.registry.models import PctApplication
     city = regions["370400"]
     # PCT applications are their own records (tests/stats/test_pct_indicator.py); a patent naming a PCT number
     # is a national-phase entry and is not one of them
-    PctApplication.objects.create(international_application_no="PCT/CN2022/000001", title="x", first_applicant="甲",
-                                  international_filing_date=D(2022, 2, 1), region=regions["370403"])
+    PctApplicationFactory(international_application_no="PCT/CN2022/000001", title="x", first_applicant="甲",
+                          international_filing_date=D(2022, 2, 1), region="370403")
     PatentFactory(filing_date=D(2022, 2, 1), pct_application_no="PCT/CN2022/000001")
     PatentFactory(filing_date=D(2022, 2, 1))
     PatentFactory(filing_date=D(2022, 2, 1), patent_type="design")
@@ -173,23 +172,17 @@ def test_indicators_command_prints_one_json_object(regions):
 
 
 def test_pledge_threshold_and_awards_come_from_the_finance_records(regions, make_enterprise):
-    from django.apps import apps
-
     from ipdesk.regions.models import DictionaryEntry
     from ipdesk.stats.models import HighValueCriterion
-    Pledge, Award = apps.get_model("finance", "Pledge"), apps.get_model("finance", "PatentAward")
     city = regions["370400"]
     big, small, awarded = (PatentFactory(grant_date=D(2020, 1, 1)) for _ in range(3))
     firm = make_enterprise()
     bank = DictionaryEntry.objects.filter(dictionary="bank").first()
     for no, patent, amount in (("ZL1", big, 1500), ("ZL2", small, 200)):
-        pledge = Pledge.objects.create(registration_no=no, pledgor=firm, pledgee=bank, amount_10k_yuan=amount,
-                                       registration_date=D(2022, 5, 1))
-        pledge.patents.add(patent)
-    grade = Award._meta.get_field("grade").choices[0][0]
+        PledgeFactory(registration_no=no, pledgor=firm, pledgee=bank, amount_10k_yuan=amount,
+                      registration_date=D(2022, 5, 1), patents=[patent])
     for kind, patent in (("china", awarded), ("provincial", small)):   # only the China Patent Award counts
-        Award.objects.create(kind=kind, grade=grade, year=2022, enterprise=firm, enterprise_name=firm.name,
-                             region=regions["370403"], patent=patent)
+        PatentAwardFactory(kind=kind, grade="gold", year=2022, enterprise=firm, region="370403", patent=patent)
     f = figs(city, D(2022, 1, 1), D(2022, 12, 31))
     assert "high_value_pledge" not in f and f["high_value_award"] == 1   # no pledge threshold: off
     HighValueCriterion.objects.filter(kind="pledge").update(threshold=1000)       # "relatively high": ≥ 10 million

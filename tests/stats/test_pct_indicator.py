@@ -4,18 +4,16 @@ import datetime as dt
 
 import pytest
 
-from ipdesk.registry.models import PctApplication
 from ipdesk.stats import indicators as ind
-from tests.factories import PatentFactory
+from tests.factories import PatentFactory, PctApplicationFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
 
 
 def pct_app(number, filed, region=None, domestic=True):
-    return PctApplication.objects.create(international_application_no=number, international_filing_date=filed,
-                                         title="一种发明", applicants="甲公司", first_applicant="甲公司", region=region,
-                                         is_domestic=domestic)
+    return PctApplicationFactory(international_application_no=number, international_filing_date=filed, region=region,
+                                 is_domestic=domestic)
 
 
 def test_pct_counts_international_applications_not_national_phase_patents(regions):

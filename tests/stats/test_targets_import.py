@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from ipdesk.core.models import AuditAction, AuditEntry, Job
 from ipdesk.stats.models import Target
+from tests.factories import TargetFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/stats/targets/import/"
@@ -40,7 +41,7 @@ def test_the_page_is_the_import_form(clients):
 
 
 def test_a_good_file_creates_and_updates_targets_with_audit(clients, regions, django_capture_on_commit_callbacks):
-    kept = Target.objects.create(region=regions["370403"], year=2023, indicator="invention_grants", value=10)
+    kept = TargetFactory(region="370403", year=2023, indicator="invention_grants", value=10)
     job, page = _upload(clients["city"], django_capture_on_commit_callbacks, _xlsx(
         (370403, 2023, "发明专利授权量", 120, "区考核"),           # a label, the code as an Excel number: an update
         ("370481", "2023年", "patent_grants", "1,500.5", ""),    # a key, a year with 年, a thousands separator

@@ -5,7 +5,7 @@ import pytest
 
 from ipdesk.stats.actions import prepare_bulletin, publish_bulletin
 from ipdesk.stats.models import Bulletin, Target
-from tests.factories import PatentFactory
+from tests.factories import PatentFactory, TargetFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def data(regions):
     PatentFactory(region="370403", grant_date=D(2022, 3, 1))
     PatentFactory(region="370481", grant_date=D(2022, 4, 1))
     PatentFactory(region="370481", grant_date=D(2021, 4, 1))
-    target = Target.objects.create(region=regions["370403"], year=2022, indicator="invention_grants", value=2)
+    target = TargetFactory(region="370403", year=2022, indicator="invention_grants", value=2)
     bulletin = prepare_bulletin(regions["370400"], 2022, 6)
     return {"target": target, "bulletin": bulletin}
 
@@ -146,5 +146,5 @@ def test_dashboard_numbers_follow_every_change_at_once(clients, data, regions):
     assert grants()["invention_grants"] == 2
     from ipdesk.core.audit import data_generation
     before = data_generation()
-    Target.objects.create(region=regions["370481"], year=2022, indicator="invention_grants", value=5)
+    TargetFactory(region="370481", year=2022, indicator="invention_grants", value=5)
     assert data_generation() > before                   # any domain record retires the cached numbers
