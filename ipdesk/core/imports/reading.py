@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from ..exports import FORMULA_PREFIXES
 from .errors import ImportFileError
 from .parsers import _fold
 
@@ -351,4 +352,4 @@ def _cell_out(value):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     value = "" if value is None else str(value)
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value   # core.exports' one rule
