@@ -19,6 +19,7 @@ data, and a reader never waits for a rebuild (`ensure_fresh()` only builds a nev
   city officers; `ipdesk rebuild_facts` repairs.
 """
 import contextlib
+import datetime as dt
 import json
 import threading
 
@@ -222,10 +223,16 @@ def _write_facts(ids=None, progress=None):
 
 
 # ---- Aggregates (FactAggregate) ------------------------------------------------------------------
-def contributions(ids=None):
+def contributions(ids=None, hv=None, only_hv=False):
     """{(region, month, patent_type, measure): n}: what the fact rows of the patents `ids` (None: all)
-    add to FactAggregate — the only definition of the aggregates (see models.FactAggregate)."""
+    add to FactAggregate — the only definition of the aggregates (see models.FactAggregate). `hv`: the
+    high-value configuration the hv measures are built for (parse_hv_stamp of FactState.hv_config; None:
+    no hv measures); `only_hv`: those measures alone (rebuild_high_value)."""
     out = {}
+    if hv is not None:
+        _hv_contributions(out, ids, hv)
+    if only_hv:
+        return out
 
     def only(model):
         if ids is None:
@@ -249,7 +256,147 @@ def contributions(ids=None):
 
 
 def _as_date(value):
+    if isinstance(value, str):   # SQLite answers raw SQL with text
+        return dt.date.fromisoformat(value[:10])
     return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+# ---- High-value stock as intervals (issue 17 item 2) -----------------------------------------------
+# Of the high-value criteria (stats.indicators._criterion_q), three hold on an interval of a validity interval:
+# strategic (S) and overseas family (O) are flags copied on the interval, and "maintained over N years" (M) holds
+# from the first day D with filing_date < _years_before(D, N) (maintained_from) to the interval's end. So
+# alive∧S, alive∧O, alive∧M and alive∧(S∨O∨M of the criteria that are on) are intervals whose starts and ends
+# are counted per region × month like valid_in / valid_out: hvs_*, hvo_*, hvm_* and hv_* (the union). The
+# pledge and award criteria (few patents, dates and lists from the configuration) are counted on those
+# patents' intervals by the reader. Which criteria are on and N are configuration: FactState.hv_config stamps
+# the configuration the hv measures were built for (hv_stamp); readers use them only when it is the current
+# one, otherwise they scan the intervals (stats.indicators.prefetch_stock).
+HV_MEASURES = ("hv_in", "hv_out", "hvs_in", "hvs_out", "hvo_in", "hvo_out", "hvm_in", "hvm_out")
+HV_STAMP_VERSION = 1
+
+
+def hv_stamp(active):
+    """The stamp of a high-value configuration: `active` = the criteria that are on (indicators.criteria()).
+    Only what the hv measures depend on: whether S, O and M are on, and M's years (as _criterion_q reads them)."""
+    from .figures import CriterionKind
+    kinds = {c.kind: c for c in active}
+    m = kinds.get(CriterionKind.MAINTAINED)
+    years = str(int(m.threshold or 10)) if m is not None else "-"
+    return (f"hv{HV_STAMP_VERSION}:s{int(CriterionKind.STRATEGIC in kinds)}"
+            f"o{int(CriterionKind.OVERSEAS in kinds)}m{years}")
+
+
+def parse_hv_stamp(stamp):
+    """(strategic on, overseas on, maintained years or None) of a stamp; None for no / another version's stamp."""
+    prefix = f"hv{HV_STAMP_VERSION}:"
+    if not stamp or not stamp.startswith(prefix):
+        return None
+    body = stamp[len(prefix):]                     # s1o0m10 / s1o1m-
+    s_on, o_on, m = body[1] == "1", body[3] == "1", body[5:]
+    return s_on, o_on, (None if m == "-" else int(m))
+
+
+def current_hv_stamp():
+    from .indicators import criteria
+    return hv_stamp(criteria())
+
+
+def stored_hv_stamp():
+    return FactState.objects.values_list("hv_config", flat=True).order_by("pk").first() or ""
+
+
+def _locked_hv_config():
+    """The stored configuration, read under a share lock of the state row: a refresh then keeps to the
+    configuration the stored hv measures were built for until it commits — rebuild_high_value (which locks
+    the row for update) waits for it, and a refresh that starts later waits for the rebuilt measures."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT hv_config FROM {_t(FactState)} ORDER BY id LIMIT 1 FOR SHARE")
+            row = cur.fetchone()
+        return parse_hv_stamp(row[0] if row else "")
+    return parse_hv_stamp(stored_hv_stamp())   # SQLite: one writer at a time
+
+
+def maintained_from(filing_date, years):
+    """The first day D on which a patent filed on `filing_date` counts as maintained over `years` years
+    (stats.indicators._criterion_q: filing_date < _years_before(D, years)): the day after the filing date,
+    `years` years on — a 29 February without one in that year rolls over to 1 March (_years_before maps
+    both 28 and 29 February of a leap year to 28 February, so neither is over the filing day 28 February).
+    E.g. filed 2012-12-31, 10 years: 2023-01-01. None without a filing date. _maintained_from_sql is the same
+    rule in SQL (tests/stats/test_high_value_aggregates.py checks both against _years_before)."""
+    if filing_date is None:
+        return None
+    day = filing_date + dt.timedelta(days=1)
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 3, 1)
+
+
+def _maintained_from_sql(column, years):
+    if connection.vendor == "postgresql":
+        day = f"({column} + 1)"
+        plus = f"CAST({day} + make_interval(years => {int(years)}) AS date)"   # 29 February → 28 February
+        return (f"(CASE WHEN to_char({day}, 'MM-DD') = '02-29' AND to_char({plus}, 'MM-DD') = '02-28'"
+                f" THEN {plus} + 1 ELSE {plus} END)")
+    return f"date({column}, '+1 day', '+{int(years)} years')"   # SQLite rolls 29 February over to 1 March
+
+
+def _month_sql(expr):
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', CAST({expr} AS timestamp)) AS date)"
+    return f"date({expr}, 'start of month')"
+
+
+def _hv_contributions(out, ids, hv):
+    """Add the hv measures of the intervals of `ids` (None: all) for the configuration `hv` to `out`:
+    each measure X's interval [begin, end) adds X_in at begin's month and X_out at end's month, as
+    valid_in / valid_out do for [start, end); an empty one (begin ≥ end) adds nothing. One statement, which
+    reads the intervals once (the CTE iv; the patents' intervals by key when `ids` are given)."""
+    s_on, o_on, years = hv
+    q = connection.ops.quote_name
+    start, end = "i.s", "i.e"
+    kept = f"({end} IS NULL OR {{begin}} < {end})"
+    branches = []   # (measure prefix, begin, condition)
+    flags = [c for on, c in ((s_on, "i.strategic"), (o_on, "i.overseas_family")) if on]
+    if s_on:
+        branches.append(("hvs", start, "i.strategic"))
+    if o_on:
+        branches.append(("hvo", start, "i.overseas_family"))
+    if years is not None:
+        later = f"(CASE WHEN i.since > {start} THEN i.since ELSE {start} END)"
+        branches.append(("hvm", later, "i.since IS NOT NULL"))
+        if flags:
+            flag = " OR ".join(flags)
+            branches.append(("hv", f"(CASE WHEN {flag} THEN {start} ELSE {later} END)",
+                             f"({flag} OR i.since IS NOT NULL)"))
+        else:
+            branches.append(("hv", later, "i.since IS NOT NULL"))
+    elif flags:
+        branches.append(("hv", start, "(" + " OR ".join(flags) + ")"))
+    if not branches:
+        return
+    since = _maintained_from_sql("x.filing_date", years) if years is not None else "x.filing_date"
+    if ids is None:
+        source, params = f"{_t(PatentInterval)} x", []
+    else:
+        rows, params = _id_rows(ids)
+        source = f"{rows} JOIN {_t(PatentInterval)} x ON x.patent_id = h_ids.id"
+    cte = (f"WITH iv AS (SELECT x.region_id, x.patent_type, x.{q('start')} AS s, x.{q('end')} AS e, x.strategic, "
+           f"x.overseas_family, {since} AS since FROM {source} WHERE x.domestic)")
+    selects = []
+    for prefix, begin, cond in branches:
+        where = f"{cond} AND {kept.format(begin=begin)}"
+        selects.append(f"SELECT i.region_id, i.patent_type, '{prefix}_in' AS measure, {_month_sql(begin)} AS m "
+                       f"FROM iv i WHERE {where}")
+        selects.append(f"SELECT i.region_id, i.patent_type, '{prefix}_out' AS measure, {_month_sql(end)} AS m "
+                       f"FROM iv i WHERE {where} AND {end} IS NOT NULL")
+    with connection.cursor() as cur:
+        cur.execute(f"{cte} SELECT region_id, patent_type, measure, m, COUNT(*) FROM ({' UNION ALL '.join(selects)}) h "
+                    f"GROUP BY region_id, patent_type, measure, m", params)
+        for region, ptype, measure, month, n in cur.fetchall():
+            key = (region or 0, _as_date(month), ptype, measure)
+            out[key] = out.get(key, 0) + n
 
 
 def _apply(delta):
@@ -289,21 +436,41 @@ def _diff(new, old):
 
 
 @transaction.atomic
-def rebuild(sig=None, progress=None):
-    """Rewrite all facts and aggregates; returns (patents, intervals). `progress(done, total)` is optional."""
+def rebuild(sig=None, progress=None, hv_config=None):
+    """Rewrite all facts and aggregates; returns (patents, intervals). `progress(done, total)` is optional.
+    The hv measures are built for `hv_config` (a stamp; None: the current configuration), which is stamped."""
+    # The state row first: refreshes hold it shared until they commit (_locked_hv_config).
+    state = FactState.objects.select_for_update().first() or FactState()
+    stamp = current_hv_stamp() if hv_config is None else hv_config
     PatentInterval.objects.all().delete()
     PatentFact.objects.all().delete()
     FactAggregate.objects.all().delete()
     _write_facts(None, progress)
-    _apply(contributions())
+    _apply(contributions(hv=parse_hv_stamp(stamp)))
     n_patents = PatentFact.objects.count()
     n_intervals = PatentInterval.objects.count()
-    state = FactState.objects.select_for_update().first() or FactState()
     state.signature, state.rebuilt_at, state.patents, state.intervals = sig or signature(), timezone.now(), \
         n_patents, n_intervals
+    state.hv_config = stamp
     state.save()
     FactState.objects.exclude(pk=state.pk).delete()
     return n_patents, n_intervals
+
+
+def rebuild_high_value(stamp=None):
+    """Recompute the hv measures alone for the configuration `stamp` (None: the current one) and stamp it,
+    in one transaction (after an edit of the criteria: hv_job). Returns the stamp, or None when the facts were
+    never built (ensure_fresh builds everything, stamped)."""
+    with transaction.atomic():
+        state = FactState.objects.select_for_update().order_by("pk").first()
+        if state is None:
+            return None
+        stamp = current_hv_stamp() if stamp is None else stamp
+        FactAggregate.objects.filter(measure__in=HV_MEASURES).delete()
+        _apply(contributions(hv=parse_hv_stamp(stamp), only_hv=True))
+        state.hv_config = stamp
+        state.save(update_fields=["hv_config"])
+    return stamp
 
 
 def refresh_patents(patent_ids, delta=None, new=()):
@@ -327,6 +494,7 @@ def refresh_patents(patent_ids, delta=None, new=()):
     known = [i for i in ids if i not in new] if new else ids
     old = {}
     with transaction.atomic():
+        hv = _locked_hv_config()
         if known:
             with connection.cursor() as cur:
                 # Two transactions refreshing one patent (an edit and an event, say) take turns on its row, in
@@ -334,12 +502,12 @@ def refresh_patents(patent_ids, delta=None, new=()):
                 if connection.features.has_select_for_update:
                     where, params = _among("id", known)
                     cur.execute(f"SELECT id FROM {_t(Patent)} WHERE {where} ORDER BY id FOR UPDATE", params)
-                old = contributions(known)
+                old = contributions(known, hv)
                 for model in (PatentInterval, PatentFact):
                     where, params = _among("patent_id", known)
                     cur.execute(f"DELETE FROM {_t(model)} WHERE {where}", params)
         written = _write_facts(ids)[0]
-        change = _diff(contributions(ids), old)
+        change = _diff(contributions(ids, hv), old)
         if delta is None:
             _apply(change)
         else:
@@ -375,13 +543,14 @@ def check(sample=20):
     out = {}
     patents = set()
     with transaction.atomic():
+        stamp = stored_hv_stamp()   # the hv measures are compared for the configuration they were built for
         sid = transaction.savepoint_create()
         try:
             with connection.cursor() as cur:
                 for name, table, cols, where in tables:
                     cur.execute(f"CREATE TEMPORARY TABLE h_stored_{name} AS SELECT {', '.join(q(c) for c in cols)} "
                                 f"FROM {table}{where}")
-            rebuild()
+            rebuild(hv_config=stamp)
             with connection.cursor() as cur:
                 for name, table, cols, where in tables:
                     collist = ", ".join(q(c) for c in cols)
@@ -484,6 +653,23 @@ def _event_deleted(sender, instance, **kwargs):
     _touched(instance.patent_id)
 
 
+def _criterion_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        transaction.on_commit(start_hv_job_if_stale)
+
+
+def start_hv_job_if_stale():
+    """After an edit of the high-value criteria: when the configuration the hv measures were built for is no
+    longer the current one, recompute them in a job (hv_job); readers scan the intervals until it is done."""
+    stored = FactState.objects.values_list("hv_config", flat=True).order_by("pk").first()
+    if stored is None or stored == current_hv_stamp():
+        return None
+    from django.utils.translation import gettext as _
+
+    from ipdesk.core import jobs
+    return jobs.start("stats.rebuild_high_value", _("重算高价值发明专利汇总"))
+
+
 def connect_signals():
     """Called by StatsConfig.ready: every save and delete of a patent or event through the ORM refreshes
     that patent's facts in the same transaction (queryset .update() and bulk_* send no signal: such
@@ -496,6 +682,11 @@ def connect_signals():
     signals.pre_save.connect(_event_pre_save, sender=PatentEvent, dispatch_uid="stats.facts.event_pre_save")
     signals.post_save.connect(_event_saved, sender=PatentEvent, dispatch_uid="stats.facts.event_saved")
     signals.post_delete.connect(_event_deleted, sender=PatentEvent, dispatch_uid="stats.facts.event_deleted")
+    # An edit of the criteria (page, API, admin, finance's award signal) changes what the hv measures count.
+    from .models import HighValueCriterion
+    signals.post_save.connect(_criterion_changed, sender=HighValueCriterion, dispatch_uid="stats.facts.criterion_saved")
+    signals.post_delete.connect(_criterion_changed, sender=HighValueCriterion,
+                                dispatch_uid="stats.facts.criterion_deleted")
 
 
 @job_handler("stats.rebuild_facts")
@@ -504,3 +695,9 @@ def rebuild_job(job):
     n_patents, n_intervals = rebuild(progress=lambda done, total: job.report(done, total))
     return {"patents": n_patents, "intervals": n_intervals}
 
+
+
+@job_handler("stats.rebuild_high_value")
+def hv_job(job):
+    """After an edit of the high-value criteria: recompute the hv measures for the new configuration."""
+    return {"hv_config": rebuild_high_value()}

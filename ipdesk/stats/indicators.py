@@ -7,8 +7,11 @@ offers its figures through `core.indicators.indicator_provider`; `figures()` com
 The patent figures read the derived facts of stats.facts (kept fresh by every write), grouped by
 region in one query per figure, so a bulletin over a whole province costs a handful of queries, not one
 per region. Over whole months (from a 1st to a month end) the grants, filings and the valid stock at a
-month end come from stats.FactAggregate, rows per region × month (issue 17 item 2); other dates and the
-high-value criteria read the facts themselves.
+month end come from stats.FactAggregate, rows per region × month (issue 17 item 2), and so does the
+high-value stock at a month end while the aggregates' hv measures are stamped for the current criteria
+(_Tree.hv_ready; the pledge and award criteria are counted on their few patents' intervals). Other dates, and
+the high-value stock until a criterion edit's job has rebuilt those measures, read the facts themselves (the
+scan: the reference the aggregates are tested against, tests/stats/test_high_value_aggregates.py).
 """
 import calendar
 import datetime as dt
@@ -153,6 +156,15 @@ class _Tree:
         for region_id, year, population in Population.objects.values_list("region_id", "year", "population"):
             self.pop.setdefault(region_id, []).append((year, population))
         self._criteria = None
+        self._hv_ready = None
+
+    def hv_ready(self):
+        """Whether the hv measures of FactAggregate were built for the criteria of this computation (the stamp
+        on FactState, stats.facts.hv_stamp): then the high-value stock at a month end is read from them."""
+        if self._hv_ready is None:
+            from .facts import hv_stamp, stored_hv_stamp
+            self._hv_ready = stored_hv_stamp() == hv_stamp(self.criteria())
+        return self._hv_ready
 
     def all_criteria(self):
         """Every criterion (all_criteria()), read once per computation: a bulletin asks at four places."""
@@ -257,6 +269,9 @@ def patent_figures(regions, start, end, tree=None, check_fresh=True, keys=None):
 
     active = tree.criteria()
     cached = tree.stock.get(end)
+    if not (cached is not None and cached[1] and set(ids) <= cached[0]) and _is_month_end(end) and tree.hv_ready():
+        prefetch_stock(tree, ids, [end], {end})   # from the aggregates
+        cached = tree.stock.get(end)
     if cached is not None and cached[1] and set(ids) <= cached[0]:
         wanted = set(ids)
         stock = [{"region_id": rid, **vals} for rid, vals in cached[2].items() if rid in wanted]
@@ -394,19 +409,12 @@ def prefetch_stock(tree, ids, dates, criteria_dates=()):
     dates = sorted(set(dates))
     if not dates:
         return
-    # The valid stock at a month end (without criteria) from the aggregates: valid_in − valid_out up to it.
-    by_month = [d for d in dates if d not in criteria_dates and _is_month_end(d)]
+    # The valid stock at a month end from the aggregates: valid_in − valid_out up to it; with the criteria too
+    # when the hv measures were built for the current ones (tree.hv_ready; otherwise the scan below).
+    with_hv = tree.hv_ready() if any(d in criteria_dates and _is_month_end(d) for d in dates) else False
+    by_month = [d for d in dates if _is_month_end(d) and (with_hv or d not in criteria_dates)]
     if by_month:
-        aggs = {}
-        for i, d in enumerate(by_month):
-            aggs[f"i{i}"] = Sum("n", filter=Q(measure="valid_in", month__lte=d.replace(day=1)))
-            aggs[f"o{i}"] = Sum("n", filter=Q(measure="valid_out", month__lte=d.replace(day=1)))
-        rows = list(FactAggregate.objects.filter(patent_type="invention", measure__in=("valid_in", "valid_out"),
-                                                 region__in=ids, month__lte=by_month[-1].replace(day=1))
-                    .values("region").annotate(**aggs).order_by())
-        for i, d in enumerate(by_month):
-            tree.stock[d] = (set(ids), False, {row["region"]: {"valid": int((row[f"i{i}"] or 0) - (row[f"o{i}"] or 0))}
-                                               for row in rows})
+        _stock_from_aggregates(tree, ids, by_month, [d for d in by_month if d in criteria_dates])
         dates = [d for d in dates if d not in by_month]
         if not dates:
             return
@@ -435,6 +443,112 @@ def prefetch_stock(tree, ids, dates, criteria_dates=()):
                 vals.update({f"hv_{c.kind}": row[f"h{i}_{c.kind}"] for c in active})
             per[row["region_id"]] = vals
         tree.stock[d] = (covered, with_criteria, per)
+
+
+# The hv measure of each criterion kind the aggregates keep (stats.facts.HV_MEASURES): the others (pledge,
+# award) are counted on the intervals of their few patents.
+_HV_MEASURE = {CriterionKind.STRATEGIC: "hvs", CriterionKind.OVERSEAS: "hvo", CriterionKind.MAINTAINED: "hvm"}
+
+
+def _stock_from_aggregates(tree, ids, dates, hv_dates):
+    """prefetch_stock from FactAggregate at the month ends `dates` (the high-value counts too at `hv_dates`,
+    which needs tree.hv_ready()): the stock of a measure at a month end is Σ X_in − Σ X_out over the months
+    up to it. The union of the criteria is hv (alive ∧ any of the strategic, overseas and maintained criteria
+    that are on) plus the intervals alive ∧ none of those ∧ (pledge ∨ award), counted with the per-criterion
+    counts of pledge and award on the intervals of their patents (_direct_stock) — the same figures as the
+    scan (tests/stats/test_high_value_aggregates.py)."""
+    active = tree.criteria() if hv_dates else []
+    prefixes = ["valid"] + (["hv"] + [_HV_MEASURE[c.kind] for c in active if c.kind in _HV_MEASURE] if hv_dates else [])
+    measures = [f"{p}_{x}" for p in prefixes for x in ("in", "out")]
+    # Σ up to the first date's month once (grouped by region and measure), then per later date only the months
+    # after it: the FILTER sums run over a bulletin's two years of rows, not over every month since the 1980s.
+    first = dates[0].replace(day=1)
+    base = {}
+    for region, measure, n in FactAggregate.objects.filter(patent_type="invention", measure__in=measures,
+                                                           region__in=ids, month__lte=first) \
+            .values("region", "measure").annotate(n=Sum("n")).values_list("region", "measure", "n").order_by():
+        base.setdefault(region, {})[measure] = int(n or 0)
+    later = {}
+    # one query for the valid stock at every date, one for the high-value measures at their (two) dates: each
+    # reads only its measures' rows
+    for group, group_dates in ((["valid"], dates), (prefixes[1:], hv_dates)):
+        aggs = {}
+        for i, d in enumerate(dates):
+            month = d.replace(day=1)
+            if month == first or d not in group_dates:
+                continue
+            for prefix in group:
+                aggs[f"{prefix}_{i}_in"] = Sum("n", filter=Q(measure=f"{prefix}_in", month__lte=month))
+                aggs[f"{prefix}_{i}_out"] = Sum("n", filter=Q(measure=f"{prefix}_out", month__lte=month))
+        if not aggs:
+            continue
+        last = max(d for d in group_dates).replace(day=1)
+        for row in FactAggregate.objects.filter(patent_type="invention", region__in=ids, month__gt=first,
+                                                measure__in=[f"{p}_{x}" for p in group for x in ("in", "out")],
+                                                month__lte=last).values("region").annotate(**aggs).order_by():
+            later.setdefault(row.pop("region"), {}).update(row)
+    rows = [{"region": region} for region in set(base) | set(later)]
+    direct = _direct_stock(tree, ids, hv_dates, active) if hv_dates else {}
+
+    def net(row, prefix, i):
+        before, after = base.get(row["region"], {}), later.get(row["region"], {})
+        return int(before.get(f"{prefix}_in", 0) - before.get(f"{prefix}_out", 0)
+                   + (after.get(f"{prefix}_{i}_in") or 0) - (after.get(f"{prefix}_{i}_out") or 0))
+    for i, d in enumerate(dates):
+        if d not in hv_dates:
+            tree.stock[d] = (set(ids), False, {row["region"]: {"valid": net(row, "valid", i)} for row in rows})
+            continue
+        per = {}
+        for row in rows:
+            vals = {"valid": net(row, "valid", i), "high_value": net(row, "hv", i)}
+            vals.update({f"hv_{c.kind}": net(row, _HV_MEASURE[c.kind], i) for c in active if c.kind in _HV_MEASURE})
+            per[row["region"]] = vals
+        for rid, extra in direct.get(d, {}).items():
+            vals = per.setdefault(rid, {"valid": 0, "high_value": 0})
+            vals["high_value"] += extra.pop("high_value")
+            vals.update(extra)
+        for vals in per.values():
+            vals["high_value"] = vals.get("high_value", 0)
+            vals.update({f"hv_{c.kind}": vals.get(f"hv_{c.kind}", 0) for c in active})
+        tree.stock[d] = (set(ids), True, per)
+
+
+def _direct_stock(tree, ids, dates, active):
+    """{date: {region id: {"high_value": n, "hv_pledge": n, "hv_award": n}}}: the criteria the aggregates do not
+    keep (pledge, award: few patents, dates and lists from the configuration), counted on those patents'
+    intervals by _criterion_q; "high_value": those alive at the date and meeting none of the criteria the
+    aggregates keep (so that hv + these is the union, each interval once)."""
+    direct = [c for c in active if c.kind not in _HV_MEASURE]
+    kept = [c for c in active if c.kind in _HV_MEASURE]
+    if not direct:
+        return {}
+    aggs, among = {}, []
+    for i, d in enumerate(dates):
+        alive = Q(start__lte=d) & (Q(end__isnull=True) | Q(end__gt=d))
+        qs = {c.kind: _criterion_q(c, d) for c in direct}
+        any_direct = NEVER
+        for q in qs.values():
+            any_direct |= q
+        among += [q for q in qs.values() if q is not NEVER]
+        none_kept = Q()
+        for c in kept:
+            none_kept &= ~_criterion_q(c, d)
+        aggs[f"h{i}"] = Count("id", filter=alive & any_direct & none_kept)
+        aggs.update({f"h{i}_{kind}": Count("id", filter=alive & q) for kind, q in qs.items()})
+    out = {d: {} for d in dates}
+    if not among:   # no patent meets them: nothing to count (the counts are 0)
+        return out
+    only = among[0]
+    for q in among[1:]:
+        only |= q
+    rows = PatentInterval.objects.filter(only).filter(patent_type="invention", domestic=True, region_id__in=ids,
+                                                      start__lte=dates[-1]).values("region_id").annotate(**aggs) \
+        .order_by()
+    for row in rows:
+        for i, d in enumerate(dates):
+            out[d][row["region_id"]] = {"high_value": row[f"h{i}"],
+                                        **{f"hv_{c.kind}": row[f"h{i}_{c.kind}"] for c in direct}}
+    return out
 
 
 def figures_many(regions, as_of, start=None, keys=None, tree=None, stock_dates=()):

@@ -84,7 +84,9 @@ class FactAggregate(models.Model):
     """Counts of domestic patents per region × month × patent type, kept with the facts (stats.facts):
     `measure` is "grants" / "filings" (PatentFact rows by grant / filing month, in the holder's region
     then) or "valid_in" / "valid_out" (PatentInterval rows starting / ending in the month: the valid stock
-    at a month end is the sum of valid_in minus valid_out up to that month). region 0: no region.
+    at a month end is the sum of valid_in minus valid_out up to that month); "hv_in" / "hv_out" and
+    "hvs_*", "hvo_*", "hvm_*" do the same for the high-value stock (any of the strategic, overseas and
+    maintained criteria that are on, and each of them; stats.facts.HV_MEASURES). region 0: no region.
     A bulletin reads rows proportional to regions × months, not to patents (issue 17 item 2).
 
     Writes only append rows (the change a write made, + or −), never update one: concurrent writers then
@@ -111,6 +113,9 @@ class FactState(models.Model):
     # The last `rebuild_facts --check` (nightly): when, and how many differences it found (0: none).
     checked_at = models.DateTimeField(null=True)
     check_differences = models.PositiveBigIntegerField(default=0)
+    # The high-value configuration the hv measures of FactAggregate were built for (stats.facts.hv_stamp); readers
+    # use those measures only while it is the current one ('' : none built, readers scan the intervals).
+    hv_config = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = _("统计事实状态")

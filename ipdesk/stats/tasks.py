@@ -1,5 +1,6 @@
 """Periodic work of stats: on the 1st of each month, prepare the draft bulletin of the month just ended;
-each night, fold the aggregates' change rows and check the facts against a full recomputation."""
+each night, fold the aggregates' change rows, build the high-value measures when they are not for the current
+criteria, and check the facts against a full recomputation."""
 import datetime as dt
 
 from huey import crontab
@@ -34,6 +35,9 @@ def monthly_bulletin_draft():
 def nightly_facts_check():
     """Each night, the facts kept by every write against a full recomputation (`ipdesk rebuild_facts
     --check`); a difference is told to the city officers and shown on the dashboard (stats.facts.record_check)."""
-    from .facts import compact_aggregates, differences, record_check
+    from .facts import compact_aggregates, current_hv_stamp, differences, rebuild_high_value, record_check, \
+        stored_hv_stamp
     compact_aggregates()
+    if stored_hv_stamp() != current_hv_stamp():   # e.g. an upgraded database, or a job that did not run
+        rebuild_high_value()
     return differences(record_check())
