@@ -44,7 +44,7 @@ declare(
     excerpt="有效发明专利中符合下列任一类的：战略性新兴产业的发明专利；在海外有同族专利权的发明专利；维持年限超过10年的"
             "发明专利（自申请日起算）；实现较高质押融资金额的发明专利；获得国家科学技术奖或中国专利奖的发明专利。",
     note=NOT_CHECKED + "各类标准及阈值为本单位配置（统计 › 高价值标准）；质押融资金额无官方公布阈值，未配置即不启用。",
-    code=("ipdesk.stats.indicators.DEFAULT_CRITERIA", "ipdesk.stats.indicators.criteria"),
+    code=("ipdesk.stats.criteria.DEFAULT_CRITERIA", "ipdesk.stats.criteria.criteria"),
     indicators=("high_value_invention_patents", "high_value_per_10k", "high_value_strategic", "high_value_overseas",
                 "high_value_maintained", "high_value_pledge", "high_value_award"))
 declare(

@@ -297,7 +297,7 @@ def parse_hv_stamp(stamp):
 
 
 def current_hv_stamp():
-    from .indicators import criteria
+    from .criteria import criteria
     return hv_stamp(criteria())
 
 

@@ -28,6 +28,7 @@ def _stats_imports(name):
     ("models", {"ipdesk.stats.indicators", "ipdesk.stats.facts", "ipdesk.stats.bulletin"}),
     ("figures", {"ipdesk.stats.models", "ipdesk.stats.indicators", "ipdesk.stats.facts"}),
     ("facts", {"ipdesk.stats.indicators"}),
+    ("criteria", {"ipdesk.stats.indicators", "ipdesk.stats.facts"}),
 ])
 def test_the_stats_modules_import_one_way(name, forbidden):
     imported = {m for m in _stats_imports(name) if m in forbidden or m.rsplit(".", 1)[0] in forbidden}
