@@ -6,12 +6,13 @@ visit (回访). 行政裁决: a request waits for the filing decision (新申请
 step; each running legal time limit (protection.limits, the office's TimeLimitRule rows, which cite
 their legal basis) makes it 临期 within TODO_DAYS days or 已超期. Only cases the user may change.
 """
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ipdesk.core.scoping import CHANGE
+from ipdesk.core.scoping import CHANGE, can
 from ipdesk.core.todo import TodoItem, deadline_kind, todo_days
 
-from .choices import AdjudicationStatus as A, AssistanceStatus as S
+from .choices import AdjudicationStatus as A, AssistanceStatus as S, CalendarDayKind
 from .models import AdjudicationCase, AssistanceCase, CalendarDay, TimeLimitRule
 
 LIMIT = 200
@@ -19,7 +20,26 @@ OPEN_ADJUDICATION = (A.REQUESTED, A.FILED, A.ANSWERED, A.HEARD, A.DECIDED, A.MED
 
 
 def todo_items(user, today):
-    return assistance_items(user, today) + adjudication_items(user, today)
+    return assistance_items(user, today) + adjudication_items(user, today) + calendar_items(user, today)
+
+
+CALENDAR_FROM_MONTH = 11   # the State Council's holiday notice for next year usually comes out in November (待核对)
+
+
+def calendar_items(user, today):
+    """节假日与调休: this year, and from November next year, whose statutory holidays are not in the office calendar
+    — the working-day limits of every case would count that year's festivals as working days (the case pages mark
+    such due dates 暂定). For those who keep the calendar (CalendarDay's change roles: city officers)."""
+    if not can(user, CalendarDay, CHANGE):
+        return []
+    years = [today.year] + ([today.year + 1] if today.month >= CALENDAR_FROM_MONTH else [])
+    held = {d.year for d in CalendarDay.objects.filter(date__year__in=years, kind=CalendarDayKind.HOLIDAY)
+            .dates("date", "year")}
+    return [TodoItem("step", _("节假日与调休"), _("%(y)s年的法定节假日和调休尚未录入本单位日历") % {"y": year},
+                     reverse("protection:calendarday_list"),
+                     detail=_("录入前，跨入该年的期限按周末计算（暂定）；请按国务院办公厅的放假安排通知录入"),
+                     key=f"protection.calendar:{year}")
+            for year in years if year not in held]
 
 
 def assistance_items(user, today):

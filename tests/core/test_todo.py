@@ -205,3 +205,19 @@ def test_a_failing_provider_does_not_take_the_page_down(users, monkeypatch):
         raise RuntimeError("boom")
     monkeypatch.setattr(todo, "_providers", [broken, todo.todo_items])
     assert todo.collect(users["district"]) == []
+
+
+def test_a_year_without_holidays_is_on_the_city_officers_list(users, regions):
+    """From November, next year's holidays must be entered (the limits of every case count over them); this
+    year's when they are missing at all. Only for those who keep the calendar (city officers)."""
+    from ipdesk.protection.models import CalendarDay
+    november = dt.date(2026, 11, 30)          # the seeded calendar (chinese-calendar 1.11.0) ends with 2026
+    assert "protection.calendar:2027" in keys(users["city"], november)
+    assert "protection.calendar:2026" not in keys(users["city"], november)
+    assert not any(k.startswith("protection.calendar") for k in keys(users["city"], dt.date(2026, 10, 31)))
+    for role in ("district", "lawyer", "leader", "enterprise", "commissioner"):
+        assert not any(k.startswith("protection.calendar") for k in keys(users[role], november)), role
+    CalendarDay.objects.create(date=dt.date(2027, 1, 1), kind="holiday", name="元旦")
+    assert "protection.calendar:2027" not in keys(users["city"], november)
+    CalendarDay.objects.filter(date__year=2026, kind="holiday").delete()
+    assert "protection.calendar:2026" in keys(users["city"], dt.date(2026, 3, 1))
