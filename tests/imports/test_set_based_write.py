@@ -147,3 +147,44 @@ def test_facts_follow_import_reimport_and_changed_reimport_without_a_rebuild(tmp
         monkeypatch.setattr(spec, "batch_size", 7)
         assert PatentFact.objects.count() == Patent.objects.count()
         assert facts.differences(facts.check()) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_patent_created_and_changed_by_the_same_file_has_the_facts_of_its_last_row(tmp_path, regions, monkeypatch):
+    """The facts of a one-transaction import are refreshed once at its end from the ids its batches gathered
+    (stats.facts.IdTable): a number created by one batch and changed by a later one of the same file is still a
+    new patent there (no stored facts to subtract), and its facts are those of the file's last row."""
+    facts.rebuild()
+    spec = imports.get_spec("patents")
+    monkeypatch.setattr(spec, "batch_size", 3)
+    data = rows(5, granted=lambda i: False) + [rows(2, granted=lambda i: True)[1]]   # number(1) again, now granted
+    result = run_import("patents", csv_file(tmp_path, HEADER, data, "twice.csv"))
+    assert (result.created, result.updated, result.unchanged) == (5, 1, 0), result.errors
+    fact = PatentFact.objects.get(patent__application_no=number(1))
+    assert fact.grant_date == dt.date(2019, 5, 3)
+    assert PatentFact.objects.count() == 5
+    assert facts.differences(facts.check()) == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the staging table of the merge is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_an_import_of_many_batches_holds_a_bounded_number_of_locks(tmp_path, regions, monkeypatch):
+    """Each batch is merged through a staging table; one created and dropped per batch held its locks to the end
+    of the import's transaction, and a file of thousands of batches filled PostgreSQL's lock table ("out of shared
+    memory"). The table is made once and emptied per batch: the locks the import holds do not grow with its
+    batches."""
+    from ipdesk.core.imports import writing
+    spec = imports.get_spec("patents")
+    monkeypatch.setattr(spec, "batch_size", 2)
+    held = []
+    copy_into = writing._copy_into
+
+    def counting(cursor, *args, **kwargs):
+        cursor.execute("SELECT COUNT(*) FROM pg_locks WHERE pid = pg_backend_pid()")
+        held.append(cursor.fetchone()[0])
+        return copy_into(cursor, *args, **kwargs)
+    monkeypatch.setattr(writing, "_copy_into", counting)
+    result = run_import("patents", csv_file(tmp_path, HEADER, rows(80), "many.csv"))
+    assert result.created == 80, result.errors
+    assert len(held) >= 40
+    assert max(held[5:]) <= held[4], held

@@ -302,9 +302,7 @@ def _merge(spec, records, ctx, outcome):
     defaults = [now if f.attname in ("created_at", "updated_at") else f.get_default() for f in rest]
     defaults = [Jsonb(v) if f.get_internal_type() == "JSONField" else v for f, v in zip(rest, defaults)]
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {stage}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {stage} ON COMMIT DROP AS "
-                       f"SELECT {', '.join(col[a] for a in given)} FROM {table} WITH NO DATA")
+        _stage_table(cursor, ctx, stage, f"SELECT {', '.join(col[a] for a in given)} FROM {table} WITH NO DATA")
         _copy_into(cursor, stage, [col[a] for a in given], [fields[a] for a in given], records, given)
         cursor.execute(f"""
             WITH old AS (
@@ -345,6 +343,20 @@ def _merge(spec, records, ctx, outcome):
         outcome.pks.extend(created_pks)
         _created(spec, ctx, outcome, new)
     outcome.unchanged += len(records) - len(returned)
+
+
+def _stage_table(cursor, ctx, stage, select):
+    """An empty staging table `stage` of the columns `select` names: created once per import (it is dropped with
+    the transaction) and emptied for each further batch. A table created and dropped per batch would hold its
+    locks to the end of the transaction: a file of thousands of batches filled PostgreSQL's lock table ("out of
+    shared memory")."""
+    made = ctx.cache.setdefault("__staged__", {})
+    if made.get(stage) == select:
+        cursor.execute(f"TRUNCATE {stage}")
+        return
+    cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {stage} ON COMMIT DROP AS {select}")
+    made[stage] = select
 
 
 def _name_of(model, attname):
