@@ -956,10 +956,11 @@ def refresh_patent_facts(written, ctx, pks=()):
     created (no "pk") and changed ("pk"); `pks` the ids of both when the write returned them (PostgreSQL's merge,
     core.imports), else the created ones are looked up by application number.
 
-    Set-based with each batch (stats.facts.refresh_patents: a few statements whatever its size), never a rebuild. A
-    file written batch by batch in short transactions (SQLite, core.imports) applies each batch's aggregate change
-    with it, so the facts commit with the batch. A file written in one transaction adds the batches' changes up and
-    `refresh_patent_facts_at_end` applies the sum once, before the commit. A dry run is rolled back: nothing."""
+    Set-based (stats.facts.refresh_patents: a few statements whatever the number of patents), never a rebuild. A
+    file written batch by batch in short transactions (SQLite, core.imports) refreshes each batch's patents with
+    it, so the facts commit with the batch. A file written in one transaction gathers the ids of its batches in a
+    temporary table (stats.facts.IdTable) and `refresh_patent_facts_at_end` refreshes them all at once before the
+    commit: one pass over the tables instead of one per batch. A dry run is rolled back: nothing."""
     if not written or ctx.dry_run:
         return
     from ipdesk.stats import facts
@@ -974,15 +975,21 @@ def refresh_patent_facts(written, ctx, pks=()):
     if "__journal__" in ctx.cache:   # short transactions: the facts commit with the batch
         facts.refresh_patents(ids, new=created)
         return
-    facts.refresh_patents(ids, delta=ctx.cache.setdefault("__fact_delta__", {}), new=created)
+    table = ctx.cache.get("__fact_ids__")
+    if table is None:
+        table = ctx.cache["__fact_ids__"] = facts.IdTable.create()
+    table.add(created, new=True)
+    table.add(changed, new=False)
 
 
 def refresh_patent_facts_at_end(ctx):
-    """The aggregates' change of the patents refreshed by refresh_patent_facts, inside the file's transaction."""
-    delta = ctx.cache.pop("__fact_delta__", None)
-    if delta and not ctx.dry_run:
+    """The facts of every patent the file's batches wrote (gathered by refresh_patent_facts), refreshed at once
+    inside the file's transaction, before the commit."""
+    table = ctx.cache.pop("__fact_ids__", None)
+    if table is not None and not ctx.dry_run:
         from ipdesk.stats import facts
-        facts.apply_delta(delta)
+        facts.refresh_patents(table)
+        table.drop()
 
 
 # ---- Trademarks --------------------------------------------------------------------------------

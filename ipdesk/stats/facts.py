@@ -108,9 +108,69 @@ def _sql_parts():
     return P, no_events, strategic, dead, term, recorded, ends, rule
 
 
+class IdTable:
+    """Patent ids gathered over a long transaction in a temporary table, to refresh their facts once, set-based,
+    at its end (an import written in one transaction: registry.imports.refresh_patent_facts). A refresh batch by
+    batch would read back the patents and facts of each batch from tables the transaction keeps filling, which the
+    planner knows nothing of: every batch scanned them whole, and a file's refresh grew with the square of its
+    rows. The ids stay in the database, so the process's memory stays flat whatever the file's size.
+
+    `new`: the id is a patent the transaction created (it has no facts yet); an id added twice keeps its first
+    word (a patent created by one batch and changed by a later one is still new). Pass the table where
+    refresh_patents takes ids."""
+    name = "h_fact_ids"
+
+    def __init__(self, only_known=False):
+        self.only_known = only_known
+
+    @classmethod
+    def create(cls):
+        q = connection.ops.quote_name(cls.name)
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {q}")
+            # dropped with the transaction on PostgreSQL; SQLite drops it in drop() (and a rollback undoes it)
+            cur.execute(f"CREATE TEMPORARY TABLE {q} (id bigint PRIMARY KEY, new boolean NOT NULL)"
+                        + (" ON COMMIT DROP" if connection.vendor == "postgresql" else ""))
+        return cls()
+
+    def add(self, ids, new):
+        ids = [int(i) for i in ids if i is not None]
+        if not ids:
+            return
+        q = connection.ops.quote_name(self.name)
+        with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                cur.execute(f"INSERT INTO {q} (id, new) SELECT unnest(CAST(%s AS bigint[])), %s "
+                            f"ON CONFLICT (id) DO NOTHING", [_pg_array(ids), bool(new)])
+            else:
+                cur.execute(f"INSERT INTO {q} (id, new) SELECT value, %s FROM json_each(%s) WHERE true "
+                            f"ON CONFLICT (id) DO NOTHING", [bool(new), json.dumps(ids)])
+
+    def known(self):
+        """The ids that are not new: the patents whose stored facts the refresh replaces."""
+        return IdTable(only_known=True)
+
+    def sql(self):
+        return f"SELECT id FROM {connection.ops.quote_name(self.name)}" + (" WHERE NOT new" if self.only_known else "")
+
+    def count(self):
+        with connection.cursor() as cur:
+            if connection.vendor == "postgresql":   # the planner's statistics, for the set-based statements
+                cur.execute(f"ANALYZE {connection.ops.quote_name(self.name)}")
+            cur.execute(f"SELECT COUNT(*) FROM ({self.sql()}) h")
+            return cur.fetchone()[0]
+
+    def drop(self):
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(self.name)}")
+
+
 def _among(column, ids):
     """(SQL "`column` is one of `ids`", its parameters): one parameter whatever the number of ids (an array on
-    PostgreSQL, a JSON list on SQLite), so a refresh is the same few statements for 3 patents as for a million."""
+    PostgreSQL, a JSON list on SQLite), so a refresh is the same few statements for 3 patents as for a million.
+    `ids` may be an IdTable: its rows."""
+    if isinstance(ids, IdTable):
+        return f"{column} IN ({ids.sql()})", []
     if connection.vendor == "postgresql":
         return f"{column} = ANY(CAST(%s AS bigint[]))", [_pg_array(ids)]
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
@@ -125,6 +185,8 @@ def _pg_array(ids):
 def _id_rows(ids):
     """(SQL of a row source `h_ids(id)` holding `ids`, its parameters), to join the patents from: the planner then
     reads each patent by its key, whatever it believes of a table filled in the same transaction."""
+    if isinstance(ids, IdTable):
+        return f"({ids.sql()}) AS h_ids", []
     if connection.vendor == "postgresql":
         return "unnest(CAST(%s AS bigint[])) AS h_ids(id)", [_pg_array(ids)]
     return "(SELECT value AS id FROM json_each(%s)) AS h_ids", [json.dumps(list(ids))]
@@ -473,25 +535,30 @@ def rebuild_high_value(stamp=None):
     return stamp
 
 
-def refresh_patents(patent_ids, delta=None, new=()):
+def refresh_patents(patent_ids, new=()):
     """Recompute the facts of exactly the patents `patent_ids` (ids of deleted patents: their facts are
     dropped) with the rules of rebuild(), and move the aggregates by the difference, inside the caller's
     transaction (or one of its own). Call it in the transaction that changed the patents or their events,
     after the change: the facts then commit — or roll back — with the data. Returns the number of
     patents whose facts were written.
 
-    Set-based: the same dozen statements for one patent as for a million (the ids travel as one parameter);
-    only patents with events go through the rules in Python. `delta` (a dict): the aggregates' change is added
-    to it instead of being applied — an import that refreshes batch by batch in one transaction applies the
-    sum once before its commit (`apply_delta`), one row per aggregate key instead of one per key and batch.
-    `new`: those of the ids that are patents the caller created in its transaction — they have no facts yet (ids are
-    never reused), so there is nothing of theirs to lock, subtract or delete."""
+    Set-based: the same dozen statements for one patent as for a million (the ids travel as one parameter, or
+    sit in an IdTable); only patents with events go through the rules in Python. `new`: those of the ids that are
+    patents the caller created in its transaction — they have no facts yet (ids are never reused), so there is
+    nothing of theirs to lock, subtract or delete (an IdTable says it of each id itself)."""
     from ipdesk.registry.models import Patent
-    ids = sorted({int(i) for i in patent_ids if i is not None})
-    if not ids:
-        return 0
-    new = {int(i) for i in new}
-    known = [i for i in ids if i not in new] if new else ids
+    if isinstance(patent_ids, IdTable):   # `new` is in the table
+        ids = patent_ids
+        known = ids.known()
+        if not ids.count():
+            return 0
+        known = known if known.count() else None
+    else:
+        ids = sorted({int(i) for i in patent_ids if i is not None})
+        if not ids:
+            return 0
+        new = {int(i) for i in new}
+        known = [i for i in ids if i not in new] if new else ids
     old = {}
     with transaction.atomic():
         hv = _locked_hv_config()
@@ -507,18 +574,8 @@ def refresh_patents(patent_ids, delta=None, new=()):
                     where, params = _among("patent_id", known)
                     cur.execute(f"DELETE FROM {_t(model)} WHERE {where}", params)
         written = _write_facts(ids)[0]
-        change = _diff(contributions(ids, hv), old)
-        if delta is None:
-            _apply(change)
-        else:
-            for key, n in change.items():
-                delta[key] = delta.get(key, 0) + n
+        _apply(_diff(contributions(ids, hv), old))
     return written
-
-
-def apply_delta(delta):
-    """Apply the aggregates' change gathered by refresh_patents(…, delta=) (inside the same transaction)."""
-    _apply(delta)
 
 
 # ---- The check: stored state against a full recomputation ---------------------------------------
