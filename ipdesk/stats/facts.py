@@ -553,6 +553,12 @@ def refresh_patents(patent_ids, new=()):
         if not ids.count():
             return 0
         known = known if known.count() else None
+        if connection.vendor == "postgresql":
+            # The fact tables are read by key from memory. At the default cost of a random read (4, a spinning
+            # disk) the planner scanned the 900,000 intervals of a province whole for an import of 10,000 rows
+            # (0.17 s a statement, 1.5 s the import instead of 1.1 s). For the rest of the import's transaction.
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL random_page_cost = 1.1")
     else:
         ids = sorted({int(i) for i in patent_ids if i is not None})
         if not ids:
