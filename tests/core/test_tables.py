@@ -127,6 +127,29 @@ def test_a_render_method_signature_is_read_once_per_function(monkeypatch, region
     assert {Titles.render, Listed.render_application_no, tables.Column.render} <= set(calls)
 
 
+def test_a_page_of_the_keyset_paginator_reads_each_signature_once(monkeypatch, regions):
+    """The list pages paginate through core.pagination.DeferredJoinPaginator, which reads a page's rows by key
+    and wraps them again: in the table's own `Rows`, so the signatures are still read once per function (plain
+    django-tables2 rows read one per cell, a quarter of the patent list's time)."""
+    from ipdesk.core.pagination import DeferredJoinPaginator
+    calls = []
+    real = tables_utils.signature
+
+    def counting(fn):
+        calls.append(getattr(fn, "__func__", fn))
+        return real(fn)
+
+    monkeypatch.setattr(tables_utils, "signature", counting)
+    monkeypatch.setattr(columns, "_signatures", {})
+    patents = _patents(regions, n=6)
+    for page in (1, 2):
+        table = PatentTable(patents.order_by("-filing_date", "application_no"))
+        table.paginate(paginator_class=DeferredJoinPaginator, per_page=3, page=page)
+        assert all(isinstance(row, columns.Row) for row in table.paginated_rows)
+        assert "电池" in _tbody(table, "core/table.html")
+    assert calls and len(calls) == len(set(calls)), "a signature was read twice"
+
+
 def test_every_table_is_a_base_table():
     """Every table of the project gets the rows that read signatures once (core.columns.BaseTable)."""
     from importlib import import_module
