@@ -55,6 +55,18 @@ class AbnormalApplicationImport(ImportSpec):
         Field("deadline", ("答复期限", "期限", "截止日期", "deadline"), parse_date),
         Field("batch", ("批次", "batch")),
     ]
+    # Kept as stored when the file has no such column (core.imports.specs.ImportSpec.kept_when_absent): a re-import
+    # of a list without 名称, 代理机构, 发文日 or 答复期限 does not empty them (an officer may have entered or
+    # corrected them); the matched agency goes with its name (kept_attnames). Not the 申请人地址: the region and
+    # its basis are placed from it in clean().
+    kept_when_absent = ("title", "agency_name", "notice_date", "deadline")
+
+    def kept_attnames(self, absent):
+        """Also `agency_id`, matched from the 代理机构 name alone, when the file has no such column."""
+        kept = set(super().kept_attnames(absent))
+        if "agency_name" in absent:
+            kept.add("agency_id")
+        return frozenset(kept)
 
     def begin(self, ctx):
         cache = load_lookups(ctx)

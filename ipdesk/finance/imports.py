@@ -117,6 +117,10 @@ class PledgeImport(ImportSpec):
         Field("released_on", ("解除日", "released_on"), parse_date),
         Field("note", ("备注", "note")),
     ]
+    # Kept as stored when the file has no such column (core.imports.specs.ImportSpec.kept_when_absent): the debt
+    # dates and the note an officer entered are not emptied by a re-import of a list without them. 状态/解除日 need
+    # no keeping: an update only ever releases (状态 = 已解除), it never writes them back.
+    kept_when_absent = ("start_date", "end_date", "note")
 
     def begin(self, ctx):
         ctx.cache["pledged_in_file"] = {}
@@ -137,6 +141,14 @@ class PledgeImport(ImportSpec):
         if values.get("released_on") and values["released_on"] < reg:
             raise RowError("解除日", "解除日不能早于登记日")
         existing = Pledge.objects.filter(registration_no=no).first()
+        if existing is not None:   # a kept date is the stored one: the pair is checked as it will be saved
+            start = existing.start_date if "start_date" in ctx.kept else values.get("start_date")
+            end = existing.end_date if "end_date" in ctx.kept else values.get("end_date")
+            if start and end and end < start:
+                stored = "债务到期日" if "end_date" in ctx.kept else "债务起始日"
+                raise RowError("债务起始日" if stored == "债务到期日" else "债务到期日",
+                               f"债务到期日不能早于债务起始日（本文件无{stored}列，沿用已登记的 "
+                               f"{end if stored == '债务到期日' else start:%Y-%m-%d}）")
         patents = _patents(values["numbers"], NUMBERS_HEADER)
         if existing is not None:
             stored = set(existing.patents.values_list("application_no", flat=True))
@@ -175,7 +187,10 @@ class PledgeImport(ImportSpec):
                 outcome.written.append({"pk": pledge.pk, "registration_no": pledge.registration_no})
                 continue
             changed = False
+            fixed = self.fixed(ctx)   # kept attnames the file has no column for stay as stored
             for attname in ("pledgee_id", "amount_10k_yuan", "start_date", "end_date", "note"):
+                if attname in fixed:
+                    continue
                 if getattr(pledge, attname) != r[attname]:
                     setattr(pledge, attname, r[attname])
                     changed = True
@@ -218,6 +233,17 @@ class InsurancePolicyImport(ImportSpec):
         Field("numbers", (NUMBERS_HEADER, "承保专利", "申请号", "patents"), parse_numbers, help=_l("多个以 ；、, 分隔")),
         Field("note", ("备注", "note")),
     ]
+    # Kept as stored when the file has no such column (core.imports.specs.ImportSpec.kept_when_absent): the note;
+    # and the covered patents when the file has no 专利申请号 column (kept_attnames), so a policy list without
+    # them does not strip a policy of its patents.
+    kept_when_absent = ("note",)
+
+    def kept_attnames(self, absent):
+        """Also `patents` (the many-to-many the 专利申请号 column sets) when the file has no such column."""
+        kept = set(super().kept_attnames(absent))
+        if "numbers" in absent:
+            kept.add("patents")
+        return frozenset(kept)
 
     def clean(self, values, ctx):
         for name, header in (("premium", "保费（元）"), ("cover", "保险金额（元）")):
@@ -227,7 +253,11 @@ class InsurancePolicyImport(ImportSpec):
             raise RowError("保险止期", "保险止期不能早于保险起期")
         enterprise = _enterprise(values, "统一社会信用代码", "投保企业", "投保企业")
         insurer = _entry(ctx, "insurer", values["insurer"], "保险机构", "保险机构")
-        patents = _patents(values["numbers"], NUMBERS_HEADER) if values.get("numbers") else []
+        if "patents" in ctx.kept:   # no 专利申请号 column: a stored policy keeps its patents, checked anew below
+            stored = InsurancePolicy.objects.filter(policy_no=values["policy_no"]).first()
+            patents = list(stored.patents.all()) if stored is not None else []
+        else:
+            patents = _patents(values["numbers"], NUMBERS_HEADER) if values.get("numbers") else []
         try:
             actions.check_policy_patents(enterprise.pk, values["start_date"], patents)
         except ValidationError as exc:
@@ -240,6 +270,8 @@ class InsurancePolicyImport(ImportSpec):
     def write(self, records, ctx, outcome):
         attnames = ("insurer_id", "enterprise_id", "insurance_type", "premium_yuan", "cover_yuan", "start_date",
                     "end_date", "note")
+        fixed = self.fixed(ctx)   # kept attnames the file has no column for stay as stored
+        attnames = tuple(a for a in attnames if a not in fixed)
         for r in records:
             policy = InsurancePolicy.objects.filter(policy_no=r["policy_no"]).first()
             previous = None

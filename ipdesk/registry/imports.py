@@ -1032,6 +1032,10 @@ class TrademarkImport(ImportSpec):
         *AREA_FIELDS,
     ]
     derived = {"region_signal": "region_id"}
+    # Kept as stored when the file has no such column (core.imports.specs.ImportSpec.kept_when_absent): the dates,
+    # the 地理标志 flag and the status — which clean() would otherwise set to 已注册 by default, undoing an officer's
+    # 已失效/已注销. Not the 注册人地址: the region is placed from it (locate), and the owner from the credit code.
+    kept_when_absent = ("filing_date", "registration_date", "expiry_date", "status", "is_geographic_indication")
 
     def begin(self, ctx):
         load_lookups(ctx)
@@ -1146,6 +1150,9 @@ class GIProductImport(ImportSpec):
         Field("holder", ("申请/管理单位", "管理单位", "申请单位", "holder")),
         Field("description", ("说明", "备注", "description"), raw_text),
     ]
+    # Kept as stored when the file has no such column (core.imports.specs.ImportSpec.kept_when_absent): what the
+    # office keeps of a product. Not the 产地: the region is placed from it (locate).
+    kept_when_absent = ("protection_type", "approved_on", "holder", "description")
 
     def begin(self, ctx):
         load_lookups(ctx)

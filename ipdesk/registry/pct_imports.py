@@ -45,10 +45,16 @@ def pct_record(ctx, *, number, filing_date, title, applicants, values, publicati
 
 
 def pct_record_from_patent_row(values, ctx):
-    """A patent-file row whose 申请号 is a PCT international application number, as a PctApplication."""
-    return pct_record(ctx, number=values["application_no"], filing_date=values.get("filing_date"),
-                      title=values.get("title"), applicants=values.get("applicants") or values.get("current_owner"),
-                      values=values)
+    """A patent-file row whose 申请号 is a PCT international application number, as a PctApplication. A patent
+    file has no 国际公布号, 优先权 or 国家阶段申请号 for it: those attnames are left out of the record, so the upsert
+    keeps the stored values (a new record takes the model's empty default), as PctApplicationImport.kept_when_absent
+    does for a PCT file without those columns."""
+    record = pct_record(ctx, number=values["application_no"], filing_date=values.get("filing_date"),
+                        title=values.get("title"), applicants=values.get("applicants") or values.get("current_owner"),
+                        values=values)
+    for attname in PctApplicationImport.kept_when_absent:
+        del record[attname]
+    return record
 
 
 @register
@@ -78,6 +84,10 @@ class PctApplicationImport(ImportSpec):
         *AREA_FIELDS,
     ]
     derived = {"region_signal": "region_id"}
+    # Kept as stored when the file has no such column (core.imports.specs.ImportSpec.kept_when_absent): the WO
+    # publication, the priority data and the CN national-phase number an officer entered or another source supplied.
+    # Not the address or 国省代码: the region and 国内 are derived from them in pct_record.
+    kept_when_absent = ("publication_no", "priority_data", "national_application_no")
     threaded = True
 
     def begin(self, ctx):
