@@ -634,10 +634,16 @@ def latest_data_date():
 
 
 def stock_at(region_ids, dates, tree=None):
-    """Valid domestic invention patents in the given regions at each date — one scan, one filter per date
-    (or none, when `tree` holds them from prefetch_stock)."""
+    """Valid domestic invention patents in the given regions at each date: from the aggregates when every date is
+    a month end (prefetch_stock; rows ∝ regions × months), else one scan of the intervals, one filter per date
+    (none when `tree` already holds them). The dashboard's trends ask for month ends: after each write the
+    dashboard is computed afresh, and the scans of a city's intervals were most of its time."""
     if not dates:
         return []
+    missing = [d for d in dates if tree is None or d not in tree.stock or not set(region_ids) <= tree.stock[d][0]]
+    if missing and all(_is_month_end(d) for d in missing):
+        tree = tree or _Tree()
+        prefetch_stock(tree, list(region_ids), missing)
     if tree is not None and all(d in tree.stock and set(region_ids) <= tree.stock[d][0] for d in dates):
         wanted = set(region_ids)
         return [sum(v["valid"] for rid, v in tree.stock[d][2].items() if rid in wanted) for d in dates]

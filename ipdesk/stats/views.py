@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -249,16 +249,25 @@ def dashboard_data(region, units, as_of):
 
 def yearly_trend(region, as_of, years=10):
     """Invention grants per year and the valid stock at each year end (the last: at `as_of`)."""
-    from .models import PatentFact
-    ids = ind._Tree().subtree_ids([region])
+    from .models import FactAggregate, PatentFact
+    tree = ind._Tree()
+    ids = tree.subtree_ids([region])
     first = as_of.year - years + 1
-    grants = dict(PatentFact.objects.filter(patent_type="invention", grant_domestic=True, grant_region_id__in=ids,
-                                            grant_date__gte=dt.date(first, 1, 1), grant_date__lte=as_of)
-                  .annotate(y=ExtractYear("grant_date")).values("y").annotate(n=Count("*")).values_list("y", "n")
-                  .order_by())
+    if ind.whole_months(dt.date(first, 1, 1), as_of):   # the aggregates kept with the facts: rows ∝ regions × months
+        grants = {}
+        for month, n in FactAggregate.objects.filter(
+                measure="grants", patent_type="invention", region__in=ids, month__gte=dt.date(first, 1, 1),
+                month__lte=as_of.replace(day=1)).values("month").annotate(n=Sum("n")).values_list("month", "n") \
+                .order_by():
+            grants[month.year] = grants.get(month.year, 0) + int(n)
+    else:
+        grants = dict(PatentFact.objects.filter(patent_type="invention", grant_domestic=True, grant_region_id__in=ids,
+                                                grant_date__gte=dt.date(first, 1, 1), grant_date__lte=as_of)
+                      .annotate(y=ExtractYear("grant_date")).values("y").annotate(n=Count("*"))
+                      .values_list("y", "n").order_by())
     years = list(range(first, as_of.year + 1))
     return {"years": [str(y) for y in years], "grants": [grants.get(y, 0) for y in years],
-            "valid": ind.stock_at(ids, [min(dt.date(y, 12, 31), as_of) for y in years])}
+            "valid": ind.stock_at(ids, [min(dt.date(y, 12, 31), as_of) for y in years], tree)}
 
 
 class IndicatorsView(StaffMixin, TemplateView):

@@ -153,6 +153,39 @@ def test_aggregates_give_the_numbers_the_facts_give(event, regions, monkeypatch)
     assert aggregated[0][city.pk]["invention_grants"] == 0   # 2021 H1: none; 2022 asserted equal above
 
 
+def test_the_dashboards_trends_read_the_aggregates_and_give_the_numbers_the_facts_give(event, regions, monkeypatch):
+    """The dashboard is computed afresh after every write (its cache key follows the data): its yearly and
+    monthly trends read the aggregates at month ends — no scan of the facts or intervals — and equal the same
+    trends read from the facts (a transfer between districts, a lapse, grants over several years)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ipdesk.stats import indicators
+    from ipdesk.stats.bulletin import monthly_trend
+    from ipdesk.stats.views import yearly_trend
+    built()
+    for i, code in enumerate(["370402", "370403", "370403", "370481", "370404"]):
+        PatentFactory(region=code, grant_date=D(2016 + 2 * i, 1 + 2 * i, 10), filing_date=D(2014 + 2 * i, 2, 1))
+    moved = PatentFactory(region="370402", grant_date=D(2019, 6, 1), filing_date=D(2015, 3, 3))   # held there now
+    event(moved, "transfer", D(2022, 4, 2), before="370404", after="370402", domestic_after=True)
+    event(moved, "lapse", D(2023, 8, 9))
+    city, district = regions["370400"], regions["370402"]
+    as_of = D(2024, 9, 30)
+    for region in (city, district):
+        with CaptureQueriesContext(connection) as queries:
+            aggregated = (yearly_trend(region, as_of), monthly_trend(region, 2024, 9))
+        read = " ".join(q["sql"] for q in queries.captured_queries)
+        assert "stats_patentinterval" not in read and "stats_patentfact" not in read
+        monkeypatch.setattr(indicators, "whole_months", lambda a, b: False)
+        monkeypatch.setattr(indicators, "_is_month_end", lambda d: False)
+        from_facts = (yearly_trend(region, as_of), monthly_trend(region, 2024, 9))
+        monkeypatch.undo()
+        assert aggregated == from_facts
+    city_trend = yearly_trend(city, as_of)
+    assert sum(city_trend["grants"]) == 6 and city_trend["valid"][-1] == 5   # the moved one lapsed in 2023
+    assert yearly_trend(district, as_of)["valid"][-3:] == [2, 1, 1]   # held from 2022-04-02, lapsed 2023-08-09
+
+
 def test_compact_aggregates_folds_change_rows_and_keeps_the_sums(regions):
     built()
     p = PatentFactory(grant_date=D(2022, 3, 1))
