@@ -1069,6 +1069,9 @@ class PatentEventImport(ImportSpec):
     key = ("patent_id", "kind", "date", "owner_after")
     region_field = None
     create_only = ("owner_before", "region_before_id", "region_after_id", "domestic_after")
+    # Kept as stored when the file has no such column (ImportSpec.kept_when_absent): the event's text (CNIPA's
+    # 法律状态信息, which names the parties of a transfer) is not emptied by a list of the same events without it.
+    kept_when_absent = ("note",)
     fields = [
         Field("application_no", ("申请号", "application_no"), parse_application_no, required=True),
         Field("kind", ("事件类型", "事件", "法律状态事件", "法律状态", "kind", "event"), parse_event_kind, required=True),

@@ -178,3 +178,18 @@ def test_a_gi_product_list_without_description_keeps_what_the_office_entered(tmp
     assert result.updated == 1
     gi.refresh_from_db()
     assert (gi.description, gi.holder) == ("已更新", "山亭区店子镇农业服务中心")
+
+
+def test_an_event_list_without_its_text_keeps_the_stored_text(tmp_path, regions):
+    """CNIPA legal-status data writes the event's text (法律状态信息); a list of the same events without that column
+    keeps it (ImportSpec.kept_when_absent), and a list with it still changes it."""
+    from ipdesk.registry.models import PatentEvent
+    patent = PatentFactory(granted=True)
+    header = ["申请号", "法律状态公告日", "法律状态"]
+    row = [patent.application_no, "2023-03-14", "专利权的终止"]
+    _import(tmp_path, "events", header + ["法律状态信息"], [row + ["未缴年费专利权终止等待恢复"]], "a.csv")
+    result = _import(tmp_path, "events", header, [row], "b.csv")
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert PatentEvent.objects.get().note == "未缴年费专利权终止等待恢复"
+    result = _import(tmp_path, "events", header + ["法律状态信息"], [row + ["专利权终止"]], "c.csv")
+    assert result.updated == 1 and PatentEvent.objects.get().note == "专利权终止"
