@@ -144,11 +144,10 @@ class PledgeImport(ImportSpec):
         if existing is not None:   # a kept date is the stored one: the pair is checked as it will be saved
             start = existing.start_date if "start_date" in ctx.kept else values.get("start_date")
             end = existing.end_date if "end_date" in ctx.kept else values.get("end_date")
-            if start and end and end < start:
-                stored = "债务到期日" if "end_date" in ctx.kept else "债务起始日"
-                raise RowError("债务起始日" if stored == "债务到期日" else "债务到期日",
-                               f"债务到期日不能早于债务起始日（本文件无{stored}列，沿用已登记的 "
-                               f"{end if stored == '债务到期日' else start:%Y-%m-%d}）")
+            if start and end and end < start:   # one date from the file, the other kept (both given: above)
+                field, absent, kept = ("债务起始日", "债务到期日", end) if "end_date" in ctx.kept else \
+                    ("债务到期日", "债务起始日", start)
+                raise RowError(field, f"债务到期日不能早于债务起始日（本文件无{absent}列，沿用已登记的 {kept:%Y-%m-%d}）")
         patents = _patents(values["numbers"], NUMBERS_HEADER)
         if existing is not None:
             stored = set(existing.patents.values_list("application_no", flat=True))

@@ -971,9 +971,8 @@ def refresh_patent_facts(written, ctx, pks=()):
         numbers = [w["application_no"] for w in written if "pk" not in w]
         created = set(Patent._base_manager.filter(application_no__in=numbers).values_list("pk", flat=True)
                       if numbers else ())
-    ids = [*changed, *created]
     if "__journal__" in ctx.cache:   # short transactions: the facts commit with the batch
-        facts.refresh_patents(ids, new=created)
+        facts.refresh_patents([*changed, *created], new=created)
         return
     table = ctx.cache.get("__fact_ids__")
     if table is None:

@@ -154,6 +154,8 @@ class IdTable:
         return f"SELECT id FROM {connection.ops.quote_name(self.name)}" + (" WHERE NOT new" if self.only_known else "")
 
     def count(self):
+        """The number of ids; on PostgreSQL the table is analysed first, so the refresh's statements are planned
+        for its real size."""
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":   # the planner's statistics, for the set-based statements
                 cur.execute(f"ANALYZE {connection.ops.quote_name(self.name)}")
@@ -549,10 +551,9 @@ def refresh_patents(patent_ids, new=()):
     from ipdesk.registry.models import Patent
     if isinstance(patent_ids, IdTable):   # `new` is in the table
         ids = patent_ids
-        known = ids.known()
         if not ids.count():
             return 0
-        known = known if known.count() else None
+        known = ids.known() if ids.known().count() else None
         if connection.vendor == "postgresql":
             # The fact tables are read by key from memory. At the default cost of a random read (4, a spinning
             # disk) the planner scanned the 900,000 intervals of a province whole for an import of 10,000 rows

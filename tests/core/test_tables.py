@@ -91,8 +91,8 @@ def test_rows_render_as_the_bootstrap_template_renders_them(regions):
     assert empty == _tbody(PatentTable(Patent.objects.none()), "django_tables2/bootstrap5.html")
 
 
-def test_a_render_method_signature_is_read_once_per_function(monkeypatch, regions):
-    """Rendering and exporting read each render/value method's arguments once, not once per cell."""
+def _count_signature_reads(monkeypatch):
+    """The functions whose signature django-tables2 reads from now on (none remembered yet), in order."""
     calls = []
     real = tables_utils.signature
 
@@ -102,6 +102,12 @@ def test_a_render_method_signature_is_read_once_per_function(monkeypatch, region
 
     monkeypatch.setattr(tables_utils, "signature", counting)
     monkeypatch.setattr(columns, "_signatures", {})
+    return calls
+
+
+def test_a_render_method_signature_is_read_once_per_function(monkeypatch, regions):
+    """Rendering and exporting read each render/value method's arguments once, not once per cell."""
+    calls = _count_signature_reads(monkeypatch)
 
     class Titles(tables.Column):
         def render(self, value, record):
@@ -132,15 +138,7 @@ def test_a_page_of_the_keyset_paginator_reads_each_signature_once(monkeypatch, r
     and wraps them again: in the table's own `Rows`, so the signatures are still read once per function (plain
     django-tables2 rows read one per cell, a quarter of the patent list's time)."""
     from ipdesk.core.pagination import DeferredJoinPaginator
-    calls = []
-    real = tables_utils.signature
-
-    def counting(fn):
-        calls.append(getattr(fn, "__func__", fn))
-        return real(fn)
-
-    monkeypatch.setattr(tables_utils, "signature", counting)
-    monkeypatch.setattr(columns, "_signatures", {})
+    calls = _count_signature_reads(monkeypatch)
     patents = _patents(regions, n=6)
     for page in (1, 2):
         table = PatentTable(patents.order_by("-filing_date", "application_no"))
