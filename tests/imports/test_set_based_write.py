@@ -188,3 +188,32 @@ def test_an_import_of_many_batches_holds_a_bounded_number_of_locks(tmp_path, reg
     assert result.created == 80, result.errors
     assert len(held) >= 40
     assert max(held[5:]) <= held[4], held
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY text is PostgreSQL's")
+def test_copy_text_made_by_the_reading_thread_stages_what_row_by_row_copy_stages(regions):
+    """The reading thread formats a batch's staged columns (writing.CopyText) so that the writer only sends bytes.
+    Staged both ways — CopyText's bytes and psycopg's write_row, value by value — the staging tables hold the same
+    rows, for values COPY must escape (tab, newline, backslash, "\\N"), NULL, dates, booleans and numbers; and its
+    keys are the merge's keys (the application number as the field stores it)."""
+    from ipdesk.core.imports import writing
+    spec = imports.get_spec("patents")
+    tricky = ["制表\t符", "换\n行", "回车\r", "反斜杠\\", "\\N", "", "枣庄 “引号” ,逗号;"]
+    records = [record(i, regions, title=tricky[i % len(tricky)], abstract=tricky[-1 - i % len(tricky)],
+                      grant_date=dt.date(2019, 5, 3) if i % 2 else None, term_compensation_days=i,
+                      overseas_family=bool(i % 3)) for i in range(14)]
+    text = writing.CopyText(spec, records, writing.CopyText.transformer())
+    fields = {f.attname: f for f in Patent._meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(fields[a].column) for a in text.given)
+    with connection.cursor() as cursor:
+        staged = []
+        for name, data in (("h_by_text", text.data), ("h_by_rows", None)):
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} AS SELECT {columns} FROM registry_patent WITH NO DATA")
+            writing._copy_into(cursor, name, [connection.ops.quote_name(fields[a].column) for a in text.given],
+                               [fields[a] for a in text.given], records, text.given, text=data)
+            cursor.execute(f"SELECT {columns} FROM {name} ORDER BY application_no")
+            staged.append(cursor.fetchall())
+    assert len(staged[0]) == 14
+    assert staged[0] == staged[1]
+    assert {r[text.given.index("title")] for r in staged[0]} == set(tricky)
+    assert text.keys == [(number(i),) for i in range(14)]

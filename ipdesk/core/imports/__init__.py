@@ -80,7 +80,9 @@ What the pipeline guarantees:
   written, so importing the same file twice changes nothing.
 - Batches: rows are written `batch_size` at a time. PostgreSQL: the batch is COPYed into a staging table
   and merged in one `INSERT … ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT FROM … RETURNING` that
-  yields the created and changed rows and the stored values the audit needs (writing._merge); elsewhere
+  yields the created and changed rows and the stored values the audit needs (writing._merge); with two threads
+  the reading thread also formats the batch's COPY text (writing.CopyText), so that between two merges the
+  writer only sends bytes and PostgreSQL seldom waits for Python; elsewhere
   new rows by bulk_create, changed rows by bulk_update. Two rows with the same key in one file: the later wins.
 - Data scope: the user must be allowed to change the model, and each row must fall (and, when it
   already exists, already be) inside the user's scope (a district officer imports for their district).

@@ -19,7 +19,7 @@ from ..scoping import Role, region_ids
 from .errors import ImportFileError, RowError
 from .specs import ImportContext, ImportSpec, get_spec
 from .reading import Table, parse_columns
-from .writing import BatchOutcome, _RejectWriter, _Spool, _existing, _merges, _name_of, imports_dir
+from .writing import BatchOutcome, CopyText, _RejectWriter, _Spool, _existing, _merges, _name_of, imports_dir
 from .validation import _reject, _run
 
 
@@ -333,9 +333,17 @@ def _run_threaded(spec, table, ctx, result, rejects, progress, user):
     thread = threading.Thread(target=writer, name="import-writer", daemon=True)
     thread.start()
 
+    transformer = None
+    staging = _merges(spec) and ctx.allowed_region_ids is None   # the writer stages every record of the batch
+
     def put(batch):
+        nonlocal transformer
         if state["error"] is not None:
             raise state["error"]
+        if staging and batch:
+            transformer = transformer or CopyText.transformer()
+            batch = _Batch(batch)
+            batch.copy_text = CopyText(spec, batch.records, transformer)
         batches.put(batch)
 
     try:
@@ -350,6 +358,16 @@ def _run_threaded(spec, table, ctx, result, rejects, progress, user):
         raise state["error"]
 
 
+class _Batch(list):
+    """A batch of (record, line, cells) handed to the writer thread, with its list of records and their COPY text
+    (writing.CopyText) made by the reading thread."""
+
+    def __init__(self, entries):
+        super().__init__(entries)
+        self.records = [entry[0] for entry in entries]
+        self.copy_text = None
+
+
 def _current_context():
     from .. import context as request_context
     return request_context.current()
@@ -361,7 +379,9 @@ def _flush(spec, batch, ctx, result, rejects):
     its one statement (core.imports.writing._merge)."""
     if not batch:
         return
-    records = [entry[0] for entry in batch]
+    records = getattr(batch, "records", None) or [entry[0] for entry in batch]
+    if getattr(batch, "copy_text", None) is not None:
+        ctx.cache["__copy_text__"] = batch.copy_text   # writing._merge: only for this very list of records
     reads = ctx.allowed_region_ids is not None or not (_merges(spec) and _undoable(spec))
     existing = _existing(spec, records) if reads else None
     if ctx.allowed_region_ids is not None:

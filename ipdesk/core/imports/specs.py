@@ -106,7 +106,10 @@ class ImportSpec:
 
     # helpers -------------------------------------------------------------------------------------
     def key_of(self, record):
-        return tuple(record[k] for k in self.key)
+        key = self.key
+        if len(key) == 1:   # most specs: called for every row of a file
+            return (record[key[0]],)
+        return tuple(record[k] for k in key)
 
     def key_text(self, record):
         return "/".join(str(record[k]) for k in self.key)

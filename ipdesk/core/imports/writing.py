@@ -3,6 +3,7 @@ batch COPYed into a staging table and merged in one statement), the rejected-row
 audit entries and undo journals."""
 import csv
 import decimal
+import operator
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -301,9 +302,13 @@ def _merge(spec, records, ctx, outcome):
                 f"({', '.join(side(alias, a) for a in compared)})")
     defaults = [now if f.attname in ("created_at", "updated_at") else f.get_default() for f in rest]
     defaults = [Jsonb(v) if f.get_internal_type() == "JSONField" else v for f, v in zip(rest, defaults)]
+    text = ctx.cache.pop("__copy_text__", None)
+    if text is not None and (text.records is not records or text.given != given):
+        text = None
     with connection.cursor() as cursor:
         _stage_table(cursor, ctx, stage, f"SELECT {', '.join(col[a] for a in given)} FROM {table} WITH NO DATA")
-        _copy_into(cursor, stage, [col[a] for a in given], [fields[a] for a in given], records, given)
+        _copy_into(cursor, stage, [col[a] for a in given], [fields[a] for a in given], records, given,
+                   text=text and text.data)
         cursor.execute(f"""
             WITH old AS (
                 SELECT o.* FROM {stage} s, LATERAL (
@@ -330,9 +335,8 @@ def _merge(spec, records, ctx, outcome):
     created_pks = [row[0] for row in returned if row[1 + n_key] is None]
     private = {k for k in records[0] if k.startswith("__")}
     new = []
-    key_of = _prepared_key(spec, fields)
-    for record in records:
-        key_value = key_of(record)
+    keys = text.keys if text is not None else map(_prepared_key(spec, fields), records)
+    for record, key_value in zip(records, keys):
         if key_value in created_keys:
             new.append({k: v for k, v in record.items() if k not in private} if private else record)
         elif key_value in changed:
@@ -403,30 +407,73 @@ def _copy_rows(model, rows, now):
                    [fields[a] for a in given], rows, given, tail)
 
 
-def _copy_into(cursor, table, columns, fields, rows, given, tail=()):
-    """COPY `rows` (dicts) into `table`: the values of `given` (attnames of `fields`), then `tail` on every row."""
-    import operator
+def _copy_into(cursor, table, columns, fields, rows, given, tail=(), text=None):
+    """COPY `rows` (dicts) into `table`: the values of `given` (attnames of `fields`), then `tail` on every row.
+    `text`: those rows already in COPY's text format (CopyText, made by the reading thread)."""
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        if text is not None:
+            copy.write(text)
+            return
+        write = copy.write_row
+        for row in _copy_values(fields, rows, given, tail):
+            write(row)
 
+
+def _copy_values(fields, rows, given, tail=()):
+    """The tuples COPY writes for `rows` (dicts): the values of `given` (attnames of `fields`) as the fields store
+    them, then `tail`."""
     from psycopg.types.json import Jsonb
     json_positions = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
     # Fields from outside Django (e.g. core.fields.EncryptedCharField) prepare their own values.
     prepared = [(i, f) for i, f in enumerate(fields)
                 if not type(f).__module__.startswith("django.") and i not in json_positions]
     getter = operator.itemgetter(*given)
-    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        write = copy.write_row
-        for values in rows:
-            row = getter(values)
-            if len(given) == 1:
-                row = (row,)
-            if json_positions or prepared:
-                row = list(row)
-                for i in json_positions:
-                    row[i] = Jsonb(row[i])
-                for i, f in prepared:
-                    row[i] = f.get_db_prep_save(row[i], connection)
-                row = tuple(row)
-            write(row + tail if tail else row)
+    for values in rows:
+        row = getter(values)
+        if len(given) == 1:
+            row = (row,)
+        if json_positions or prepared:
+            row = list(row)
+            for i in json_positions:
+                row[i] = Jsonb(row[i])
+            for i, f in prepared:
+                row[i] = f.get_db_prep_save(row[i], connection)
+            row = tuple(row)
+        yield row + tail if tail else row
+
+
+class CopyText:
+    """A batch's records as `_merge` stages them — COPY's text format, and each record's key as the merge returns
+    it — made by the thread that reads the file (job._run_threaded) while the writer's connection merges the
+    previous batch: the writer only sends bytes, and PostgreSQL waits less for Python between two batches.
+    `_merge` uses it only for the very list `records` it was made from."""
+
+    def __init__(self, spec, records, transformer):
+        from psycopg._copy_base import format_row_text   # psycopg's own (C) COPY row formatter, as write_row uses
+        model = spec.model
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        self.records = records
+        self.given = [a for a in records[0] if not a.startswith("__") and a in fields]
+        data = bytearray()
+        keys = self.keys = []
+        # a key as _prepared_key makes it: the staged (prepared) values of the key's columns
+        key_of = operator.itemgetter(*[self.given.index(a) for a in spec.key]) if set(spec.key) <= set(self.given) \
+            else None
+        single = len(spec.key) == 1
+        for row in _copy_values([fields[a] for a in self.given], records, self.given):
+            format_row_text(row, transformer, data)
+            if key_of is not None:
+                keys.append((key_of(row),) if single else key_of(row))
+        self.data = data
+        if key_of is None:
+            self.keys = list(map(_prepared_key(spec, fields), records))
+
+    @staticmethod
+    def transformer():
+        """A psycopg transformer with this thread's connection's adapters (every connection is set up alike)."""
+        from psycopg.adapt import Transformer
+        connection.ensure_connection()
+        return Transformer(context=connection.connection)
 
 
 class _RejectWriter:
