@@ -201,16 +201,18 @@ class ActionsColumn(tables.Column):
         self._urls = {}
 
     def _url(self, record, kind):
-        from django.urls import NoReverseMatch, reverse
+        from django.urls import NoReverseMatch
+
+        from .reversing import reverse_pk
         opts = record._meta
         name = f"{opts.app_label}:{opts.model_name}_{kind}"
         if name not in self._urls:
             try:
-                reverse(name, args=[record.pk])
+                reverse_pk(name, record.pk)
                 self._urls[name] = True
             except NoReverseMatch:
                 self._urls[name] = False
-        return reverse(name, args=[record.pk]) if self._urls[name] else None
+        return reverse_pk(name, record.pk) if self._urls[name] else None
 
     def _may_change(self, table, record):
         if self._changeable is None:

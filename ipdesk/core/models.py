@@ -37,8 +37,8 @@ class AuditedModel(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        from django.urls import reverse
-        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
+        from .reversing import reverse_pk   # once per row of every list: core.reversing
+        return reverse_pk(f"{self._meta.app_label}:{self._meta.model_name}_detail", self.pk)
 
 
 class VoidableQuerySet(RestrictedQuerySet):
