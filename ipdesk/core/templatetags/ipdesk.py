@@ -4,6 +4,8 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from ipdesk.core.columns import html_text
+
 register = template.Library()
 
 _SELECTS = {"select", "selectmultiple", "nullbooleanselect"}
@@ -43,8 +45,8 @@ def table_rows(table):
                 attrs = column.attrs["td"].as_html()
             if column.localize is None or column.localize:
                 cell = formats.localize(cell)
-            cells.append(format_html("<td {}>{}</td>", attrs, cell))
-        rows.append(format_html("<tr {}>{}</tr>", row.attrs.as_html(), mark_safe("".join(cells))))
+            cells.append(f"<td {html_text(attrs)}>{html_text(cell)}</td>")
+        rows.append(f"<tr {html_text(row.attrs.as_html())}>{''.join(cells)}</tr>")
     if not rows and table.empty_text:
         rows.append(format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), table.empty_text))
     return mark_safe("\n".join(rows))
