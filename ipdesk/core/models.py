@@ -52,7 +52,7 @@ class AuditedModel(models.Model):
         from django.utils.hashable import make_hashable
         from django.utils.translation import get_language
         value = getattr(self, field.attname)
-        if callable(getattr(field, "_choices", None)) or not isinstance(field.choices, (list, tuple)):
+        if not isinstance(field.choices, (list, tuple)):   # callable choices: Django's CallableChoiceIterator
             return super()._get_FIELD_display(field)
         key = (field, get_language())
         labels = _CHOICE_LABELS.get(key)

@@ -456,17 +456,14 @@ class CopyText:
         self.given = [a for a in records[0] if not a.startswith("__") and a in fields]
         data = bytearray()
         keys = self.keys = []
-        # a key as _prepared_key makes it: the staged (prepared) values of the key's columns
-        key_of = operator.itemgetter(*[self.given.index(a) for a in spec.key]) if set(spec.key) <= set(self.given) \
-            else None
+        # a key as _prepared_key makes it: the staged (prepared) values of the key's columns, which the merge
+        # stages (its ON CONFLICT and its join read them from the staging table)
+        key_of = operator.itemgetter(*[self.given.index(a) for a in spec.key])
         single = len(spec.key) == 1
         for row in _copy_values([fields[a] for a in self.given], records, self.given):
             format_row_text(row, transformer, data)
-            if key_of is not None:
-                keys.append((key_of(row),) if single else key_of(row))
+            keys.append((key_of(row),) if single else key_of(row))
         self.data = data
-        if key_of is None:
-            self.keys = list(map(_prepared_key(spec, fields), records))
 
     @staticmethod
     def transformer():
