@@ -797,7 +797,11 @@ class PatentImport(ImportSpec):
     # Kept as stored when the file has no such column: what an officer entered or another source supplied and
     # a plain CNIPA export does not carry (年费缴至, 海外同族, 期限补偿, 代理机构, 摘要, 主权项). Without this, the
     # monthly re-import of an export emptied them (and 海外同族 feeds the high-value figure).
-    kept_when_absent = ("fee_paid_until", "overseas_family", "term_compensation_days", "agency", "abstract", "claim1")
+    kept_when_absent = ("fee_paid_until", "overseas_family", "term_compensation_days", "agency", "abstract", "claim1",
+                        "address")
+    # a file without the 申请人地址 column (a plain CNIPA export): a row its other cells do not place keeps the stored
+    # region, its basis and the 国内 flag, which the stored address decided (ImportSpec.placement)
+    placed_from, placement = "address", ("region_id", "region_signal", "is_domestic")
 
     def kept_attnames(self, absent):
         """Also the strategic-industry fields when the file lacks the IPC or the officer's class they are derived
@@ -1033,8 +1037,11 @@ class TrademarkImport(ImportSpec):
     derived = {"region_signal": "region_id"}
     # Kept as stored when the file has no such column (core.imports.specs.ImportSpec.kept_when_absent): the dates,
     # the 地理标志 flag and the status — which clean() would otherwise set to 已注册 by default, undoing an officer's
-    # 已失效/已注销. Not the 注册人地址: the region is placed from it (locate), and the owner from the credit code.
-    kept_when_absent = ("filing_date", "registration_date", "expiry_date", "status", "is_geographic_indication")
+    # 已失效/已注销 — and the 注册人地址; a row the file's other cells do not place then keeps the stored region and
+    # its basis, which the stored address decided (ImportSpec.placement).
+    kept_when_absent = ("filing_date", "registration_date", "expiry_date", "status", "is_geographic_indication",
+                        "address")
+    placed_from, placement = "address", ("region_id", "region_signal")
 
     def begin(self, ctx):
         load_lookups(ctx)
@@ -1153,7 +1160,8 @@ class GIProductImport(ImportSpec):
         Field("description", ("说明", "备注", "description"), raw_text),
     ]
     # Kept as stored when the file has no such column (core.imports.specs.ImportSpec.kept_when_absent): what the
-    # office keeps of a product. Not the 产地: the region is placed from it (locate).
+    # office keeps of a product. The 产地 is not stored: it only places the product (locate), and a product it does
+    # not place is refused, never left unplaced.
     kept_when_absent = ("protection_type", "approved_on", "holder", "description")
 
     def begin(self, ctx):

@@ -48,13 +48,17 @@ def pct_record_from_patent_row(values, ctx):
     """A patent-file row whose 申请号 is a PCT international application number, as a PctApplication. A patent
     file has no 国际公布号, 优先权 or 国家阶段申请号 for it: those attnames are left out of the record, so the upsert
     keeps the stored values (a new record takes the model's empty default), as PctApplicationImport.kept_when_absent
-    does for a PCT file without those columns."""
+    does for a PCT file without those columns (PCT_FILE_ONLY)."""
     record = pct_record(ctx, number=values["application_no"], filing_date=values.get("filing_date"),
                         title=values.get("title"), applicants=values.get("applicants") or values.get("current_owner"),
                         values=values)
-    for attname in PctApplicationImport.kept_when_absent:
+    for attname in PCT_FILE_ONLY:
         del record[attname]
     return record
+
+
+# what only a PCT file has (a patent file never does): kept as stored when a file has no column for them
+PCT_FILE_ONLY = ("publication_no", "priority_data", "national_application_no")
 
 
 @register
@@ -85,9 +89,11 @@ class PctApplicationImport(ImportSpec):
     ]
     derived = {"region_signal": "region_id"}
     # Kept as stored when the file has no such column (core.imports.specs.ImportSpec.kept_when_absent): the WO
-    # publication, the priority data and the CN national-phase number an officer entered or another source supplied.
-    # Not the address or 国省代码: the region and 国内 are derived from them in pct_record.
-    kept_when_absent = ("publication_no", "priority_data", "national_application_no")
+    # publication, the priority data and the CN national-phase number an officer entered or another source supplied,
+    # and the address; a row the file's other cells do not place then keeps the stored region, its basis and 国内,
+    # which the stored address decided (ImportSpec.placement).
+    kept_when_absent = (*PCT_FILE_ONLY, "address")
+    placed_from, placement = "address", ("region_id", "region_signal", "is_domestic")
     threaded = True
 
     def begin(self, ctx):

@@ -36,6 +36,7 @@ class ImportContext:
     allowed_region_ids: set | None = None   # None: every region (city officer, command line)
     columns: list | None = None             # a file without a header row: the field alias of each column ("" skips)
     kept: frozenset = frozenset()           # the spec's kept_when_absent attnames this file has no column for
+    kept_placement: tuple = ()              # the spec's `placement` when this file has no `placed_from` column
 
     def region_allowed(self, region_id):
         return self.allowed_region_ids is None or region_id in self.allowed_region_ids
@@ -57,6 +58,11 @@ class ImportSpec:
     threaded = False             # PostgreSQL: parse and write in two threads (only when clean() reads no database)
     derived = {}                 # attname → the attname it explains: the stored value is kept while that one is
                                  # unchanged (区划依据 follows the region), so re-importing an export changes nothing
+    placed_from = ""             # the field a row's region is placed from last (the address: registry.placement) …
+    placement = ()               # … and the attnames of that placement, region first (region_id, region_signal, 国内):
+                                 # when the file has no `placed_from` column and a row's other cells do not place it
+                                 # (its region is None), an update keeps the stored placement — the file says nothing
+                                 # of the address, so an unplaced row is not an address that places nowhere
     unused_headers = ()          # columns of known layouts that are understood but not stored (发明（设计）人, 优先权):
                                  # named as such in the report, not as "未识别"
 
@@ -65,6 +71,11 @@ class ImportSpec:
         names without a column): kept_when_absent's; a spec whose derived values need an absent column adds
         them."""
         return frozenset(a for a in self.kept_when_absent if a in absent)
+
+    def kept_placement(self, absent):
+        """`placement` when the file has no column for `placed_from` (`absent`: the field names without a
+        column), else ()."""
+        return tuple(self.placement) if self.placed_from and self.placed_from in absent else ()
 
     def fixed(self, ctx):
         """The attnames an update of this run leaves as stored: create_only, and kept_when_absent ones the file
@@ -85,6 +96,9 @@ class ImportSpec:
         if ctx.allowed_region_ids is None or not self.region_field:
             return
         for row in (record, existing):
+            if row is record and existing is not None and ctx.kept_placement and \
+                    record.get(ctx.kept_placement[0]) is None:
+                continue   # an unplaced row of a file without addresses keeps the stored placement: that one counts
             if row is not None and self.region_field in row and not ctx.region_allowed(row[self.region_field]):
                 raise RowError("行政区划代码", "超出您的数据权限范围（所属区划不在您的辖区内）")
 

@@ -58,6 +58,7 @@ def _run(spec, table, ctx, result, rejects, progress, flush):
             plan.append((f.name, indexes, f.parse, f.required, f.header, empty))
     absent = {f.name: None for f in spec.fields if f.name not in present}
     ctx.kept = spec.kept_attnames(absent)
+    ctx.kept_placement = spec.kept_placement(absent)
     # Errors name the column as the file calls it (专利名称), not only by the spec's header (名称).
     shown = {}
     for i, f in columns:
