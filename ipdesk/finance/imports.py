@@ -119,7 +119,8 @@ class PledgeImport(ImportSpec):
     ]
     # Kept as stored when the file has no such column (core.imports.specs.ImportSpec.kept_when_absent): the debt
     # dates and the note an officer entered are not emptied by a re-import of a list without them. 状态/解除日 need
-    # no keeping: an update only ever releases (状态 = 已解除), it never writes them back.
+    # no keeping: an update only ever releases (状态 = 已解除), it never writes them back; a pledge released already
+    # may come again as 已解除 without a 解除日 (nothing to release, the stored date stands).
     kept_when_absent = ("start_date", "end_date", "note")
 
     def begin(self, ctx):
@@ -136,11 +137,12 @@ class PledgeImport(ImportSpec):
         if values.get("start_date") and values.get("end_date") and values["end_date"] < values["start_date"]:
             raise RowError("债务到期日", "债务到期日不能早于债务起始日")
         released = values.get("status") == PledgeStatus.RELEASED
-        if released and not values.get("released_on"):
+        existing = Pledge.objects.filter(registration_no=no).first()
+        if released and not values.get("released_on") and \
+                (existing is None or existing.status != PledgeStatus.RELEASED):   # released already: nothing to do
             raise RowError("解除日", "状态为已解除时须填写解除日")
         if values.get("released_on") and values["released_on"] < reg:
             raise RowError("解除日", "解除日不能早于登记日")
-        existing = Pledge.objects.filter(registration_no=no).first()
         if existing is not None:   # a kept date is the stored one: the pair is checked as it will be saved
             start = existing.start_date if "start_date" in ctx.kept else values.get("start_date")
             end = existing.end_date if "end_date" in ctx.kept else values.get("end_date")

@@ -44,6 +44,26 @@ def test_a_pledge_list_without_dates_or_note_keeps_them(tmp_path, make_enterpris
     assert (pledge.note, pledge.end_date) == ("新备注", D(2023, 6, 30))
 
 
+def test_a_released_pledge_listed_again_as_released_without_its_release_date_is_unchanged(tmp_path, make_enterprise):
+    """A bank's list of released pledges often has 状态 and no 解除日: for a pledge released already there is nothing to
+    release (the stored date stands); one not released yet still needs the date to be released."""
+    from ipdesk.finance.models import Pledge
+    pledgor = make_enterprise("枣庄质押科技有限公司", "370403")
+    first, second = (PatentFactory(holder=pledgor, granted=True) for _ in range(2))
+    key = ["登记号", "出质人", "质权人", "质押金额（万元）", "登记日", "专利申请号", "状态"]
+    done = ["Y2022000011", pledgor.name, "BOC", "500", "2022-03-01", first.application_no]
+    open_ = ["Y2022000012", pledgor.name, "BOC", "300", "2022-04-01", second.application_no]
+    _import(tmp_path, "pledges", key + ["解除日"], [done + ["已解除", "2023-03-01"], open_ + ["有效", ""]], "a.csv")
+    result = _import(tmp_path, "pledges", key, [done + ["已解除"]], "b.csv")
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    pledge = Pledge.objects.get(registration_no="Y2022000011")
+    assert (pledge.status, pledge.released_on) == ("released", D(2023, 3, 1))
+    result = run_import("pledges", csv_file(tmp_path, key, [open_ + ["已解除"]], name="c.csv"))
+    assert not result.committed and result.errors[0].field == "解除日"
+    assert "须填写解除日" in result.errors[0].reason
+    assert Pledge.objects.get(registration_no="Y2022000012").status == "effective"
+
+
 def test_a_pledge_list_giving_one_debt_date_is_checked_against_the_stored_other(tmp_path, make_enterprise):
     pledgor = make_enterprise("枣庄质押科技有限公司", "370403")
     patent = PatentFactory(holder=pledgor, granted=True)
