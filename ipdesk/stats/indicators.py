@@ -221,8 +221,10 @@ def patent_figures(regions, start, end, tree=None, check_fresh=True, keys=None):
             filings = [{"filing_region_id": r, "patent_type": t, "n": int(n)}
                        for r, t, n in _aggregated("filings", types, start, end, ids)]
         else:
-            filings = PatentFact.objects.filter(filing_date__gte=start, filing_date__lte=end, filing_domestic=True,
-                                                filing_region_id__in=ids).values("filing_region_id", "patent_type") \
+            # the types named, so the (type, filing date) index serves (facts have no index by region)
+            filings = PatentFact.objects.filter(patent_type__in=types, filing_date__gte=start, filing_date__lte=end,
+                                                filing_domestic=True, filing_region_id__in=ids) \
+                .values("filing_region_id", "patent_type") \
                 .annotate(n=Count("id")).order_by()
         rows = [{"filing_region_id": f["filing_region_id"], f"{f['patent_type']}_applications": f["n"]}
                 for f in filings]
@@ -594,7 +596,9 @@ def records_behind(figure, region, start, end):
     ensure_fresh()
     ids = _Tree().subtree_ids([region])
     kind = figure.split("_")[0]
-    typed = {"patent_type": kind} if kind in ("invention", "utility", "design") else {}
+    # one type, or all three named: the facts are read through their (type, date) indexes
+    typed = {"patent_type": kind} if kind in ("invention", "utility", "design") else \
+        {"patent_type__in": ("invention", "utility", "design")}
     if figure.endswith("_grants"):
         qs = PatentFact.objects.filter(grant_date__gte=start, grant_date__lte=end, grant_domestic=True,
                                        grant_region_id__in=ids, **typed)
