@@ -60,6 +60,7 @@ class AbnormalApplicationImport(ImportSpec):
     # corrected them); the matched agency goes with its name (kept_attnames). Not the 申请人地址: the region and
     # its basis are placed from it in clean().
     kept_when_absent = ("title", "agency_name", "notice_date", "deadline")
+    date_pairs = (("notice_date", "通知日期", "deadline", "答复期限"),)
 
     def kept_attnames(self, absent):
         """Also `agency_id`, matched from the 代理机构 name alone, when the file has no such column."""

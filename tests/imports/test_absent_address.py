@@ -76,6 +76,25 @@ def test_a_region_code_in_a_file_without_addresses_still_places_the_row(tmp_path
 
 
 @pytest.mark.django_db
+def test_a_new_holder_or_a_foreign_country_code_is_not_the_stored_address(tmp_path, regions):
+    """The stored address is the stored holder's: a row naming another holder, or a 国省代码 of another country, says
+    something of the placement, and the stored one is not kept (the row stays unplaced; a foreign one is not 国内)."""
+    _placed_patent(tmp_path, regions)
+    result = _import(tmp_path, "patents", CNIPA + ["国省代码"],
+                     [[NUMBER, "一种锂电池隔膜", "某某新材料研究所", "2017-07-01", "US"]], "b.csv")
+    assert result.updated == 1
+    after = Patent.objects.get()
+    assert (after.region_id, after.is_domestic, after.country_code, after.address) == (None, False, "US", ADDRESS)
+    Patent.objects.all().delete()
+    _placed_patent(tmp_path, regions)
+    result = _import(tmp_path, "patents", CNIPA + ["当前权利人"],
+                     [[NUMBER, "一种锂电池隔膜", "某某新材料研究所", "2017-07-01", "Acme Corporation"]], "c.csv")
+    assert result.updated == 1
+    after = Patent.objects.get()
+    assert (after.holder_name, after.region_id, after.region_signal) == ("Acme Corporation", None, "")
+
+
+@pytest.mark.django_db
 def test_an_address_column_left_empty_still_says_the_address_is_unknown(tmp_path, regions):
     """The column is there and the cell empty: the file says it, and the row is placed by what it has (nothing)."""
     _placed_patent(tmp_path, regions)

@@ -213,3 +213,38 @@ def test_an_event_list_without_its_text_keeps_the_stored_text(tmp_path, regions)
     assert PatentEvent.objects.get().note == "未缴年费专利权终止等待恢复"
     result = _import(tmp_path, "events", header + ["法律状态信息"], [row + ["专利权终止"]], "c.csv")
     assert result.updated == 1 and PatentEvent.objects.get().note == "专利权终止"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_trademark_date_given_alone_is_checked_against_the_stored_other(tmp_path, make_enterprise):
+    """A list with 专用权期限至 and no 注册日 column keeps the stored 注册日: the expiry is checked against it before it
+    is written (ImportSpec.date_pairs), as clean() checks the two when the file gives both; likewise the other way.
+    Outside a transaction: PostgreSQL's writer thread rejects the row, SQLite's check pass."""
+    from ipdesk.registry.models import Trademark
+    make_enterprise("山亭火樱桃合作社有限公司", "370406")
+    key = ["注册号", "商标名称", "类别", "注册人", "行政区划代码"]
+    row = ["12345678", "山亭火樱桃", "31", "山亭火樱桃合作社有限公司", "370406"]
+    _import(tmp_path, "trademarks", key + ["注册日", "专用权期限至"], [row + ["2015-03-07", "2025-03-06"]], "a.csv")
+    result = run_import("trademarks", csv_file(tmp_path, key + ["专用权期限至"], [row + ["2014-03-06"]], name="b.csv"))
+    assert not result.committed and result.rejected == 1
+    assert (result.errors[0].line, result.errors[0].field) == (2, "专用权期限至")
+    assert "沿用已登记的 2015-03-07" in result.errors[0].reason
+    result = run_import("trademarks", csv_file(tmp_path, key + ["注册日"], [row + ["2026-01-01"]], name="c.csv"))
+    assert not result.committed and result.errors[0].field == "注册日"
+    assert "沿用已登记的 2025-03-06" in result.errors[0].reason
+    assert Trademark.objects.get().expiry_date == D(2025, 3, 6)
+    result = _import(tmp_path, "trademarks", key + ["专用权期限至"], [row + ["2035-03-06"]], "d.csv")   # renewed
+    assert result.updated == 1 and Trademark.objects.get().registration_date == D(2015, 3, 7)
+
+
+def test_an_abnormal_application_deadline_given_alone_is_checked_against_the_stored_notice(tmp_path, regions):
+    from ipdesk.compliance.models import AbnormalApplication
+    key = ["申请号", "申请人", "行为类型", "申请人地址", "批次"]
+    row = ["202310000001.5", "某某科技有限公司", "重复申请", "山东省枣庄市薛城区常庄镇1号", "2024年第1批"]
+    _import(tmp_path, "abnormal_applications", key + ["通知日期", "答复期限"], [row + ["2024-03-01", "2024-04-01"]],
+            "a.csv")
+    result = run_import("abnormal_applications", csv_file(tmp_path, key + ["答复期限"], [row + ["2024-02-01"]],
+                                                          name="b.csv"), keep_good=True)
+    assert result.committed and result.rejected == 1 and result.errors[0].field == "答复期限"
+    assert "沿用已登记的 2024-03-01" in result.errors[0].reason
+    assert AbnormalApplication.objects.get().deadline == D(2024, 4, 1)

@@ -261,15 +261,30 @@ def _run_in_short_transactions(spec, table, ctx, result, rejects, progress, user
 
 
 def _check_batch(spec, batch, ctx, result, rejects):
-    """The check pass's stand-in for `_flush`: the scope check against the stored rows, no writing."""
-    if ctx.allowed_region_ids is None or not batch:
+    """The check pass's stand-in for `_flush`: the checks against the stored rows (`_stored_checks`), no writing."""
+    if not batch or (ctx.allowed_region_ids is None and not spec.pairs_kept(ctx)):
         return
-    existing = _existing(spec, [entry[0] for entry in batch])
+    _stored_checks(spec, batch, ctx, result, rejects, _existing(spec, [entry[0] for entry in batch]))
+
+
+def _stored_checks(spec, batch, ctx, result, rejects, existing):
+    """The records of `batch` that pass the checks against their stored rows `existing`: the user's scope, and a date
+    pair of which the file gives one date and keeps the other as stored (ImportSpec.kept_pair_problem); the others
+    are rejected with their line."""
+    pairs = spec.pairs_kept(ctx)
+    good = []
     for record, line, cells in batch:
+        old = existing.get(spec.key_of(record))
         try:
-            spec.check_scope(record, existing.get(spec.key_of(record)), ctx)
+            spec.check_scope(record, old, ctx)
+            problem = spec.kept_pair_problem(record, old, ctx) if pairs else None
+            if problem is not None:
+                raise problem
         except RowError as exc:
             _reject(result, rejects, line, exc, cells)
+            continue
+        good.append(record)
+    return good
 
 
 def _undo(spec, journal, ctx, user):
@@ -374,26 +389,19 @@ def _current_context():
 
 
 def _flush(spec, batch, ctx, result, rejects):
-    """Write one batch: scope check against the stored rows, then the spec's write (the upsert). The stored rows
-    are read here only when the scope check or a spec's own write needs them: PostgreSQL's merge reads them in
-    its one statement (core.imports.writing._merge)."""
+    """Write one batch: the checks against the stored rows (scope, kept date pairs), then the spec's write (the
+    upsert). The stored rows are read here only when those checks or a spec's own write need them: PostgreSQL's
+    merge reads them in its one statement (core.imports.writing._merge)."""
     if not batch:
         return
     records = getattr(batch, "records", None) or [entry[0] for entry in batch]
     if getattr(batch, "copy_text", None) is not None:
         ctx.cache["__copy_text__"] = batch.copy_text   # writing._merge: only for this very list of records
-    reads = ctx.allowed_region_ids is not None or not (_merges(spec) and _undoable(spec))
+    checks = ctx.allowed_region_ids is not None or spec.pairs_kept(ctx)
+    reads = checks or not (_merges(spec) and _undoable(spec))
     existing = _existing(spec, records) if reads else None
-    if ctx.allowed_region_ids is not None:
-        good = []
-        for record, line, cells in batch:
-            try:
-                spec.check_scope(record, existing.get(spec.key_of(record)), ctx)
-            except RowError as exc:
-                _reject(result, rejects, line, exc, cells)
-                continue
-            good.append(record)
-        records = good
+    if checks:
+        records = _stored_checks(spec, batch, ctx, result, rejects, existing)
     outcome = BatchOutcome()
     ctx.cache["__existing__"] = existing   # None: `upsert` reads them itself
     spec.write(records, ctx, outcome)

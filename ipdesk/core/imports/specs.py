@@ -62,7 +62,12 @@ class ImportSpec:
     placement = ()               # … and the attnames of that placement, region first (region_id, region_signal, 国内):
                                  # when the file has no `placed_from` column and a row's other cells do not place it
                                  # (its region is None), an update keeps the stored placement — the file says nothing
-                                 # of the address, so an unplaced row is not an address that places nowhere
+                                 # of the address, so an unplaced row is not an address that places nowhere …
+    placement_basis = ()         # … as long as the other cells it was decided with are unchanged (the holder, 国省代码):
+                                 # the stored address is the stored holder's
+    date_pairs = ()              # (earlier attname, its header, later attname, its header): clean() checks a pair the
+                                 # file gives whole; when the file lacks the column of one (kept as stored), the
+                                 # other is checked against the stored value before it is written (kept_pair_problem)
     unused_headers = ()          # columns of known layouts that are understood but not stored (发明（设计）人, 优先权):
                                  # named as such in the report, not as "未识别"
 
@@ -72,10 +77,43 @@ class ImportSpec:
         them."""
         return frozenset(a for a in self.kept_when_absent if a in absent)
 
+    def keeps_placement(self, record, stored, ctx):
+        """Whether an update of the row `stored` by `record` keeps the stored placement (ctx.kept_placement): the file
+        has no `placed_from` column, the record's other cells did not place it, the stored row is placed, and the
+        `placement_basis` attnames are unchanged (a new holder or a foreign 国省代码 is not the stored address's)."""
+        placement = ctx.kept_placement
+        if not placement or stored is None or record.get(placement[0]) is not None or \
+                stored.get(placement[0]) is None:
+            return False
+        from .writing import _same
+        return all(_same(stored[a], record[a]) for a in self.placement_basis if a in stored and a in record)
+
     def kept_placement(self, absent):
         """`placement` when the file has no column for `placed_from` (`absent`: the field names without a
         column), else ()."""
         return tuple(self.placement) if self.placed_from and self.placed_from in absent else ()
+
+    def kept_pair_problem(self, record, existing, ctx):
+        """A RowError when one date of a `date_pairs` pair comes from the file and the other is kept as stored
+        (its column is absent) and they are out of order; None otherwise (also for a record not stored yet)."""
+        if existing is None:
+            return None
+        for earlier, earlier_header, later, later_header in self.date_pairs:
+            if (earlier in ctx.kept) == (later in ctx.kept):
+                continue   # both from the file (clean() checked them) or both kept as stored
+            first = existing.get(earlier) if earlier in ctx.kept else record.get(earlier)
+            last = existing.get(later) if later in ctx.kept else record.get(later)
+            if first and last and last < first:
+                if earlier in ctx.kept:
+                    return RowError(later_header, f"不能早于{earlier_header}（本文件无{earlier_header}列，"
+                                                  f"沿用已登记的 {first:%Y-%m-%d}）")
+                return RowError(earlier_header, f"不能晚于{later_header}（本文件无{later_header}列，"
+                                                f"沿用已登记的 {last:%Y-%m-%d}）")
+        return None
+
+    def pairs_kept(self, ctx):
+        """Whether this file keeps one date of a `date_pairs` pair and gives the other."""
+        return any((a in ctx.kept) != (b in ctx.kept) for a, _h, b, _g in self.date_pairs)
 
     def fixed(self, ctx):
         """The attnames an update of this run leaves as stored: create_only, and kept_when_absent ones the file
@@ -96,8 +134,7 @@ class ImportSpec:
         if ctx.allowed_region_ids is None or not self.region_field:
             return
         for row in (record, existing):
-            if row is record and existing is not None and ctx.kept_placement and \
-                    record.get(ctx.kept_placement[0]) is None:
+            if row is record and self.keeps_placement(record, existing, ctx):
                 continue   # an unplaced row of a file without addresses keeps the stored placement: that one counts
             if row is not None and self.region_field in row and not ctx.region_allowed(row[self.region_field]):
                 raise RowError("行政区划代码", "超出您的数据权限范围（所属区划不在您的辖区内）")

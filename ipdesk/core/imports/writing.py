@@ -140,7 +140,7 @@ def upsert(spec, records, ctx, outcome):
         if old is None:
             new.append(values)
             continue
-        diff = _changes(spec, old, values, fixed, ctx.kept_placement)
+        diff = _changes(spec, old, values, fixed, ctx)
         if not diff:
             outcome.unchanged += 1
             continue
@@ -170,13 +170,13 @@ def upsert(spec, records, ctx, outcome):
         model._base_manager.bulk_update(objs, names, batch_size=500)
 
 
-def _changes(spec, old, values, fixed, placement=()):
+def _changes(spec, old, values, fixed, ctx=None):
     """{attname: new value} of what a record changes in its stored row `old`. A derived attname keeps its stored
     value while the attname it explains is unchanged (it is set in `values` then); `fixed` attnames (spec.fixed:
-    create-only, and kept ones the file has no column for) never change; the `placement` attnames (ctx.
-    kept_placement) of a row its cells did not place keep the stored placement, if any (set in `values` then)."""
-    if placement and values.get(placement[0]) is None and old.get(placement[0]) is not None:
-        for attname in placement:
+    create-only, and kept ones the file has no column for) never change; a row of a file without addresses that its
+    cells did not place keeps the stored placement (spec.keeps_placement; set in `values` then)."""
+    if ctx is not None and spec.keeps_placement(values, old, ctx):
+        for attname in ctx.kept_placement:
             if attname in old:
                 values[attname] = old[attname]
     for attname, basis in spec.derived.items():
@@ -315,12 +315,14 @@ def _merge(spec, records, ctx, outcome):
         _copy_into(cursor, stage, [col[a] for a in given], [fields[a] for a in given], records, given,
                    text=text and text.data)
         placement = [a for a in ctx.kept_placement if a in given]
-        if placement:   # an unplaced row of a file without addresses: the stored placement stands (as in _changes)
+        if placement:   # an unplaced row of a file without addresses: the stored placement stands (spec.keeps_placement)
+            same = [f"{side('t', a)} IS NOT DISTINCT FROM {side('s', a)}" for a in spec.placement_basis if a in given]
             cursor.execute(
                 f"UPDATE {stage} s SET ({', '.join(col[a] for a in placement)}) = "
                 f"(SELECT {', '.join(f't.{col[a]}' for a in placement)}) FROM {table} t "
                 f"WHERE {' AND '.join(f't.{col[a]} = s.{col[a]}' for a in key)} "
-                f"AND s.{col[placement[0]]} IS NULL AND t.{col[placement[0]]} IS NOT NULL")
+                f"AND s.{col[placement[0]]} IS NULL AND t.{col[placement[0]]} IS NOT NULL"
+                + "".join(f" AND {c}" for c in same))
         cursor.execute(f"""
             WITH old AS (
                 SELECT o.* FROM {stage} s, LATERAL (
@@ -354,7 +356,7 @@ def _merge(spec, records, ctx, outcome):
         elif key_value in changed:
             pk, old = changed[key_value]
             values = {k: v for k, v in record.items() if k not in private} if private else dict(record)
-            _changed(spec, outcome, pk, old, values, _changes(spec, old, values, fixed, ctx.kept_placement))
+            _changed(spec, outcome, pk, old, values, _changes(spec, old, values, fixed, ctx))
     if new:
         outcome.pks.extend(created_pks)
         _created(spec, ctx, outcome, new)
