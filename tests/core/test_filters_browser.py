@@ -33,7 +33,10 @@ def test_enterprise_select_loads_on_demand_and_filters(page, users, make_enterpr
     option = page.locator(".ts-dropdown .option:has-text('滕州机床有限公司')")
     expect(option).to_have_count(1)
     option.click()
+    # the answers still on their way (the list loads on focus and as the user types) are in before the next step
+    expect(page.locator(".ts-wrapper.loading")).to_have_count(0)
     page.fill("input[name=filed_from]", "2017-01-01")
+    expect(page.locator("#id_holder-ts-dropdown")).to_be_hidden()
     page.click("form.filter-form button:has-text('筛选')")
     page.wait_for_load_state()
     assert f"holder={tengzhou.pk}" in page.url and "filed_from=2017-01-01" in page.url

@@ -36,12 +36,14 @@
         options.preload = "focus";
         options.shouldLoad = function () { return true; };
         options.score = function () { return function () { return 1; }; };  // the server has matched
+        var asked = 0;  // the latest question: an answer to an earlier one that arrives after it is dropped
         options.load = function (query, callback) {
-          var self = this;
+          var self = this, ticket = ++asked;
           fetch(url + "?q=" + encodeURIComponent(query), {credentials: "same-origin",
                                                            headers: {"Accept": "application/json"}})
             .then(function (response) { return response.ok ? response.json() : {results: []}; })
             .then(function (data) {
+              if (ticket !== asked) { callback(); return; }  // stale: the list keeps the newer answer
               self.clearOptions();  // the list shows this answer only (the chosen option is kept)
               callback(data.results);
             })
