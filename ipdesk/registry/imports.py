@@ -1051,7 +1051,9 @@ class TrademarkImport(ImportSpec):
         load_lookups(ctx)
 
     def clean(self, values, ctx):
-        enterprise_id, enterprise_region = match_enterprise(ctx, values["uscc"], values["owner_name"])
+        # a jointly owned mark (共有商标) lists its owners in one cell: the first is matched, as a patent's first applicant
+        owners = split_applicants(values["owner_name"])
+        enterprise_id, enterprise_region = match_enterprise(ctx, values["uscc"], owners[0] if owners else "")
         split_address(values)
         region_id, signal = locate(ctx, values, enterprise_id, enterprise_region)
         record = {

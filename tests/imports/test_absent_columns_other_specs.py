@@ -248,3 +248,16 @@ def test_an_abnormal_application_deadline_given_alone_is_checked_against_the_sto
     assert result.committed and result.rejected == 1 and result.errors[0].field == "答复期限"
     assert "沿用已登记的 2024-03-01" in result.errors[0].reason
     assert AbnormalApplication.objects.get().deadline == D(2024, 4, 1)
+
+
+def test_a_jointly_owned_trademark_is_matched_to_its_first_owner(tmp_path, make_enterprise):
+    """共有商标: the owners share one cell (；、 or a new line); the first is matched to the registry, as a patent's first
+    applicant is, and the cell is stored as the text parser reads it."""
+    from ipdesk.registry.models import Trademark
+    owner = make_enterprise("山亭火樱桃合作社有限公司", "370406")
+    result = _import(tmp_path, "trademarks", ["注册号", "商标名称", "类别", "注册人"],
+                     [["12345678", "山亭火樱桃", "31", "山亭火樱桃合作社有限公司；枣庄某某果品有限公司"]], "a.csv")
+    assert result.created == 1
+    tm = Trademark.objects.get()
+    assert (tm.owner_id, tm.region_id, tm.region_signal) == (owner.pk, owner.region_id, "enterprise")
+    assert tm.owner_name == "山亭火樱桃合作社有限公司;枣庄某某果品有限公司"   # the cell (NFKC: ；→ ;)
