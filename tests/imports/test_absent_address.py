@@ -167,3 +167,39 @@ def test_a_pct_list_without_addresses_keeps_the_placement(tmp_path, regions):
     after = PctApplication.objects.get()
     assert (after.address, after.region_id, after.is_domestic) == (ADDRESS, before.region_id, True)
 
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column, cell", [("邮政编码", "277100"), ("地区", "枣庄市")])
+def test_a_city_wide_signal_in_a_file_without_addresses_keeps_the_district_the_address_gave(tmp_path, regions, column,
+                                                                                            cell):
+    """A 邮政编码 of the city (277xxx) or a 地区 column naming the city places the row in the city; the kept address
+    names the district inside it. The two agree and the address says more: the district stays (it moved to the city,
+    and the patent left its district's figures)."""
+    before = _placed_patent(tmp_path, regions)
+    result = _import(tmp_path, "patents", CNIPA + [column], [[NUMBER, "一种锂电池隔膜", "某某新材料研究所", "2017-07-01", cell]],
+                     "b.csv")
+    assert result.unchanged == 1
+    _assert_kept(before)
+    result = _import(tmp_path, "patents", CNIPA + [column], [[OTHER, "一种夹具", "某某机械研究所", "2018-03-02", cell]],
+                     "c.csv")
+    new = Patent.objects.get(application_no=OTHER)   # a new row: the city is all its cells tell
+    assert new.region_id == regions["370400"].pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_district_in_a_file_without_addresses_moves_the_row(tmp_path, regions):
+    """A 地区 column naming another district is not around the stored one: the file's cell places the row. Both write
+    paths (the threaded merge here, since the test runs outside a transaction)."""
+    _placed_patent(tmp_path, regions)
+    result = _import(tmp_path, "patents", CNIPA + ["地区"], [[NUMBER, "一种锂电池隔膜", "某某新材料研究所", "2017-07-01",
+                                                              "枣庄市滕州市"]], "b.csv")
+    assert result.updated == 1
+    after = Patent.objects.get()
+    assert (after.region_id, after.address) == (regions["370481"].pk, ADDRESS)
+    result = _import(tmp_path, "patents", CNIPA + ["地区"], [[NUMBER, "一种锂电池隔膜", "某某新材料研究所", "2017-07-01",
+                                                              "枣庄市"]], "c.csv")
+    assert result.unchanged == 1   # the city holds 滕州市: the district stays
+    assert Patent.objects.get().region_id == regions["370481"].pk
+    from ipdesk.stats import facts
+    assert facts.differences(facts.check()) == 0

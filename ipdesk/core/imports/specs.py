@@ -79,14 +79,28 @@ class ImportSpec:
 
     def keeps_placement(self, record, stored, ctx):
         """Whether an update of the row `stored` by `record` keeps the stored placement (ctx.kept_placement): the file
-        has no `placed_from` column, the record's other cells did not place it, the stored row is placed, and the
-        `placement_basis` attnames are unchanged (a new holder or a foreign 国省代码 is not the stored address's)."""
+        has no `placed_from` column, the stored row is placed, the record's other cells did not place it or placed it
+        only in a region around the stored one (a 邮政编码 or a 地区 column naming the city, while the kept address
+        names the district: the coarser signal agrees with the finer one and says less), and the `placement_basis`
+        attnames are unchanged (a new holder or a foreign 国省代码 is not the stored address's)."""
         placement = ctx.kept_placement
-        if not placement or stored is None or record.get(placement[0]) is not None or \
-                stored.get(placement[0]) is None:
+        if not placement or stored is None or stored.get(placement[0]) is None:
+            return False
+        placed = record.get(placement[0])
+        if placed is not None and not self._region_around(placed, stored[placement[0]], ctx):
             return False
         from .writing import _same
         return all(_same(stored[a], record[a]) for a in self.placement_basis if a in stored and a in record)
+
+    def _region_around(self, outer, inner, ctx):
+        """Whether the region `outer` holds the region `inner` and is not it (Region.path: the chain of codes from
+        the root), by the paths of the region table read once per file."""
+        paths = ctx.cache.get("__region_paths__")
+        if paths is None:
+            region = self.model._meta.get_field(self.placement[0]).related_model
+            paths = ctx.cache["__region_paths__"] = dict(region.objects.values_list("pk", "path"))
+        outer_path, inner_path = paths.get(outer), paths.get(inner)
+        return bool(outer_path and inner_path) and outer != inner and inner_path.startswith(outer_path)
 
     def kept_placement(self, absent):
         """`placement` when the file has no column for `placed_from` (`absent`: the field names without a

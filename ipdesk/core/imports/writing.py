@@ -315,13 +315,20 @@ def _merge(spec, records, ctx, outcome):
         _copy_into(cursor, stage, [col[a] for a in given], [fields[a] for a in given], records, given,
                    text=text and text.data)
         placement = [a for a in ctx.kept_placement if a in given]
-        if placement:   # an unplaced row of a file without addresses: the stored placement stands (spec.keeps_placement)
+        if placement:   # a row of a file without addresses that its cells place nowhere, or only around the stored
+            # region: the stored placement stands (spec.keeps_placement)
             same = [f"{side('t', a)} IS NOT DISTINCT FROM {side('s', a)}" for a in spec.placement_basis if a in given]
+            region = fields[placement[0]].related_model
+            regions, rid = q(region._meta.db_table), q(region._meta.pk.column)
+            path = q(region._meta.get_field("path").column)
+            around = (f"EXISTS (SELECT 1 FROM {regions} ro, {regions} ri WHERE ro.{rid} = s.{col[placement[0]]} "
+                      f"AND ri.{rid} = t.{col[placement[0]]} AND ro.{rid} <> ri.{rid} "
+                      f"AND ro.{path} <> '' AND starts_with(ri.{path}, ro.{path}))")
             cursor.execute(
                 f"UPDATE {stage} s SET ({', '.join(col[a] for a in placement)}) = "
                 f"(SELECT {', '.join(f't.{col[a]}' for a in placement)}) FROM {table} t "
                 f"WHERE {' AND '.join(f't.{col[a]} = s.{col[a]}' for a in key)} "
-                f"AND s.{col[placement[0]]} IS NULL AND t.{col[placement[0]]} IS NOT NULL"
+                f"AND (s.{col[placement[0]]} IS NULL OR {around}) AND t.{col[placement[0]]} IS NOT NULL"
                 + "".join(f" AND {c}" for c in same))
         cursor.execute(f"""
             WITH old AS (
