@@ -638,21 +638,28 @@ def latest_data_date():
 
 
 def stock_at(region_ids, dates, tree=None):
-    """Valid domestic invention patents in the given regions at each date: from the aggregates when every date is
-    a month end (prefetch_stock; rows ∝ regions × months), else one scan of the intervals, one filter per date
-    (none when `tree` already holds them). The dashboard's trends ask for month ends: after each write the
+    """Valid domestic invention patents in the given regions at each date: a month end from the aggregates
+    (prefetch_stock; rows ∝ regions × months), the other dates in one scan of the intervals, one filter per date
+    (none when `tree` already holds them). The dashboard's trends ask for month ends and today: after each write the
     dashboard is computed afresh, and the scans of a city's intervals were most of its time."""
     if not dates:
         return []
-    missing = [d for d in dates if tree is None or d not in tree.stock or not set(region_ids) <= tree.stock[d][0]]
-    if missing and all(_is_month_end(d) for d in missing):
+    wanted = set(region_ids)
+
+    def held(d):
+        return tree is not None and d in tree.stock and wanted <= tree.stock[d][0]
+    month_ends = [d for d in dates if not held(d) and _is_month_end(d)]
+    if month_ends:
         tree = tree or _Tree()
-        prefetch_stock(tree, list(region_ids), missing)
-    if tree is not None and all(d in tree.stock and set(region_ids) <= tree.stock[d][0] for d in dates):
-        wanted = set(region_ids)
-        return [sum(v["valid"] for rid, v in tree.stock[d][2].items() if rid in wanted) for d in dates]
-    row = PatentInterval.objects.filter(patent_type="invention", domestic=True, region_id__in=region_ids,
-                                        start__lte=max(dates)).aggregate(**{
-        f"d{i}": Count("id", filter=Q(start__lte=d) & (Q(end__isnull=True) | Q(end__gt=d)))
-        for i, d in enumerate(dates)})
-    return [row[f"d{i}"] for i in range(len(dates))]
+        prefetch_stock(tree, list(region_ids), month_ends)
+    found = {d: sum(v["valid"] for rid, v in tree.stock[d][2].items() if rid in wanted) for d in dates if held(d)}
+    # The other dates (a day inside a month: the dashboard's today) in one scan, one filter per date; the month
+    # ends beside them come from the aggregates all the same (the dashboard's ten year ends and today).
+    rest = sorted({d for d in dates if d not in found})
+    if rest:
+        row = PatentInterval.objects.filter(patent_type="invention", domestic=True, region_id__in=region_ids,
+                                            start__lte=max(rest)).aggregate(**{
+            f"d{i}": Count("id", filter=Q(start__lte=d) & (Q(end__isnull=True) | Q(end__gt=d)))
+            for i, d in enumerate(rest)})
+        found.update((d, row[f"d{i}"]) for i, d in enumerate(rest))
+    return [found[d] for d in dates]

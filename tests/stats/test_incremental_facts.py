@@ -186,6 +186,51 @@ def test_the_dashboards_trends_read_the_aggregates_and_give_the_numbers_the_fact
     assert yearly_trend(district, as_of)["valid"][-3:] == [2, 1, 1]   # held from 2022-04-02, lapsed 2023-08-09
 
 
+def test_a_dashboard_of_a_day_inside_a_month_reads_the_facts_of_that_month_only(event, regions, monkeypatch):
+    """The dashboard's as_of is today, mostly not a month end: the yearly trend's whole months come from the
+    aggregates and only the days of the running month from the facts (ten years of facts were scanned after every
+    write); the year ends' stock comes from the aggregates, today's with the figures' own scan. The numbers equal the
+    ones read from the facts and intervals alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ipdesk.stats import indicators
+    from ipdesk.stats.views import dashboard_data, yearly_trend
+    built()
+    for i, code in enumerate(["370402", "370403", "370403", "370481", "370404"]):
+        PatentFactory(region=code, grant_date=D(2016 + 2 * i, 1 + 2 * i, 10), filing_date=D(2014 + 2 * i, 2, 1))
+    PatentFactory(region="370403", grant_date=D(2024, 9, 3), filing_date=D(2020, 1, 2))      # in the running month
+    PatentFactory(region="370403", grant_date=D(2024, 9, 20), filing_date=D(2020, 1, 3))     # after as_of
+    moved = PatentFactory(region="370402", grant_date=D(2019, 6, 1), filing_date=D(2015, 3, 3))
+    event(moved, "transfer", D(2022, 4, 2), before="370404", after="370402", domestic_after=True)
+    event(moved, "lapse", D(2024, 9, 5))                                                       # in the running month
+    city, district = regions["370400"], regions["370402"]
+    as_of = D(2024, 9, 17)
+    for region in (city, district):
+        with CaptureQueriesContext(connection) as queries:
+            trend = yearly_trend(region, as_of)
+        on_facts = [q["sql"] for q in queries.captured_queries if "stats_patentfact" in q["sql"]]
+        assert len(on_facts) == 1 and "2024-08-31" in on_facts[0] and "2016" not in on_facts[0], on_facts
+        on_intervals = [q["sql"] for q in queries.captured_queries if "stats_patentinterval" in q["sql"]]
+        assert len(on_intervals) == 1 and on_intervals[0].count("FILTER") == 1, on_intervals   # today alone
+        monkeypatch.setattr(indicators, "whole_months", lambda a, b: False)
+        monkeypatch.setattr(indicators, "_is_month_end", lambda d: False)
+        assert trend == yearly_trend(region, as_of)
+        monkeypatch.undo()
+    trend = yearly_trend(city, as_of)
+    assert trend["grants"][-1] == 2 and sum(trend["grants"]) == 7   # 2024: the 10th and the 3rd, not the 20th
+    assert trend["valid"][-2:] == [5, 6]   # today: two more granted, the moved one lapsed
+    units = [regions[c] for c in ("370402", "370403")]
+    shared = dashboard_data(city, units, as_of)
+    from django.core.cache import cache
+    cache.clear()
+    alone = indicators.figures_many([city] + units, as_of, keys=set(indicators.BULLETIN_KEYS))   # a tree of its own
+    assert shared["trend_year"] == yearly_trend(city, as_of)
+    for region in [city] + units:
+        assert shared["values"][region.pk]["valid_invention_patents"] == alone[region.pk]["valid_invention_patents"]
+    assert shared["values"][city.pk]["valid_invention_patents"] == trend["valid"][-1] == 6
+
+
 def test_compact_aggregates_folds_change_rows_and_keeps_the_sums(regions):
     built()
     p = PatentFactory(grant_date=D(2022, 3, 1))
