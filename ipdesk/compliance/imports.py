@@ -56,10 +56,14 @@ class AbnormalApplicationImport(ImportSpec):
         Field("batch", ("批次", "batch")),
     ]
     # Kept as stored when the file has no such column (core.imports.specs.ImportSpec.kept_when_absent): a re-import
-    # of a list without 名称, 代理机构, 发文日 or 答复期限 does not empty them (an officer may have entered or
-    # corrected them); the matched agency goes with its name (kept_attnames). Not the 申请人地址: the region and
-    # its basis are placed from it in clean().
-    kept_when_absent = ("title", "agency_name", "notice_date", "deadline")
+    # of a list without 名称, 代理机构, 发文日, 答复期限 or 申请人地址 does not empty them (an officer may have entered
+    # or corrected them); the matched agency goes with its name (kept_attnames). A list without the 申请人地址 column
+    # keeps the stored region and its basis for a row its other cells (the applicant's enterprise) do not place: the
+    # batch's default region is a stand-in for a new row, not a placement over the address's (ImportSpec.placement).
+    kept_when_absent = ("title", "agency_name", "notice_date", "deadline", "address")
+    placed_from, placement = "address", ("region_id", "region_basis")
+    placement_basis = ("applicant", "enterprise_id")
+    unplaced_basis = ("default",)
     date_pairs = (("notice_date", "通知日期", "deadline", "答复期限"),)
 
     def kept_attnames(self, absent):

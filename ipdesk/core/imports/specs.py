@@ -65,6 +65,8 @@ class ImportSpec:
                                  # of the address, so an unplaced row is not an address that places nowhere …
     placement_basis = ()         # … as long as the other cells it was decided with are unchanged (the holder, 国省代码):
                                  # the stored address is the stored holder's
+    unplaced_basis = ()          # values of the placement's basis (its second attname) that mean the cells placed
+                                 # nothing and clean() put in a stand-in (an abnormal application's batch default)
     date_pairs = ()              # (earlier attname, its header, later attname, its header): clean() checks a pair the
                                  # file gives whole; when the file lacks the column of one (kept as stored), the
                                  # other is checked against the stored value before it is written (kept_pair_problem)
@@ -79,15 +81,16 @@ class ImportSpec:
 
     def keeps_placement(self, record, stored, ctx):
         """Whether an update of the row `stored` by `record` keeps the stored placement (ctx.kept_placement): the file
-        has no `placed_from` column, the stored row is placed, the record's other cells did not place it or placed it
-        only in a region around the stored one (a 邮政编码 or a 地区 column naming the city, while the kept address
+        has no `placed_from` column, the stored row is placed, the record's other cells did not place it (no region,
+        or a stand-in: `unplaced_basis`) or placed it only in a region around the stored one (a 邮政编码 or a 地区 column naming the city, while the kept address
         names the district: the coarser signal agrees with the finer one and says less), and the `placement_basis`
         attnames are unchanged (a new holder or a foreign 国省代码 is not the stored address's)."""
         placement = ctx.kept_placement
         if not placement or stored is None or stored.get(placement[0]) is None:
             return False
         placed = record.get(placement[0])
-        if placed is not None and not self._region_around(placed, stored[placement[0]], ctx):
+        stand_in = len(placement) > 1 and record.get(placement[1]) in self.unplaced_basis
+        if placed is not None and not stand_in and not self._region_around(placed, stored[placement[0]], ctx):
             return False
         from .writing import _same
         return all(_same(stored[a], record[a]) for a in self.placement_basis if a in stored and a in record)
