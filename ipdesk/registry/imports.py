@@ -889,10 +889,18 @@ class PatentImport(ImportSpec):
         return record
 
     def check_scope(self, record, existing, ctx):
-        if "__pct__" in record and ctx.allowed_region_ids is not None:
+        """A PCT row is checked as the PctApplication spec writes it: its own record against the stored application,
+        with the columns that decide whether its stored placement stands (a changed first applicant moves it)."""
+        if "__pct__" in record:
+            if ctx.allowed_region_ids is None:
+                return
+            from ipdesk.core.imports import get_spec
+            spec, pct = get_spec("pct_applications"), record["__pct__"]
+            attnames = [spec.region_field, *(a for a in spec.placement_basis if a in pct)]
             stored = PctApplication.objects.filter(international_application_no=record["application_no"]) \
-                .values_list("region_id", flat=True).first()
-            existing = None if stored is None else {"region_id": stored}
+                .values(*attnames).first()
+            spec.check_scope(pct, stored, ctx)
+            return
         super().check_scope(record, existing, ctx)
 
     def write(self, records, ctx, outcome):

@@ -174,8 +174,8 @@ def test_a_pct_list_without_addresses_keeps_the_placement(tmp_path, regions):
 def test_a_city_wide_signal_in_a_file_without_addresses_keeps_the_district_the_address_gave(tmp_path, regions, column,
                                                                                             cell):
     """A 邮政编码 of the city (277xxx) or a 地区 column naming the city places the row in the city; the kept address
-    names the district inside it. The two agree and the address says more: the district stays (it moved to the city,
-    and the patent left its district's figures)."""
+    names the district inside it. The two agree and the address says more: the district stays (before, the row
+    moved to the city and the patent left its district's figures)."""
     before = _placed_patent(tmp_path, regions)
     result = _import(tmp_path, "patents", CNIPA + [column], [[NUMBER, "一种锂电池隔膜", "某某新材料研究所", "2017-07-01", cell]],
                      "b.csv")
@@ -203,3 +203,28 @@ def test_another_district_in_a_file_without_addresses_moves_the_row(tmp_path, re
     assert Patent.objects.get().region_id == regions["370481"].pk
     from ipdesk.stats import facts
     assert facts.differences(facts.check()) == 0
+
+
+@pytest.mark.django_db
+def test_a_district_officer_cannot_move_a_pct_row_out_of_the_district_through_a_patent_file(tmp_path, regions,
+                                                                                           make_user):
+    """A PCT row in a patent file is checked as the PCT spec writes it: a new first applicant is not the stored
+    address's, so the city-wide 地区 places the row in the city, outside a district officer's scope: refused. A patent
+    row first in the batch does not hide the holder of the patent rows behind it either."""
+    pct_no = "PCT/CN2022/137406"
+    _import(tmp_path, "patents", WITH_ADDRESS, [[pct_no, "一种电池管理系统", "某某新材料研究所", "2022-02-03", ADDRESS]],
+            "a.csv")
+    assert PctApplication.objects.get().region_id == regions["370403"].pk
+    _placed_patent(tmp_path, regions)
+    officer = make_user("xuecheng", Role.DISTRICT_OFFICER, regions["370403"])
+    rows = [[pct_no, "一种电池管理系统", "另一新材料有限公司", "2022-02-03", "枣庄市"],
+            [NUMBER, "一种锂电池隔膜", "另一新材料有限公司", "2017-07-01", "枣庄市"]]
+    result = run_import("patents", csv_file(tmp_path, CNIPA + ["地区"], rows, name="b.csv"), user=officer,
+                        keep_good=True)
+    assert result.rejected == 2 and all("数据权限" in e.reason for e in result.errors), result.errors
+    assert PctApplication.objects.get().region_id == regions["370403"].pk
+    assert Patent.objects.get().region_id == regions["370403"].pk
+    result = run_import("patents", csv_file(tmp_path, CNIPA + ["地区"], [[pct_no, "一种电池管理系统", "某某新材料研究所",
+                                                                      "2022-02-03", "枣庄市"]], name="c.csv"),
+                        user=officer)
+    assert result.committed and result.rejected == 0   # the same applicant: the stored district stands

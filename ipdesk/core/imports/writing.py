@@ -75,7 +75,11 @@ class _Spool:
 def _existing(spec, batch):
     """Stored rows of this batch's keys, as dicts of attnames (one query)."""
     model = spec.model
-    attnames = sorted({k for k in batch[0] if not k.startswith("__")} | set(spec.key) |
+    names = set()
+    for record in batch:   # every record's attnames: a batch may mix shapes (a patent file's PCT rows)
+        if not names.issuperset(record.keys()):
+            names.update(record.keys())
+    attnames = sorted({k for k in names if not k.startswith("__")} | set(spec.key) |
                       ({spec.region_field} if spec.region_field else set()))
     attnames = [a for a in attnames if _has_attname(model, a)]
     first = spec.key[0]
@@ -174,7 +178,8 @@ def _changes(spec, old, values, fixed, ctx=None):
     """{attname: new value} of what a record changes in its stored row `old`. A derived attname keeps its stored
     value while the attname it explains is unchanged (it is set in `values` then); `fixed` attnames (spec.fixed:
     create-only, and kept ones the file has no column for) never change; a row of a file without addresses that its
-    cells did not place keeps the stored placement (spec.keeps_placement; set in `values` then)."""
+    cells did not place, or placed only around the stored region, keeps the stored placement (spec.keeps_placement;
+    set in `values` then)."""
     if ctx is not None and spec.keeps_placement(values, old, ctx):
         for attname in ctx.kept_placement:
             if attname in old:
