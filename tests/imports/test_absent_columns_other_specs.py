@@ -125,8 +125,11 @@ def test_an_abnormal_application_list_without_dates_title_or_agency_keeps_them(t
     assert (app.deadline, app.notice_date, app.agency_id) == (D(2023, 6, 15), D(2023, 3, 15), agency.pk)
 
 
-def _abnormal_list_without_addresses(tmp_path, regions):
-    from ipdesk.compliance.models import AbnormalApplication
+def test_an_abnormal_application_list_without_addresses_keeps_the_district_the_address_gave(tmp_path, regions):
+    """A list without the 申请人地址 column (the province's list often has none) re-imported over applications placed
+    from their address: the address, the district and its basis stay; the batch's default region (here a district
+    the officer set, not around the stored one) only stands in for a new row that nothing places."""
+    from ipdesk.compliance.models import AbnormalApplication, AbnormalBatch
     from tests.factories import application_no
     number, other = application_no(41), application_no(42)
     key = ["申请号", "申请(专利权)人", "行为类型", "批次"]
@@ -134,27 +137,14 @@ def _abnormal_list_without_addresses(tmp_path, regions):
             [[number, "滕州某厂", "重复申请", "2023年第二批", "山东省滕州市北辛街道"]], "a.csv")
     app = AbnormalApplication.objects.get()
     assert (app.region_id, app.region_basis) == (regions["370481"].pk, "address")
+    AbnormalBatch.objects.update(default_region=regions["370402"])
     result = _import(tmp_path, "abnormal_applications", key, [[number, "滕州某厂", "重复申请", "2023年第二批"],
                                                              [other, "某某厂", "重复申请", "2023年第二批"]], "b.csv")
     assert (result.created, result.updated, result.unchanged) == (1, 0, 1)
     app.refresh_from_db()
     assert (app.address, app.region_id, app.region_basis) == ("山东省滕州市北辛街道", regions["370481"].pk, "address")
     new = AbnormalApplication.objects.get(application_no=other)
-    assert (new.region_id, new.region_basis) == (regions["370400"].pk, "default")
-
-
-def test_an_abnormal_application_list_without_addresses_keeps_the_district_the_address_gave(tmp_path, regions):
-    """A list without the 申请人地址 column (the province's list often has none) re-imported over applications placed
-    from their address: the address and the district stay; the batch's default region (the city) only stands in for
-    a new row that nothing places."""
-    _abnormal_list_without_addresses(tmp_path, regions)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_threaded_import_of_such_an_abnormal_list_keeps_it_too(tmp_path, regions):
-    """Outside a transaction: PostgreSQL's reading and writing threads, the stored placement put into the staging
-    rows before the merge."""
-    _abnormal_list_without_addresses(tmp_path, regions)
+    assert (new.region_id, new.region_basis) == (regions["370402"].pk, "default")
 
 
 PCT_KEY = ["国际申请号", "国际申请日", "发明名称", "申请人", "行政区划代码"]

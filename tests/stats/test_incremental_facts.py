@@ -210,7 +210,7 @@ def test_a_dashboard_of_a_day_inside_a_month_reads_the_facts_of_that_month_only(
         with CaptureQueriesContext(connection) as queries:
             trend = yearly_trend(region, as_of)
         on_facts = [q["sql"] for q in queries.captured_queries if "stats_patentfact" in q["sql"]]
-        assert len(on_facts) == 1 and "2024-08-31" in on_facts[0] and "2016" not in on_facts[0], on_facts
+        assert len(on_facts) == 1 and "2024-08-31" in on_facts[0] and "2015-01-01" not in on_facts[0], on_facts
         on_intervals = [q["sql"] for q in queries.captured_queries if "stats_patentinterval" in q["sql"]]
         assert len(on_intervals) == 1 and on_intervals[0].count("FILTER") == 1, on_intervals   # today alone
         monkeypatch.setattr(indicators, "whole_months", lambda a, b: False)
@@ -221,7 +221,10 @@ def test_a_dashboard_of_a_day_inside_a_month_reads_the_facts_of_that_month_only(
     assert trend["grants"][-1] == 2 and sum(trend["grants"]) == 7   # 2024: the 10th and the 3rd, not the 20th
     assert trend["valid"][-2:] == [5, 6]   # today: two more granted, the moved one lapsed
     units = [regions[c] for c in ("370402", "370403")]
-    shared = dashboard_data(city, units, as_of)
+    with CaptureQueriesContext(connection) as queries:
+        shared = dashboard_data(city, units, as_of)
+    scans = [q["sql"] for q in queries.captured_queries if "stats_patentinterval" in q["sql"]]
+    assert len(scans) == 1, scans   # today's stock: the figures' scan, read again by the yearly trend from the tree
     from django.core.cache import cache
     cache.clear()
     alone = indicators.figures_many([city] + units, as_of, keys=set(indicators.BULLETIN_KEYS))   # a tree of its own

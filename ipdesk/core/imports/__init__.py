@@ -36,8 +36,8 @@ A row of another city: clean() raises RowOutside — counted as "outside", neith
 Attributes: batch_size, create_only (attnames never overwritten on update), kept_when_absent (attnames an
 update keeps as stored when the file has no column for them: a file that lacks a column says nothing about it;
 `kept_attnames(absent)` may add derived ones), placed_from and placement (a file without the column a row's region
-is placed from last — the address — says nothing of it: a row its other cells do not place keeps the stored
-placement, region first), derived (attnames kept while the attname they explain is
+is placed from last — the address — says nothing of it: a row its other cells do not place, or place only around
+the stored region, keeps the stored placement, region first; unplaced_basis: a basis that is a stand-in), derived (attnames kept while the attname they explain is
 unchanged), threaded (PostgreSQL:
 parse and write in two threads — only when clean() reads no database). Entry points:
 run_import(spec_or_name, path, user=, keep_good=, dry_run=) → ImportResult; specs(); get_spec(name);

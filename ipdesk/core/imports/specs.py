@@ -61,8 +61,10 @@ class ImportSpec:
     placed_from = ""             # the field a row's region is placed from last (the address: registry.placement) …
     placement = ()               # … and the attnames of that placement, region first (region_id, region_signal, 国内):
                                  # when the file has no `placed_from` column and a row's other cells do not place it
-                                 # (its region is None), an update keeps the stored placement — the file says nothing
-                                 # of the address, so an unplaced row is not an address that places nowhere …
+                                 # (its region is None or a stand-in, `unplaced_basis`) or place it only in a region
+                                 # around the stored one (the city of a 邮政编码), an update keeps the stored placement
+                                 # — the file says nothing of the address, so such a row is not an address that
+                                 # places elsewhere …
     placement_basis = ()         # … as long as the other cells it was decided with are unchanged (the holder, 国省代码):
                                  # the stored address is the stored holder's
     unplaced_basis = ()          # values of the placement's basis (its second attname) that mean the cells placed
@@ -90,7 +92,8 @@ class ImportSpec:
             return False
         placed = record.get(placement[0])
         stand_in = len(placement) > 1 and record.get(placement[1]) in self.unplaced_basis
-        if placed is not None and not stand_in and not self._region_around(placed, stored[placement[0]], ctx):
+        if placed is not None and not stand_in and \
+                not self._region_around(placed, stored[placement[0]], ctx):
             return False
         from .writing import _same
         return all(_same(stored[a], record[a]) for a in self.placement_basis if a in stored and a in record)
@@ -152,7 +155,7 @@ class ImportSpec:
             return
         for row in (record, existing):
             if row is record and self.keeps_placement(record, existing, ctx):
-                continue   # an unplaced row of a file without addresses keeps the stored placement: that one counts
+                continue   # a row of a file without addresses that keeps the stored placement: that one counts
             if row is not None and self.region_field in row and not ctx.region_allowed(row[self.region_field]):
                 raise RowError("行政区划代码", "超出您的数据权限范围（所属区划不在您的辖区内）")
 
