@@ -62,7 +62,7 @@ class AbnormalApplicationImport(ImportSpec):
     # batch's default region is a stand-in for a new row, not a placement over the address's (ImportSpec.placement).
     kept_when_absent = ("title", "agency_name", "notice_date", "deadline", "address")
     placed_from, placement = "address", ("region_id", "region_basis")
-    placement_basis = ("applicant", "enterprise_id")
+    placement_basis = ("applicant",)   # the applicant's name, not our match of it (registry.imports, patents)
     unplaced_basis = ("default",)
     date_pairs = (("notice_date", "通知日期", "deadline", "答复期限"),)
 

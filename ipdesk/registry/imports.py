@@ -801,9 +801,10 @@ class PatentImport(ImportSpec):
                         "address")
     # a file without the 申请人地址 column (a plain CNIPA export): a row its other cells do not place keeps the stored
     # region, its basis and the 国内 flag, which the stored address decided (ImportSpec.placement) — unless the holder
-    # or the 国省代码 changed
+    # or the 国省代码 changed. The holder is its name: the enterprise it matches (holder_id) is our lookup of that name,
+    # and an enterprise registered since (or placed by a postcode only) does not make the stored address another's.
     placed_from, placement = "address", ("region_id", "region_signal", "is_domestic")
-    placement_basis = ("holder_name", "holder_id", "country_code")
+    placement_basis = ("holder_name", "country_code")
 
     def kept_attnames(self, absent):
         """Also the strategic-industry fields when the file lacks the IPC or the officer's class they are derived
@@ -1052,7 +1053,7 @@ class TrademarkImport(ImportSpec):
     kept_when_absent = ("filing_date", "registration_date", "expiry_date", "status", "is_geographic_indication",
                         "address")
     placed_from, placement = "address", ("region_id", "region_signal")
-    placement_basis = ("owner_name", "owner_id")
+    placement_basis = ("owner_name",)   # the owner's name; its matched enterprise is our lookup (see patents)
     date_pairs = (("registration_date", "注册日", "expiry_date", "专用权期限至"),)
 
     def begin(self, ctx):

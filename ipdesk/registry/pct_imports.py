@@ -94,7 +94,7 @@ class PctApplicationImport(ImportSpec):
     # which the stored address decided (ImportSpec.placement).
     kept_when_absent = (*PCT_FILE_ONLY, "address")
     placed_from, placement = "address", ("region_id", "region_signal", "is_domestic")
-    placement_basis = ("first_applicant", "applicant_id", "country_code")
+    placement_basis = ("first_applicant", "country_code")   # the applicant's name, not our match of it (see patents)
     threaded = True
 
     def begin(self, ctx):

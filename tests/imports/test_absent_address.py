@@ -228,3 +228,28 @@ def test_a_district_officer_cannot_move_a_pct_row_out_of_the_district_through_a_
                                                                       "2022-02-03", "枣庄市"]], name="c.csv"),
                         user=officer)
     assert result.committed and result.rejected == 0   # the same applicant: the stored district stands
+
+
+def _enterprise_registered_since(tmp_path, regions, make_enterprise):
+    before = _placed_patent(tmp_path, regions)
+    assert before.holder_id is None
+    enterprise = make_enterprise("某某新材料研究所", "370481", region_signal="postcode")
+    result = _import(tmp_path, "patents", CNIPA, [[NUMBER, "一种锂电池隔膜", "某某新材料研究所", "2017-07-01"]], "b.csv")
+    assert result.updated == 1
+    after = Patent.objects.get()
+    assert (after.holder_id, after.region_id, after.region_signal, after.is_domestic, after.address) == \
+        (enterprise.pk, regions["370403"].pk, "address", True, ADDRESS)
+
+
+@pytest.mark.django_db
+def test_an_enterprise_registered_since_does_not_unplace_its_holders_patents(tmp_path, regions, make_enterprise):
+    """The holder of the stored address is its name. An enterprise of that name registered after the first import,
+    placed by a postcode only (a weak signal, not inherited), is matched on the re-import of a CNIPA export: the
+    patent gets its holder and keeps the district its address gave (it became unplaced and left the figures)."""
+    _enterprise_registered_since(tmp_path, regions, make_enterprise)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_threaded_merge_keeps_the_district_of_a_holder_matched_since(tmp_path, regions, make_enterprise):
+    """The same through PostgreSQL's reading and writing threads (the staging update before the merge)."""
+    _enterprise_registered_since(tmp_path, regions, make_enterprise)
