@@ -6,7 +6,8 @@
 
 Steps: (1) a PostgreSQL database of its own (default ipdesk_load) is migrated and filled with
 the Zaozhuang regions, users, 20,000 enterprises and N patents through COPY (skipped when it
-already holds the N patents it generated; those an earlier run's import added are taken out first); (2) ipdesk runs under gunicorn on 127.0.0.1 only, with the shared Redis cache of a deployment (CACHE_URL); (3) locust, headless
+already holds the N patents it generated; those an earlier run's import added are taken out first); (2) ipdesk
+runs under gunicorn on 127.0.0.1 only, with the shared Redis cache of a deployment (CACHE_URL); (3) locust, headless
 and bounded by --duration, runs U users on the mix below, signed in as the leader (whole city) or
 a district officer (own district); (4) the same load runs against a bare Django JSON view under
 the same gunicorn settings: the ceiling of this machine. Each user waits --think seconds (default

@@ -12,7 +12,7 @@ import polars as pl
 
 from ipdesk.core.imports import Field, ImportSpec, RowError, RowOutside, choice_parser, parse_bool, parse_date, \
     parse_int, raw_text, register, text, upsert, warn
-from ipdesk.core.imports import collect_warnings, columnar
+from ipdesk.core.imports import collect_warnings, columnar, get_spec
 from ipdesk.core.scoping import choosable
 
 from . import placement, rules, sei
@@ -895,7 +895,6 @@ class PatentImport(ImportSpec):
         if "__pct__" in record:
             if ctx.allowed_region_ids is None:
                 return
-            from ipdesk.core.imports import get_spec
             spec, pct = get_spec("pct_applications"), record["__pct__"]
             attnames = [spec.region_field, *(a for a in spec.placement_basis if a in pct)]
             stored = PctApplication.objects.filter(international_application_no=record["application_no"]) \

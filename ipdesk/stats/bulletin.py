@@ -12,13 +12,15 @@ import calendar
 import datetime as dt
 import io
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
+from django.db.models.functions import ExtractYear
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from . import rules
+from . import indicators
 from .indicators import BULLETIN_KEYS, _Tree, criteria_status, figures_many, label, stock_at, unit
-from .models import FactAggregate, Target
+from .models import FactAggregate, PatentFact, Target
 
 FONT = "Noto Sans CJK SC"
 
@@ -47,6 +49,36 @@ def monthly_trend(region, year, month, tree=None):
         out[f"grants_{y}"] = [per_month.get(m, 0) for m in range(1, month + 1)]
         out[f"valid_{y}"] = stock[k * month:(k + 1) * month]
     return out
+
+
+def yearly_trend(region, as_of, years=10, tree=None):
+    """Invention grants per year and the valid stock at each year end (the last: at `as_of`): the dashboard's.
+    The whole months come from the aggregates kept with the facts (rows ∝ regions × months), the days of a month not
+    ended yet (the dashboard's as_of is today) from the facts of those days alone, by the grant-date index: the ten
+    years of facts were scanned for every dashboard computed afresh, that is after every write."""
+    tree = tree or _Tree()
+    ids = tree.subtree_ids([region])
+    start = dt.date(as_of.year - years + 1, 1, 1)
+    whole_end = as_of if indicators.whole_months(start, as_of) else as_of.replace(day=1) - dt.timedelta(days=1)
+    grants = {}
+    if indicators.whole_months(start, whole_end):
+        for month, n in FactAggregate.objects.filter(
+                measure="grants", patent_type="invention", region__in=ids, month__gte=start,
+                month__lte=whole_end.replace(day=1)).values("month").annotate(n=Sum("n")).values_list("month", "n") \
+                .order_by():
+            grants[month.year] = grants.get(month.year, 0) + int(n)
+    else:   # not one whole month in the range: all from the facts
+        whole_end = start - dt.timedelta(days=1)
+    if whole_end < as_of:
+        for year, n in PatentFact.objects.filter(
+                patent_type="invention", grant_domestic=True, grant_region_id__in=ids,
+                grant_date__gt=whole_end, grant_date__lte=as_of) \
+                .annotate(y=ExtractYear("grant_date")).values("y").annotate(n=Count("*")).values_list("y", "n") \
+                .order_by():
+            grants[year] = grants.get(year, 0) + n
+    years = list(range(start.year, as_of.year + 1))
+    return {"years": [str(y) for y in years], "grants": [grants.get(y, 0) for y in years],
+            "valid": stock_at(ids, [min(dt.date(y, 12, 31), as_of) for y in years], tree)}
 
 
 def build(region, year, month):

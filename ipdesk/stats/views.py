@@ -11,8 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum
-from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -244,39 +242,9 @@ def dashboard_data(region, units, as_of):
         data = {"values": ind.figures_many([region] + units, as_of, keys=set(ind.BULLETIN_KEYS + RANKING_KEYS),
                                            tree=tree),
                 "trend_month": render_bulletin.monthly_trend(region, as_of.year, as_of.month, tree),
-                "trend_year": yearly_trend(region, as_of, tree=tree)}
+                "trend_year": render_bulletin.yearly_trend(region, as_of, tree=tree)}
         cache.set(key, data, DASHBOARD_TTL)
     return data
-
-
-def yearly_trend(region, as_of, years=10, tree=None):
-    """Invention grants per year and the valid stock at each year end (the last: at `as_of`)."""
-    from .models import FactAggregate, PatentFact
-    tree = tree or ind._Tree()
-    ids = tree.subtree_ids([region])
-    first = as_of.year - years + 1
-    # The whole months from the aggregates kept with the facts (rows ∝ regions × months); the days of a month not
-    # ended yet (the dashboard's as_of is today) from the facts of those days alone, by the grant-date index — the
-    # ten years of facts were scanned on every dashboard computed afresh, that is after every write.
-    whole_end = as_of if ind.whole_months(dt.date(first, 1, 1), as_of) else as_of.replace(day=1) - dt.timedelta(days=1)
-    grants = {}
-    if ind.whole_months(dt.date(first, 1, 1), whole_end):
-        for month, n in FactAggregate.objects.filter(
-                measure="grants", patent_type="invention", region__in=ids, month__gte=dt.date(first, 1, 1),
-                month__lte=whole_end.replace(day=1)).values("month").annotate(n=Sum("n")).values_list("month", "n") \
-                .order_by():
-            grants[month.year] = grants.get(month.year, 0) + int(n)
-    else:
-        whole_end = dt.date(first, 1, 1) - dt.timedelta(days=1)   # not a whole month in the range: all from the facts
-    if whole_end < as_of:
-        for year, n in PatentFact.objects.filter(
-                patent_type="invention", grant_domestic=True, grant_region_id__in=ids,
-                grant_date__gt=whole_end, grant_date__lte=as_of).annotate(y=ExtractYear("grant_date")) \
-                .values("y").annotate(n=Count("*")).values_list("y", "n").order_by():
-            grants[year] = grants.get(year, 0) + n
-    years = list(range(first, as_of.year + 1))
-    return {"years": [str(y) for y in years], "grants": [grants.get(y, 0) for y in years],
-            "valid": ind.stock_at(ids, [min(dt.date(y, 12, 31), as_of) for y in years], tree)}
 
 
 class IndicatorsView(StaffMixin, TemplateView):

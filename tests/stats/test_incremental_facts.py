@@ -161,8 +161,7 @@ def test_the_dashboards_trends_read_the_aggregates_and_give_the_numbers_the_fact
     from django.test.utils import CaptureQueriesContext
 
     from ipdesk.stats import indicators
-    from ipdesk.stats.bulletin import monthly_trend
-    from ipdesk.stats.views import yearly_trend
+    from ipdesk.stats.bulletin import monthly_trend, yearly_trend
     built()
     for i, code in enumerate(["370402", "370403", "370403", "370481", "370404"]):
         PatentFactory(region=code, grant_date=D(2016 + 2 * i, 1 + 2 * i, 10), filing_date=D(2014 + 2 * i, 2, 1))
@@ -195,7 +194,8 @@ def test_a_dashboard_of_a_day_inside_a_month_reads_the_facts_of_that_month_only(
     from django.test.utils import CaptureQueriesContext
 
     from ipdesk.stats import indicators
-    from ipdesk.stats.views import dashboard_data, yearly_trend
+    from ipdesk.stats.bulletin import yearly_trend
+    from ipdesk.stats.views import dashboard_data
     built()
     for i, code in enumerate(["370402", "370403", "370403", "370481", "370404"]):
         PatentFactory(region=code, grant_date=D(2016 + 2 * i, 1 + 2 * i, 10), filing_date=D(2014 + 2 * i, 2, 1))

@@ -37,9 +37,9 @@ Attributes: batch_size, create_only (attnames never overwritten on update), kept
 update keeps as stored when the file has no column for them: a file that lacks a column says nothing about it;
 `kept_attnames(absent)` may add derived ones), placed_from and placement (a file without the column a row's region
 is placed from last — the address — says nothing of it: a row its other cells do not place, or place only around
-the stored region, keeps the stored placement, region first; unplaced_basis: a basis that is a stand-in), derived (attnames kept while the attname they explain is
-unchanged), threaded (PostgreSQL:
-parse and write in two threads — only when clean() reads no database). Entry points:
+the stored region, keeps the stored placement, region first; unplaced_basis: a basis that is a stand-in), derived
+(attnames kept while the attname they explain is unchanged), threaded (PostgreSQL: parse and write in two threads —
+only when clean() reads no database). Entry points:
 run_import(spec_or_name, path, user=, keep_good=, dry_run=) → ImportResult; specs(); get_spec(name);
 the "import" job (core.jobs) and the page /import/<name>/ (core.import_views).
 
