@@ -923,6 +923,12 @@ class PatentImport(ImportSpec):
         ctx.cache["__existing__"] = pipeline._existing(spec, pcts)
         pipeline.upsert(spec, pcts, ctx, outcome)
 
+    def bulk_models(self):
+        """The patents, and the facts `finish` writes of them: the import reads the patents by their number only
+        (the merge, the unique key) and writes the facts set-based at the end (refresh_patent_facts)."""
+        from ipdesk.stats.models import PatentFact, PatentInterval
+        return (Patent, PatentFact, PatentInterval)
+
     def finish(self, ctx):
         """The end of a file written in one transaction: the facts of every patent it wrote (see
         refresh_patent_facts)."""

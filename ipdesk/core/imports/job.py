@@ -16,6 +16,7 @@ from django.utils import timezone
 from .. import audit
 from ..models import AuditAction
 from ..scoping import Role, region_ids
+from . import bulk
 from .errors import ImportFileError, RowError
 from .specs import ImportContext, ImportSpec, get_spec
 from .reading import Table, parse_columns
@@ -136,7 +137,8 @@ def run_import(spec, path, *, filename=None, user=None, keep_good=False, dry_run
     result = ImportResult(kind=spec.name, filename=filename, dry_run=dry_run, sha256=file_sha256(path))
     table = Table(path, filename)
     ctx = ImportContext(user=user, filename=filename, dry_run=dry_run, keep_good=keep_good,
-                        allowed_region_ids=_allowed_regions(user), columns=parse_columns(columns))
+                        allowed_region_ids=_allowed_regions(user), columns=parse_columns(columns),
+                        bulk=bulk.applies(path))
     rejected_path = Path(rejected_path) if rejected_path else imports_dir() / f"rejected-{uuid.uuid4().hex}.csv"
     rejects = _RejectWriter(rejected_path)
     spool = _Spool()
@@ -150,6 +152,7 @@ def run_import(spec, path, *, filename=None, user=None, keep_good=False, dry_run
                 _run_threaded(spec, table, ctx, result, rejects, progress, user)
             else:
                 with transaction.atomic():
+                    _drop_indexes(spec, ctx)
                     _run(spec, table, ctx, result, rejects, progress,
                          lambda batch: _flush(spec, batch, ctx, result, rejects))
                     _finish(spec, ctx, result, user)
@@ -171,11 +174,19 @@ def _finish(spec, ctx, result, user):
     """The end of the transaction: the spec's last word, then commit (with the file's audit entry) or roll back."""
     spec.finish(ctx)
     if ctx.dry_run or (result.rejected and not ctx.keep_good):
-        raise _Rollback()
+        raise _Rollback()   # the dropped indexes come back with the rollback
+    bulk.rebuild(ctx.cache.pop("__dropped_indexes__", None))
     spool = ctx.cache.get("__audit_spool__")
     for items in spool or ():  # the batches' entries, held back so the audit chain is locked only now
         audit.record_many(items)
     _file_entry(spec, ctx, result, user)
+
+
+def _drop_indexes(spec, ctx):
+    """At the start of a file's one transaction: a large file into empty tables writes them without their
+    secondary indexes, which `_finish` builds again before the commit (core.imports.bulk)."""
+    if ctx.bulk:
+        ctx.cache["__dropped_indexes__"] = bulk.drop_indexes(spec.bulk_models())
 
 
 def _file_entry(spec, ctx, result, user):
@@ -327,6 +338,7 @@ def _run_threaded(spec, table, ctx, result, rejects, progress, user):
         try:
             with request_context.acting_as(context_now.user, request_id=context_now.request_id, ip=context_now.ip):
                 with transaction.atomic():
+                    _drop_indexes(spec, ctx)
                     while True:
                         batch = batches.get()
                         if batch is None:

@@ -37,6 +37,8 @@ class ImportContext:
     columns: list | None = None             # a file without a header row: the field alias of each column ("" skips)
     kept: frozenset = frozenset()           # the spec's kept_when_absent attnames this file has no column for
     kept_placement: tuple = ()              # the spec's `placement` when this file has no `placed_from` column
+    bulk: bool = False                      # a large file (PostgreSQL): empty tables are filled without their
+                                            # secondary indexes, built again before the commit (core.imports.bulk)
 
     def region_allowed(self, region_id):
         return self.allowed_region_ids is None or region_id in self.allowed_region_ids
@@ -142,6 +144,12 @@ class ImportSpec:
         return frozenset(self.create_only) | ctx.kept
 
     # hooks ---------------------------------------------------------------------------------------
+    def bulk_models(self):
+        """The models whose tables an import of this kind may fill without their secondary indexes when a large
+        file comes into them empty (core.imports.bulk). None by default: a spec opts in once nothing it runs in
+        the import's transaction looks rows up through those indexes (each lookup would scan the table)."""
+        return ()
+
     def begin(self, ctx):
         """Load lookups once per file (regions, enterprises …) into ctx.cache."""
 
