@@ -925,8 +925,12 @@ class PatentImport(ImportSpec):
 
     def bulk_models(self):
         """The patents, and the facts `finish` writes of them: the import reads the patents by their number only
-        (the merge, the unique key) and writes the facts set-based at the end (refresh_patent_facts)."""
+        (the merge, the unique key) and writes the facts set-based at the end (refresh_patent_facts). The facts'
+        state row is share-locked first, as `finish` would lock it: the rebuilds of the facts lock it before the
+        fact tables, and an import locking the tables first would deadlock with them."""
+        from ipdesk.stats.facts import _locked_hv_config
         from ipdesk.stats.models import PatentFact, PatentInterval
+        _locked_hv_config()
         return (Patent, PatentFact, PatentInterval)
 
     def finish(self, ctx):

@@ -3,8 +3,9 @@ import's transaction and built again before it commits — every index comes bac
 rollback brings back the very indexes that were there, and a table that holds rows, or that another transaction
 is reading, keeps its indexes as they are."""
 import pytest
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 
+from ipdesk.core import imports
 from ipdesk.core.imports import bulk, run_import
 from ipdesk.registry.models import Patent
 from ipdesk.stats import facts
@@ -36,8 +37,16 @@ def secondary(table):
 
 @pytest.fixture
 def large(monkeypatch):
-    """Every file counts as large."""
+    """Every file counts as large; returns the lists of indexes each bulk load dropped."""
     monkeypatch.setattr(bulk, "BULK_BYTES", 0)
+    dropped = []
+    drop_indexes = bulk.drop_indexes
+
+    def spy(models):
+        dropped.append(drop_indexes(models))
+        return dropped[-1]
+    monkeypatch.setattr(bulk, "drop_indexes", spy)
+    return dropped
 
 
 def test_a_large_file_into_empty_tables_rebuilds_every_index_with_its_definition(tmp_path, regions, large):
@@ -61,17 +70,53 @@ def test_a_large_file_into_empty_tables_rebuilds_every_index_with_its_definition
     assert "registry_patent_rglist_idx" in plan
 
 
-def test_a_rolled_back_import_keeps_the_indexes_that_were_there(tmp_path, regions, large):
+def test_a_rolled_back_import_keeps_the_indexes_that_were_there(tmp_path, regions, large, monkeypatch):
     before = {t: indexes(t) for t in TABLES}
     data = rows(30)
     data[7][0] = "201710000007.0"   # a wrong check digit: all-or-nothing writes nothing
     result = run_import("patents", csv_file(tmp_path, HEADER, data, "bad.csv"))
     assert (result.rejected, result.committed) == (1, False)
+    assert len(large) == 1 and {name for name, _ in large[0]} == set().union(*(secondary(t) for t in TABLES))
     assert Patent.objects.count() == 0
     assert {t: indexes(t) for t in TABLES} == before
+    spec = imports.get_spec("patents")
+
+    def failing(ctx):
+        raise RuntimeError("the writer fails at the end")
+    monkeypatch.setattr(spec, "finish", failing)
+    with pytest.raises(RuntimeError):
+        run_import("patents", csv_file(tmp_path, HEADER, rows(30), "fails.csv"))
+    assert len(large) == 2 and large[1]
+    assert Patent.objects.count() == 0
+    assert {t: indexes(t) for t in TABLES} == before
+
+
+def test_a_dry_run_locks_nothing_away(tmp_path, regions, large):
+    """A dry run writes nothing that stays: it keeps the indexes, and other users' pages do not wait for it."""
+    before = {t: indexes(t) for t in TABLES}
     dry = run_import("patents", csv_file(tmp_path, HEADER, rows(30), "dry.csv"), dry_run=True)
     assert (dry.created, dry.committed) == (30, False)
+    assert large == []
     assert {t: indexes(t) for t in TABLES} == before
+
+
+def test_inside_a_callers_transaction_the_settings_come_back(tmp_path, regions, large):
+    """The one-transaction path (an import inside the caller's transaction): the indexes are built again, and the
+    lock timeout and the deferred foreign keys are as they were for whatever the caller does next."""
+    checked = False
+    with pytest.raises(IntegrityError):
+        with transaction.atomic():
+            result = run_import("patents", csv_file(tmp_path, HEADER, rows(30), "inside.csv"))
+            assert (result.created, result.committed) == (30, True), result.errors
+            assert large and large[0]
+            assert secondary("registry_patent") == {n for n, _ in large[0] if n.startswith("registry_")}
+            with connection.cursor() as cur:
+                cur.execute("SHOW lock_timeout")
+                assert cur.fetchone()[0] == "0"
+                # a foreign key still checked at the commit, not by this statement
+                cur.execute("UPDATE registry_patent SET region_id = -1 WHERE application_no = %s", [number(3)])
+            checked = True
+    assert checked
 
 
 def test_a_table_that_holds_rows_keeps_its_indexes(tmp_path, regions, large):
@@ -100,14 +145,50 @@ def test_a_table_another_transaction_reads_keeps_its_indexes_and_the_import_goes
     try:
         reader.set_autocommit(False)
         with reader.cursor() as cur:
+            # an import that waited for the lock would wait for ever (this thread holds it): the server ends the
+            # reader's session after 20 s, and the test fails instead of the run hanging
+            cur.execute("SET idle_in_transaction_session_timeout = '20s'")
             cur.execute("SELECT COUNT(*) FROM registry_patent")
         result = run_import("patents", csv_file(tmp_path, HEADER, rows(30), "while.csv"))
         assert (result.created, result.committed) == (30, True), result.errors
     finally:
-        reader.rollback()
-        reader.close()
+        try:
+            reader.rollback()
+        finally:
+            reader.close()
     assert indexes("registry_patent") == before["registry_patent"]
-    after = indexes("stats_patentfact")
-    assert {n for n in after if after[n][0] != before["stats_patentfact"][n][0]} == secondary("stats_patentfact")
+    for table in ("stats_patentfact", "stats_patentinterval"):
+        after = indexes(table)
+        assert {n for n in after if after[n][0] != before[table][n][0]} == secondary(table)
     assert Patent.objects.filter(application_no=number(29)).exists()
     assert facts.differences(facts.check()) == 0
+
+
+def test_the_facts_state_is_locked_before_the_fact_tables(tmp_path, regions, monkeypatch):
+    """The rebuilds of the facts (rebuild, rebuild_high_value) lock the facts' state row, then read the fact tables;
+    a bulk load locks the fact tables, and its `finish` the state row. Taken in the other order the two would
+    deadlock; the load holds the state row already when it locks the tables."""
+    from ipdesk.stats.models import FactState
+    FactState.objects.get_or_create(pk=1)
+    monkeypatch.setattr(bulk, "BULK_BYTES", 0)
+    seen = []
+    drop_indexes = bulk.drop_indexes
+
+    def spy(models):
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cur:
+                cur.execute("BEGIN")
+                try:
+                    cur.execute("SELECT id FROM stats_factstate FOR UPDATE NOWAIT")
+                    seen.append("free")
+                except Exception as exc:  # noqa: BLE001 - the lock is what is looked at
+                    seen.append(getattr(exc.__cause__, "sqlstate", repr(exc)))
+                cur.execute("ROLLBACK")
+        finally:
+            other.close()
+        return drop_indexes(models)
+    monkeypatch.setattr(bulk, "drop_indexes", spy)
+    result = run_import("patents", csv_file(tmp_path, HEADER, rows(10), "order.csv"))
+    assert result.created == 10, result.errors
+    assert seen == ["55P03"]

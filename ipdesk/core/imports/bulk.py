@@ -1,30 +1,36 @@
-"""A large file into an empty table (PostgreSQL): the table's secondary indexes are dropped in the import's
+"""A large file into empty tables (PostgreSQL): a table's secondary indexes are dropped in the import's
 transaction and built again, each in one sorted pass, before it commits.
 
-PostgreSQL's documentation, "Populating a Database" (14.4.3 Remove Indexes, PostgreSQL 15): "If you are loading a
-freshly created table, the fastest method is to create the table, bulk load the table's data using COPY, then
-create any indexes needed for the table. Creating an index on pre-existing data is quicker than updating it
-incrementally as each row is loaded." A city's first load of its registry is that case: a million patents into an
-empty table kept eight indexes up to date row by row (bench/import.py).
+PostgreSQL's documentation, "Populating a Database", "Remove Indexes" (section 14.4.3 of the PostgreSQL 12
+documentation; the same words in the current source, populate.sgml): "If you are loading a freshly created table,
+the fastest method is to create the table, bulk load the table's data using COPY, then create any indexes needed for
+the table. Creating an index on pre-existing data is quicker than updating it incrementally as each row is loaded."
+A city's first load of its registry is that case: a million patents into an empty table kept eight indexes of the
+patents and six of the facts up to date row by row (bench/import.py).
 
 What stays and what holds:
-- only indexes that back no constraint and are not unique are dropped: the primary key and the import's key (the
-  merge's ON CONFLICT needs it, and every lookup of a row by its key reads it) stay, and so do the foreign keys
-  (dropping one would lock the referenced table — the regions every page reads — to the commit);
-- the indexes are dropped only when the table holds no row and the file is large (BULK_BYTES), and only when the
-  lock is granted within LOCK_TIMEOUT (a reader in a long transaction): otherwise the import writes the indexes as
-  it goes, as always. The dropped indexes' table stays locked (ACCESS EXCLUSIVE) to the commit: other users'
-  pages on an empty table wait for the first load instead of showing it half done;
-- DDL is transactional: a rollback (an error, all-or-nothing with rejected rows, a dry run) brings every index back
-  as it was; a commit has every index built again from its own definition (pg_get_indexdef) first.
+- only indexes that back no constraint and are not unique are dropped (those on foreign-key columns included): the
+  primary key and the import's key (the merge's ON CONFLICT needs it, and every lookup of a row by its key reads
+  it) stay, and so do the foreign-key constraints (dropping one would lock the referenced table — the regions every
+  page reads — to the commit); they are checked with each statement instead of at the commit (PostgreSQL builds no
+  index on a table with checks pending);
+- each table of the spec's `bulk_models` is decided alone: its indexes are dropped only when it holds no row, the
+  file is large (BULK_BYTES) and the import is not a dry run, and only when the lock is granted within LOCK_TIMEOUT
+  (a reader in a long transaction): otherwise the import writes its indexes as it goes, as always. A table whose
+  indexes are dropped stays locked (ACCESS EXCLUSIVE) to the commit: every page reading it waits for the first load
+  instead of showing it half done;
+- DDL is transactional: a rollback (an error, all-or-nothing with rejected rows) brings every index back as it was;
+  a commit has every index built again from its own definition (pg_get_indexdef) first.
 """
 import os
 
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 BULK_BYTES = 8 * 2**20   # ~30,000 patent rows of a CNIPA-style CSV; below it the indexes cost little
 LOCK_TIMEOUT = "2s"
-LOCK_NOT_AVAILABLE = "55P03"   # PostgreSQL's lock_not_available
+# PostgreSQL's lock_not_available (another transaction holds the table past LOCK_TIMEOUT) and insufficient_privilege
+# (the database role does not own the table): the indexes stay, the import goes on as always
+PASSED_OVER = {"55P03", "42501"}
 BUILD_MEMORY = "256MB"   # maintenance_work_mem of the builds: a sort of a million keys in memory
 
 
@@ -32,8 +38,10 @@ class _Busy(Exception):
     """The table is not empty: undo the savepoint (and the lock taken in it)."""
 
 
-def applies(path):
-    return connection.vendor == "postgresql" and os.path.getsize(path) >= BULK_BYTES
+def applies(path, dry_run=False):
+    """Whether an import of the file at `path` may bulk-load: PostgreSQL, a large file, and not a dry run (which
+    would lock other users out of the tables for a run that writes nothing that stays)."""
+    return connection.vendor == "postgresql" and not dry_run and os.path.getsize(path) >= BULK_BYTES
 
 
 def drop_indexes(models):
@@ -61,8 +69,8 @@ def drop_indexes(models):
                 cur.execute("SET LOCAL lock_timeout = DEFAULT")
         except _Busy:   # not empty: the indexes stay
             continue
-        except OperationalError as exc:   # locked by another transaction past LOCK_TIMEOUT: the indexes stay
-            if getattr(exc.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+        except DatabaseError as exc:   # locked by another transaction past LOCK_TIMEOUT, or not ours to drop
+            if getattr(exc.__cause__, "sqlstate", None) not in PASSED_OVER:
                 raise
             continue
         dropped.extend(found)

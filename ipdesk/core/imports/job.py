@@ -138,7 +138,7 @@ def run_import(spec, path, *, filename=None, user=None, keep_good=False, dry_run
     table = Table(path, filename)
     ctx = ImportContext(user=user, filename=filename, dry_run=dry_run, keep_good=keep_good,
                         allowed_region_ids=_allowed_regions(user), columns=parse_columns(columns),
-                        bulk=bulk.applies(path))
+                        bulk=bulk.applies(path, dry_run))
     rejected_path = Path(rejected_path) if rejected_path else imports_dir() / f"rejected-{uuid.uuid4().hex}.csv"
     rejects = _RejectWriter(rejected_path)
     spool = _Spool()

@@ -146,8 +146,11 @@ class ImportSpec:
     # hooks ---------------------------------------------------------------------------------------
     def bulk_models(self):
         """The models whose tables an import of this kind may fill without their secondary indexes when a large
-        file comes into them empty (core.imports.bulk). None by default: a spec opts in once nothing it runs in
-        the import's transaction looks rows up through those indexes (each lookup would scan the table)."""
+        file comes into them empty (core.imports.bulk); none by default. A spec opts in once nothing it runs in
+        the import's transaction looks rows of them up through those indexes (each lookup would scan the table),
+        and its `clean` reads none of them (PostgreSQL's reading thread would wait for the writer's lock for
+        ever). Called once inside the import's transaction, before the tables are locked: a spec takes there
+        the locks it would take later on rows other writers lock before these tables (no deadlock)."""
         return ()
 
     def begin(self, ctx):
