@@ -145,6 +145,15 @@ def test_an_abnormal_application_list_without_addresses_keeps_the_district_the_a
     assert (app.address, app.region_id, app.region_basis) == ("山东省滕州市北辛街道", regions["370481"].pk, "address")
     new = AbnormalApplication.objects.get(application_no=other)
     assert (new.region_id, new.region_basis) == (regions["370402"].pk, "default")
+    # the officer corrects the batch's default: the row it placed follows, the row its address placed stays
+    AbnormalBatch.objects.update(default_region=regions["370403"])
+    result = _import(tmp_path, "abnormal_applications", key, [[number, "滕州某厂", "重复申请", "2023年第二批"],
+                                                             [other, "某某厂", "重复申请", "2023年第二批"]], "c.csv")
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    new.refresh_from_db()
+    app.refresh_from_db()
+    assert (new.region_id, new.region_basis) == (regions["370403"].pk, "default")
+    assert (app.region_id, app.region_basis) == (regions["370481"].pk, "address")
 
 
 PCT_KEY = ["国际申请号", "国际申请日", "发明名称", "申请人", "行政区划代码"]

@@ -86,7 +86,7 @@ class ImportSpec:
     def keeps_placement(self, record, stored, ctx):
         """Whether an update of the row `stored` by `record` keeps the stored placement (ctx.kept_placement): the file
         has no `placed_from` column, the stored row is placed, the record's other cells did not place it (no region,
-        or a stand-in: `unplaced_basis`) or placed it only in a region around the stored one (a 邮政编码 or a 地区
+        or a stand-in, `unplaced_basis`, over a stored placement that is not one itself) or placed it only in a region around the stored one (a 邮政编码 or a 地区
         column naming the city, while the kept address names the district: the coarser signal agrees with the finer
         one and says less), and the `placement_basis` attnames are unchanged (a new holder or a foreign 国省代码 is not
         the stored address's)."""
@@ -95,6 +95,8 @@ class ImportSpec:
             return False
         placed = record.get(placement[0])
         stand_in = len(placement) > 1 and record.get(placement[1]) in self.unplaced_basis
+        if stand_in and stored.get(placement[1]) in self.unplaced_basis:
+            return False   # a stand-in replaces a stored stand-in (the officer changed the batch's default)
         if placed is not None and not stand_in and \
                 not self._region_around(placed, stored[placement[0]], ctx):
             return False
