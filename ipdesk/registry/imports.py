@@ -13,6 +13,8 @@ import polars as pl
 from ipdesk.core.imports import Field, ImportSpec, RowError, RowOutside, choice_parser, parse_bool, parse_date, \
     parse_int, raw_text, register, text, upsert, warn
 from ipdesk.core.imports import collect_warnings, columnar, get_spec
+from ipdesk.core import audit
+from ipdesk.core.models import AuditAction
 from ipdesk.core.scoping import choosable
 
 from . import placement, rules, sei
@@ -808,7 +810,9 @@ class PatentImport(ImportSpec):
 
     def kept_attnames(self, absent):
         """Also the strategic-industry fields when the file lacks the IPC or the officer's class they are derived
-        from (registry.sei): they stay as derived from the stored values instead of being derived from nothing."""
+        from (registry.sei): the merge keeps them as stored instead of deriving them from nothing, and `write` then
+        derives them again from each changed patent's stored row (`reclassify_stored`: the file's IPC and title with
+        the stored class and abstract), so an IPC that arrives with a later export still classifies the patent."""
         kept = set(super().kept_attnames(absent))
         for name in ("ipc_main", "strategic_class"):
             if name in absent:
@@ -910,15 +914,16 @@ class PatentImport(ImportSpec):
         from ipdesk.core import imports as pipeline   # the pipeline's own upsert (one place to wrap or patch)
         pcts = [r["__pct__"] for r in records if "__pct__" in r]
         start, start_pks = len(outcome.written), len(outcome.pks)
-        if not pcts:
-            pipeline.upsert(self, records, ctx, outcome)
-            refresh_patent_facts(outcome.written[start:], ctx, outcome.pks[start_pks:])
-            return
-        patents = [r for r in records if "__pct__" not in r]
+        patents = [r for r in records if "__pct__" not in r] if pcts else records
         if patents:
-            ctx.cache["__existing__"] = pipeline._existing(self, patents)
+            if pcts:
+                ctx.cache["__existing__"] = pipeline._existing(self, patents)
             pipeline.upsert(self, patents, ctx, outcome)
+            if "sei_branch" in ctx.kept and not ctx.dry_run:
+                reclassify_stored([w["pk"] for w in outcome.written[start:] if "pk" in w], ctx, outcome)
             refresh_patent_facts(outcome.written[start:], ctx, outcome.pks[start_pks:])
+        if not pcts:
+            return
         spec = pipeline.get_spec("pct_applications")
         ctx.cache["__existing__"] = pipeline._existing(spec, pcts)
         pipeline.upsert(spec, pcts, ctx, outcome)
@@ -939,9 +944,12 @@ class PatentImport(ImportSpec):
         refresh_patent_facts_at_end(ctx)
 
     def undone(self, model, pks, ctx):
-        """SQLite's undo of a failed import restored these patents' fields: their facts follow."""
+        """SQLite's undo of a failed import restored these patents' fields: their strategic-industry fields (which
+        `write` may have derived again) and their facts follow."""
         if model is Patent:
             from ipdesk.stats.facts import refresh_patents
+            if "sei_branch" in ctx.kept:
+                reclassify_stored(pks, ctx)
             refresh_patents(pks)
 
 
@@ -973,6 +981,31 @@ def _sei_fields(record, cache):
 
 
 _NEEDS_TEXT = "needs text"   # a sei_memo entry: the answer depends on the title and abstract
+
+
+def reclassify_stored(pks, ctx, outcome=None):
+    """Derive again the strategic-industry fields (registry.sei) of the patents `pks` from their stored rows, after
+    a batch of a file that lacks the IPC or the officer's class changed them: the merge kept the fields as stored,
+    and the stored row now holds everything they derive from — the file's IPC and title, the stored class and
+    abstract. Without this a patent first imported from a list without IPC never got its class from a later export
+    with the IPC (exports carry no officer's class, so the fields were always kept). Rows whose fields change are
+    written, and one audit entry of the batch names them (in `outcome`, when given). Returns their ids."""
+    names = ("sei_branch", "sei_branch_name", "sei_evidence")
+    todo = []
+    for start in range(0, len(pks), 2000):
+        for row in Patent._base_manager.filter(pk__in=pks[start:start + 2000]).values(
+                "pk", "ipc_main", "title", "abstract", "strategic_class", *names):
+            fields = _sei_fields(row, ctx.cache)
+            if any(row[k] != v for k, v in fields.items()):
+                todo.append(Patent(pk=row["pk"], **fields))
+    if todo:
+        Patent._base_manager.bulk_update(todo, list(names), batch_size=500)
+        if outcome is not None:
+            outcome.audit_items.append({
+                "action": AuditAction.UPDATE, "object_type_name": audit.object_type(Patent),
+                "object_repr": f"战略性新兴产业重新分类（导入：{ctx.filename}）"[:200],
+                "after": {"patents": [p.pk for p in todo]}})
+    return [p.pk for p in todo]
 
 
 def refresh_patent_facts(written, ctx, pks=()):

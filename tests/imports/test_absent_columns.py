@@ -83,3 +83,47 @@ def test_an_enterprise_registry_file_keeps_what_the_office_entered(regions, tmp_
     for name in ("tags", "is_key_enterprise", "established", "employees", "rd_staff", "address", "industry_chain_id"):
         assert getattr(after, name) == getattr(before, name), name
     assert after.legal_representative == before.legal_representative   # encrypted personal data: kept too
+
+
+def test_an_ipc_that_arrives_with_a_later_export_classifies_the_patent(regions, tmp_path):
+    """A list without IPC first (a legal-status list), then an export with the IPC but, like every export, without
+    the officer's class: the patent gets the strategic-industry class its IPC gives — the fields are derived from
+    its stored row (registry.imports.reclassify_stored), not kept as derived from no IPC."""
+    _import(tmp_path, CNIPA, [NUMBER, "一种文本分类方法", "枣庄某某有限公司", "2017-07-01", "370402"], "a.csv")
+    assert Patent.objects.get().sei_branch == ""
+    result = _import(tmp_path, CNIPA + ["主分类号"],
+                     [NUMBER, "一种文本分类方法", "枣庄某某有限公司", "2017-07-01", "370402", "G06F 40/30"], "b.csv")
+    assert result.updated == 1
+    p = Patent.objects.get()
+    assert (p.ipc_main, p.sei_branch, p.sei_branch_name) == ("G06F 40/30", "1.5", "人工智能")
+    assert facts_strategic(p) is True
+    again = _import(tmp_path, CNIPA + ["主分类号"],
+                    [NUMBER, "一种文本分类方法", "枣庄某某有限公司", "2017-07-01", "370402", "G06F 40/30"], "c.csv")
+    assert (again.updated, again.unchanged) == (0, 1)
+
+
+def test_the_stored_class_and_abstract_still_decide_when_the_file_lacks_them(regions, tmp_path):
+    """The officer's class (here one naming no branch: a record only) and the stored abstract are part of the stored
+    row the fields are derived from: a file with a new title but without abstract does not lose the keyword the
+    abstract gave; an officer's class naming a branch wins over the IPC."""
+    full = ["申请号", "名称", "申请人", "申请日", "行政区划代码", "主分类号", "摘要"]
+    _import(tmp_path, full, [NUMBER, "一种文本处理方法", "枣庄某某有限公司", "2017-07-01", "370402", "G06F 40/30",
+                             "本发明用于文本分类。"], "a.csv")
+    assert Patent.objects.get().sei_branch == "1.5"   # the keyword is in the abstract only
+    result = _import(tmp_path, CNIPA + ["主分类号"],
+                     [NUMBER, "一种文本处理装置", "枣庄某某有限公司", "2017-07-01", "370402", "G06F 40/30"], "b.csv")
+    assert result.updated == 1
+    assert Patent.objects.values_list("title", "sei_branch").get() == ("一种文本处理装置", "1.5")
+    Patent.objects.update(strategic_class="1.1")   # the officer's class (a branch of the table)
+    result = _import(tmp_path, CNIPA + ["主分类号"],
+                     [NUMBER, "一种文本处理系统", "枣庄某某有限公司", "2017-07-01", "370402", "G06F 40/30"], "c.csv")
+    assert result.updated == 1
+    assert Patent.objects.values_list("strategic_class", "sei_branch").get()[0] == "1.1"
+    assert Patent.objects.get().sei_branch.startswith("1.1")
+
+
+def facts_strategic(patent):
+    from ipdesk.stats import facts
+    from ipdesk.stats.models import PatentFact
+    assert facts.differences(facts.check()) == 0
+    return PatentFact.objects.get(patent=patent).strategic

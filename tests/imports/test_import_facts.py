@@ -94,6 +94,35 @@ def test_a_file_undone_after_a_failed_batch_leaves_the_facts_as_before(tmp_path,
     assert_fresh()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_file_undone_after_a_failed_batch_leaves_the_strategic_class_as_before(tmp_path, regions, monkeypatch):
+    """A file with the IPC over patents imported without it derives their strategic-industry class again
+    (registry.imports.reclassify_stored); when a later batch fails, the undone patents get back the class their
+    restored IPC gives, and their facts with it."""
+    from ipdesk.core import imports
+    run_import("patents", write(tmp_path, ROWS))
+    assert Patent.objects.get(application_no=ROWS[0][0]).sei_branch == ""
+    header = HEADER + ["主分类号"]
+    with_ipc = [ROWS[0][:1] + ["一种文本分类方法"] + ROWS[0][2:] + ["G06F 40/30"], ROWS[1] + ["G06F 40/30"]]
+    calls = {"n": 0}
+    original = imports.upsert
+
+    def failing(spec_, records, ctx, outcome):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            assert Patent.objects.get(application_no=ROWS[0][0]).sei_branch == "1.5"   # the first batch's
+            raise RuntimeError("disk full")
+        return original(spec_, records, ctx, outcome)
+
+    monkeypatch.setattr(imports.get_spec("patents"), "batch_size", 1)
+    monkeypatch.setattr(imports, "upsert", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_import("patents", write(tmp_path, with_ipc, "ipc.csv", header))
+    p = Patent.objects.get(application_no=ROWS[0][0])
+    assert (p.ipc_main, p.title, p.sei_branch) == ("", "甲", "")
+    assert_fresh()
+
+
 def test_a_file_refreshes_the_facts_of_its_patents_set_based_never_by_a_rebuild(tmp_path, regions, monkeypatch):
     """Issue 18: a rebuild inside an import rewrote every patent's facts (30 s of a million-row import); the import
     refreshes exactly the patents it wrote, set-based (tests/imports/test_set_based_write.py)."""
