@@ -51,11 +51,13 @@ def place_application(address, enterprise=None, lookups=None):
     return region_id, placement.PLACED, ("enterprise" if found.signal == "enterprise" else "address")
 
 
-def assign(application, default_region=None, lookups=None):
+def assign(application, default_region=None, lookups=None, default_basis="default"):
     """Region and enterprise of an application: registry.placement (the matched enterprise placed by a strong
     signal, else the address), else the batch's default region (SPEC section 4 order). An address of another
     city is refused (the application is not this city's to verify). `lookups`: placement_lookups(), computed
-    once by callers that assign many applications."""
+    once by callers that assign many applications. `default_basis`: the basis recorded for `default_region` —
+    "default" for the batch's, "record" for the region of the patent or detection lead a batch made from leads
+    falls back to (an import of a list without addresses replaces a batch default, never such a region)."""
     from ipdesk.regions.models import Region
     from ipdesk.registry import placement
     # registry.matching: the first applicant (第一申请人), by its current name, else a former name (曾用名)
@@ -72,19 +74,20 @@ def assign(application, default_region=None, lookups=None):
     if default_region is None:
         raise ValidationError({"region": f"申请号 {application.application_no}：无法确定所属区划（申请人未匹配企业、"
                                          f"地址“{application.address or '空'}”未能解析），请为批次指定默认区划。"})
-    application.region, application.region_basis = default_region, "default"
+    application.region, application.region_basis = default_region, default_basis
     return application
 
 
 @transaction.atomic
-def register_application(batch, user=None, lookups=None, **fields):
-    """Add one application to a batch, assigned to its region and agency, with its first events."""
+def register_application(batch, user=None, lookups=None, default_basis="default", **fields):
+    """Add one application to a batch, assigned to its region and agency, with its first events (`default_basis`:
+    see assign)."""
     app = AbnormalApplication(batch=batch, **fields)
     app.status = S.NOTIFIED if app.notice_date else S.PENDING
     if app.notice_date and not app.deadline:  # no deadline given: the default reply period (rules.default_deadline)
         app.deadline = rules.default_deadline(app.notice_date)
     app.full_clean(exclude=["region", "enterprise", "agency", "batch"], validate_unique=False)
-    assign(app, batch.default_region, lookups)
+    assign(app, batch.default_region, lookups, default_basis)
     if AbnormalApplication.objects.filter(batch=batch, application_no=app.application_no).exists():
         raise ValidationError({"application_no": f"申请号 {app.application_no} 已在本批次中。"})
     app.save()
@@ -222,7 +225,8 @@ def create_batch_from_candidates(candidates, user, name, default_region=None, re
             applicants = split_names(patent.applicants) if patent else []
             region_default = default_region or (patent.region if patent else None) or c.region
             batch.default_region = region_default
-            register_application(batch, user, lookups, application_no=no, title=patent.title if patent else "",
+            register_application(batch, user, lookups, default_basis="default" if default_region else "record",
+                                 application_no=no, title=patent.title if patent else "",
                                  applicant=(applicants[0] if applicants else (patent.holder_name if patent else "")) or "未知",
                                  address=patent.address if patent else "", agency_name=patent.agency if patent else "",
                                  behaviour=behaviour)

@@ -59,7 +59,8 @@ class AbnormalApplicationImport(ImportSpec):
     # of a list without 名称, 代理机构, 发文日, 答复期限 or 申请人地址 does not empty them (an officer may have entered
     # or corrected them); the matched agency goes with its name (kept_attnames). A list without the 申请人地址 column
     # keeps the stored region and its basis for a row its other cells (the applicant's enterprise) do not place: the
-    # batch's default region is a stand-in for a new row, not a placement over the address's (ImportSpec.placement).
+    # batch's default region is a stand-in for a new row, or over a stored stand-in (a corrected default), not a
+    # placement over the address's or a detection lead's ("record") (ImportSpec.placement).
     kept_when_absent = ("title", "agency_name", "notice_date", "deadline", "address")
     placed_from, placement = "address", ("region_id", "region_basis")
     placement_basis = ("applicant",)   # the applicant's name, not our match of it (registry.imports, patents)

@@ -201,7 +201,8 @@ class AbnormalApplication(AuditedModel):
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="abnormal_applications",
                                verbose_name=_("所属区划"))
     region_basis = models.CharField(_("归属依据"), max_length=20, blank=True,
-                                    choices=[("enterprise", _("匹配企业")), ("address", _("地址解析")), ("default", _("批次默认"))])
+                                    choices=[("enterprise", _("匹配企业")), ("address", _("地址解析")), ("default", _("批次默认")),
+                                             ("record", _("专利或线索所属区划"))])
     behaviour = models.CharField(_("行为类型"), max_length=30, choices=Behaviour.choices)
     notice_date = models.DateField(_("通知日期"), null=True, blank=True)
     deadline = models.DateField(_("答复期限"), null=True, blank=True, db_index=True)

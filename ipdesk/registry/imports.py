@@ -944,12 +944,10 @@ class PatentImport(ImportSpec):
         refresh_patent_facts_at_end(ctx)
 
     def undone(self, model, pks, ctx):
-        """SQLite's undo of a failed import restored these patents' fields: their strategic-industry fields (which
-        `write` may have derived again) and their facts follow."""
+        """SQLite's undo of a failed import restored these patents' fields (the strategic-industry fields that
+        `reclassify_stored` derived again among them, from its own journal entry): their facts follow."""
         if model is Patent:
             from ipdesk.stats.facts import refresh_patents
-            if "sei_branch" in ctx.kept:
-                reclassify_stored(pks, ctx)
             refresh_patents(pks)
 
 
@@ -989,16 +987,21 @@ def reclassify_stored(pks, ctx, outcome=None):
     and the stored row now holds everything they derive from — the file's IPC and title, the stored class and
     abstract. Without this a patent first imported from a list without IPC never got its class from a later export
     with the IPC (exports carry no officer's class, so the fields were always kept). Rows whose fields change are
-    written, and one audit entry of the batch names them (in `outcome`, when given). Returns their ids."""
+    written (their stored values journalled first when the file is written in short transactions, for the undo),
+    and one audit entry of the batch names them (in `outcome`, when given). Returns their ids."""
     names = ("sei_branch", "sei_branch_name", "sei_evidence")
-    todo = []
+    todo, before = [], []
     for start in range(0, len(pks), 2000):
         for row in Patent._base_manager.filter(pk__in=pks[start:start + 2000]).values(
                 "pk", "ipc_main", "title", "abstract", "strategic_class", *names):
             fields = _sei_fields(row, ctx.cache)
             if any(row[k] != v for k, v in fields.items()):
                 todo.append(Patent(pk=row["pk"], **fields))
+                before.append((row["pk"], {k: row[k] for k in names}))
     if todo:
+        journal = ctx.cache.get("__journal__")
+        if journal is not None:   # SQLite's short transactions: the undo of a failed file restores them as they were
+            journal.add((Patent, ["application_no"], [], before))
         Patent._base_manager.bulk_update(todo, list(names), batch_size=500)
         if outcome is not None:
             outcome.audit_items.append({

@@ -183,3 +183,20 @@ def test_demo_loads_its_batch_once(regions, monkeypatch):
     assert withdrawal_rate(batch.applications.values_list("status", flat=True)).withdrawn == 8
     assert Agency.objects.count() == 4 and Agency.objects.exclude(credit_grade="").count() == 4
     assert "default" in set(batch.applications.values_list("region_basis", flat=True))
+
+
+def test_a_batch_from_leads_keeps_their_regions_through_a_list_without_addresses(data, users, regions, tmp_path):
+    """An application of a batch made from detection leads that nothing else places takes the lead's district, with
+    its own basis ("record"), not the batch's default: a list of the batch without addresses imported later keeps
+    that district, while it would replace a batch default (core.imports.ImportSpec.keeps_placement)."""
+    from ipdesk.compliance.models import AbnormalBatch
+    from ipdesk.core.imports import run_import
+    from tests.factories.files import csv_file
+    batch = actions.create_batch_from_candidates([data["candidate"]], users["city"], "筛查批次", None)
+    assert {(a.region_id, a.region_basis) for a in batch.applications.all()} == {(regions["370403"].pk, "record")}
+    AbnormalBatch.objects.filter(pk=batch.pk).update(default_region=regions["370481"])
+    result = run_import("abnormal_applications", csv_file(tmp_path, ["申请号", "申请(专利权)人", "行为类型", "批次"],
+                                                           [[app_no(11), "未知", "重复申请", "筛查批次"]], name="l.csv"))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1), [e.reason for e in result.errors]
+    app = AbnormalApplication.objects.get(batch=batch, application_no=app_no(11))
+    assert (app.region_id, app.region_basis) == (regions["370403"].pk, "record")

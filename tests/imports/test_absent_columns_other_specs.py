@@ -154,6 +154,13 @@ def test_an_abnormal_application_list_without_addresses_keeps_the_district_the_a
     app.refresh_from_db()
     assert (new.region_id, new.region_basis) == (regions["370403"].pk, "default")
     assert (app.region_id, app.region_basis) == (regions["370481"].pk, "address")
+    # back to the city's default, a region around the stored default: the row follows it too
+    AbnormalBatch.objects.update(default_region=regions["370400"])
+    result = _import(tmp_path, "abnormal_applications", key, [[number, "滕州某厂", "重复申请", "2023年第二批"],
+                                                             [other, "某某厂", "重复申请", "2023年第二批"]], "d.csv")
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    new.refresh_from_db()
+    assert (new.region_id, new.region_basis) == (regions["370400"].pk, "default")
 
 
 PCT_KEY = ["国际申请号", "国际申请日", "发明名称", "申请人", "行政区划代码"]

@@ -240,7 +240,8 @@ def _run_in_short_transactions(spec, table, ctx, result, rejects, progress, user
                         allowed_region_ids=ctx.allowed_region_ids, columns=ctx.columns)
     spec.begin(ctx)
     journal = _Spool()
-    ctx.cache["__journal__"] = journal
+    if not ctx.dry_run:   # a dry run's batches are rolled back: nothing of theirs to undo
+        ctx.cache["__journal__"] = journal
 
     def write(batch):
         try:

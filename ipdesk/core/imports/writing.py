@@ -329,16 +329,19 @@ def _merge(spec, records, ctx, outcome):
             around = (f"EXISTS (SELECT 1 FROM {regions} ro, {regions} ri WHERE ro.{rid} = s.{col[placement[0]]} "
                       f"AND ri.{rid} = t.{col[placement[0]]} AND ro.{rid} <> ri.{rid} "
                       f"AND ro.{path} <> '' AND starts_with(ri.{path}, ro.{path}))")
-            unplaced = [f"s.{col[placement[0]]} IS NULL", around]
-            if spec.unplaced_basis and len(placement) > 1:   # a stand-in, over a stored placement that is not one
-                unplaced.append(f"(s.{col[placement[1]]} = ANY(%s) AND COALESCE(t.{col[placement[1]]}, '') <> ALL(%s))")
+            unplaced, params = [f"s.{col[placement[0]]} IS NULL", around], None
+            if spec.unplaced_basis and len(placement) > 1:
+                # a stand-in keeps a stored placement — unless that one is a stand-in too (a corrected default)
+                basis = col[placement[1]]
+                unplaced.append(f"s.{basis} = ANY(%s)")
+                same.append(f"NOT (COALESCE(s.{basis}, '') = ANY(%s) AND COALESCE(t.{basis}, '') = ANY(%s))")
+                params = [list(spec.unplaced_basis)] * 3
             cursor.execute(
                 f"UPDATE {stage} s SET ({', '.join(col[a] for a in placement)}) = "
                 f"(SELECT {', '.join(f't.{col[a]}' for a in placement)}) FROM {table} t "
                 f"WHERE {' AND '.join(f't.{col[a]} = s.{col[a]}' for a in key)} "
                 f"AND ({' OR '.join(unplaced)}) AND t.{col[placement[0]]} IS NOT NULL"
-                + "".join(f" AND {c}" for c in same),
-                [list(spec.unplaced_basis)] * 2 if len(unplaced) > 2 else None)
+                + "".join(f" AND {c}" for c in same), params)
         cursor.execute(f"""
             WITH old AS (
                 SELECT o.* FROM {stage} s, LATERAL (
