@@ -12,7 +12,8 @@ and bounded by --duration, runs U users on the mix below, signed in as the leade
 a district officer (own district); (4) the same load runs against a bare Django JSON view under
 the same gunicorn settings: the ceiling of this machine. Each user waits --think seconds (default
 1-3, the time an officer looks at a page) between requests, in both runs. It prints p50/p95/p99 and errors of each,
-and as its last line: `p95_ms <x> errors <n> ratio <throughput ÷ ceiling>`.
+with the machine's load over each run (load average, share of the cores busy), and as its last line:
+`p95_ms <x> errors <n> ratio <throughput ÷ ceiling>`.
 
 The mix (weights): filtered patent lists 4, patent details 4, search 2, API lists 2, dashboard 1. --writers
 (default 10%) of the users are district officers who also edit records through the API (a patent's
@@ -509,6 +510,25 @@ def summary(label, table):
     return agg
 
 
+class Machine:
+    """The machine's load over a run (issue 17: figures with the load they were measured under): the load average
+    at its start and end, and the share of all cores busy (psutil's CPU times), the load test's own processes
+    (gunicorn, PostgreSQL, locust) included."""
+
+    def __init__(self):
+        import psutil
+        self.load0, self.cpu0 = os.getloadavg()[0], psutil.cpu_times()
+
+    def text(self):
+        import psutil
+        cpu1 = psutil.cpu_times()
+        total = sum(cpu1) - sum(self.cpu0)
+        idle = (cpu1.idle + getattr(cpu1, "iowait", 0)) - (self.cpu0.idle + getattr(self.cpu0, "iowait", 0))
+        busy = 100 * (1 - idle / total) if total else float("nan")
+        return (f"machine during the run: load average {self.load0:.1f} at the start, {os.getloadavg()[0]:.1f} at "
+                f"the end; {busy:.0f}% of {os.cpu_count()} cores busy")
+
+
 def main():
     signal.signal(signal.SIGTERM, lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -552,9 +572,11 @@ def main():
         sessions = sign_in(args.port)
         imported = {}
         importer = import_during(env, args.import_rows, args.duration / 3, imported) if args.import_rows else None
+        machine = Machine()
         app_stats = summary("ipdesk", run_locust("locust-app", args.port, args.users, args.duration, args.patents,
                                                  var_dir, args.think, sessions, args.writers, enterprise_ids(),
                                                  case_ids()))
+        print(machine.text(), flush=True)
         if importer is not None:
             importer.join(timeout=600)
             print(f"import of {args.import_rows} rows during the run: {imported.get('seconds', float('nan')):.1f} s, "
@@ -577,8 +599,10 @@ def main():
         try:
             print(f"load: the same {args.users} users for {args.duration} s against a bare Django JSON view",
                   flush=True)
+            machine = Machine()
             ceil_stats = summary("ceiling", run_locust("locust-ceiling", args.port + 1, args.users, args.duration,
                                                        args.patents, var_dir, args.think))
+            print(machine.text(), flush=True)
         finally:
             stop(ceiling)
         ceiling_rps = float(ceil_stats["Requests/s"])
