@@ -10,10 +10,10 @@ import re
 
 import polars as pl
 
+from ipdesk.core import audit
 from ipdesk.core.imports import Field, ImportSpec, RowError, RowOutside, choice_parser, parse_bool, parse_date, \
     parse_int, raw_text, register, text, upsert, warn
 from ipdesk.core.imports import collect_warnings, columnar, get_spec
-from ipdesk.core import audit
 from ipdesk.core.models import AuditAction
 from ipdesk.core.scoping import choosable
 
@@ -981,14 +981,15 @@ def _sei_fields(record, cache):
 _NEEDS_TEXT = "needs text"   # a sei_memo entry: the answer depends on the title and abstract
 
 
-def reclassify_stored(pks, ctx, outcome=None):
+def reclassify_stored(pks, ctx, outcome):
     """Derive again the strategic-industry fields (registry.sei) of the patents `pks` from their stored rows, after
     a batch of a file that lacks the IPC or the officer's class changed them: the merge kept the fields as stored,
     and the stored row now holds everything they derive from — the file's IPC and title, the stored class and
     abstract. Without this a patent first imported from a list without IPC never got its class from a later export
     with the IPC (exports carry no officer's class, so the fields were always kept). Rows whose fields change are
     written (their stored values journalled first when the file is written in short transactions, for the undo),
-    and one audit entry of the batch names them (in `outcome`, when given). Returns their ids."""
+    and one audit entry of the batch (in `outcome`) names them. The loop of registry.sei.reclassify, without its
+    facts refresh (the import refreshes the facts of every patent it wrote) and with the file's memo (_sei_fields)."""
     names = ("sei_branch", "sei_branch_name", "sei_evidence")
     todo, before = [], []
     for start in range(0, len(pks), 2000):
@@ -1003,12 +1004,10 @@ def reclassify_stored(pks, ctx, outcome=None):
         if journal is not None:   # SQLite's short transactions: the undo of a failed file restores them as they were
             journal.add((Patent, ["application_no"], [], before))
         Patent._base_manager.bulk_update(todo, list(names), batch_size=500)
-        if outcome is not None:
-            outcome.audit_items.append({
-                "action": AuditAction.UPDATE, "object_type_name": audit.object_type(Patent),
-                "object_repr": f"战略性新兴产业重新分类（导入：{ctx.filename}）"[:200],
-                "after": {"patents": [p.pk for p in todo]}})
-    return [p.pk for p in todo]
+        outcome.audit_items.append({
+            "action": AuditAction.UPDATE, "object_type_name": audit.object_type(Patent),
+            "object_repr": f"战略性新兴产业重新分类（导入：{ctx.filename}）"[:200],
+            "after": {"patents": [p.pk for p in todo]}})
 
 
 def refresh_patent_facts(written, ctx, pks=()):

@@ -137,30 +137,24 @@ def test_an_abnormal_application_list_without_addresses_keeps_the_district_the_a
             [[number, "滕州某厂", "重复申请", "2023年第二批", "山东省滕州市北辛街道"]], "a.csv")
     app = AbnormalApplication.objects.get()
     assert (app.region_id, app.region_basis) == (regions["370481"].pk, "address")
-    AbnormalBatch.objects.update(default_region=regions["370402"])
-    result = _import(tmp_path, "abnormal_applications", key, [[number, "滕州某厂", "重复申请", "2023年第二批"],
-                                                             [other, "某某厂", "重复申请", "2023年第二批"]], "b.csv")
-    assert (result.created, result.updated, result.unchanged) == (1, 0, 1)
-    app.refresh_from_db()
-    assert (app.address, app.region_id, app.region_basis) == ("山东省滕州市北辛街道", regions["370481"].pk, "address")
-    new = AbnormalApplication.objects.get(application_no=other)
-    assert (new.region_id, new.region_basis) == (regions["370402"].pk, "default")
-    # the officer corrects the batch's default: the row it placed follows, the row its address placed stays
-    AbnormalBatch.objects.update(default_region=regions["370403"])
-    result = _import(tmp_path, "abnormal_applications", key, [[number, "滕州某厂", "重复申请", "2023年第二批"],
-                                                             [other, "某某厂", "重复申请", "2023年第二批"]], "c.csv")
-    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
-    new.refresh_from_db()
-    app.refresh_from_db()
-    assert (new.region_id, new.region_basis) == (regions["370403"].pk, "default")
-    assert (app.region_id, app.region_basis) == (regions["370481"].pk, "address")
+
+    def with_default(code, name):
+        """The list again, the two rows without addresses, after the officer set the batch's default to `code`:
+        the (created, updated, unchanged) counts, and each row's (region code, basis)."""
+        AbnormalBatch.objects.update(default_region=regions[code])
+        rows = [[number, "滕州某厂", "重复申请", "2023年第二批"], [other, "某某厂", "重复申请", "2023年第二批"]]
+        result = _import(tmp_path, "abnormal_applications", key, rows, name)
+        placed = {a.application_no: (a.region.code, a.region_basis)
+                  for a in AbnormalApplication.objects.select_related("region")}
+        return (result.created, result.updated, result.unchanged), placed[number], placed[other]
+
+    # a new row takes the default; the row its address placed keeps district, basis and address
+    assert with_default("370402", "b.csv") == ((1, 0, 1), ("370481", "address"), ("370402", "default"))
+    assert AbnormalApplication.objects.get(application_no=number).address == "山东省滕州市北辛街道"
+    # the officer corrects the default: the row it placed follows, the row its address placed stays
+    assert with_default("370403", "c.csv") == ((0, 1, 1), ("370481", "address"), ("370403", "default"))
     # back to the city's default, a region around the stored default: the row follows it too
-    AbnormalBatch.objects.update(default_region=regions["370400"])
-    result = _import(tmp_path, "abnormal_applications", key, [[number, "滕州某厂", "重复申请", "2023年第二批"],
-                                                             [other, "某某厂", "重复申请", "2023年第二批"]], "d.csv")
-    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
-    new.refresh_from_db()
-    assert (new.region_id, new.region_basis) == (regions["370400"].pk, "default")
+    assert with_default("370400", "d.csv") == ((0, 1, 1), ("370481", "address"), ("370400", "default"))
 
 
 PCT_KEY = ["国际申请号", "国际申请日", "发明名称", "申请人", "行政区划代码"]

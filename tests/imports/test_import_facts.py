@@ -28,6 +28,26 @@ def write(tmp_path, rows, name="p.csv", header=HEADER):
     return path
 
 
+def fail_second_batch(monkeypatch, look=None):
+    """Batches of one row, the second of which fails with a database-like error ("disk full") after the first is
+    written; returns the list that `look()`'s answer, taken when the second batch starts, goes to."""
+    from ipdesk.core import imports
+    calls, seen = {"n": 0}, []
+    original = imports.upsert
+
+    def failing(spec_, records, ctx, outcome):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            if look is not None:
+                seen.append(look())
+            raise RuntimeError("disk full")
+        return original(spec_, records, ctx, outcome)
+
+    monkeypatch.setattr(imports.get_spec("patents"), "batch_size", 1)
+    monkeypatch.setattr(imports, "upsert", failing)
+    return seen
+
+
 def assert_fresh():
     found = facts.check()
     assert facts.differences(found) == 0, found
@@ -72,22 +92,11 @@ def test_an_events_import_refreshes_the_facts_of_the_patents_it_touched(tmp_path
 def test_a_file_undone_after_a_failed_batch_leaves_the_facts_as_before(tmp_path, regions, monkeypatch):
     """SQLite writes batch by batch and undoes the written ones when a later batch fails (core.imports); the
     patents it restores get their facts back too. On PostgreSQL the one transaction rolls everything back."""
-    from ipdesk.core import imports
     facts.rebuild()
     run_import("patents", write(tmp_path, ROWS))
     assert_fresh()
     changed = [ROWS[0][:5] + ["2019-06-03", "有效"], ROWS[1][:5] + ["2015-02-04", "有效"], ROWS[2]]
-    calls = {"n": 0}
-    original = imports.upsert
-
-    def failing(spec_, records, ctx, outcome):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("disk full")
-        return original(spec_, records, ctx, outcome)
-
-    monkeypatch.setattr(imports.get_spec("patents"), "batch_size", 1)
-    monkeypatch.setattr(imports, "upsert", failing)
+    fail_second_batch(monkeypatch)
     with pytest.raises(RuntimeError, match="disk full"):
         run_import("patents", write(tmp_path, changed, "q.csv"))
     assert Patent.objects.get(application_no=ROWS[0][0]).grant_date == dt.date(2019, 5, 3)
@@ -99,25 +108,14 @@ def test_a_file_undone_after_a_failed_batch_leaves_the_strategic_class_as_before
     """A file with the IPC over patents imported without it derives their strategic-industry class again
     (registry.imports.reclassify_stored); when a later batch fails, the undone patents get back the class their
     restored IPC gives, and their facts with it."""
-    from ipdesk.core import imports
     run_import("patents", write(tmp_path, ROWS))
     assert Patent.objects.get(application_no=ROWS[0][0]).sei_branch == ""
     header = HEADER + ["主分类号"]
     with_ipc = [ROWS[0][:1] + ["一种文本分类方法"] + ROWS[0][2:] + ["G06F 40/30"], ROWS[1] + ["G06F 40/30"]]
-    calls = {"n": 0}
-    original = imports.upsert
-
-    def failing(spec_, records, ctx, outcome):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            assert Patent.objects.get(application_no=ROWS[0][0]).sei_branch == "1.5"   # the first batch's
-            raise RuntimeError("disk full")
-        return original(spec_, records, ctx, outcome)
-
-    monkeypatch.setattr(imports.get_spec("patents"), "batch_size", 1)
-    monkeypatch.setattr(imports, "upsert", failing)
+    seen = fail_second_batch(monkeypatch, lambda: Patent.objects.get(application_no=ROWS[0][0]).sei_branch)
     with pytest.raises(RuntimeError, match="disk full"):
         run_import("patents", write(tmp_path, with_ipc, "ipc.csv", header))
+    assert seen == ["1.5"]   # the first batch's, before the undo
     p = Patent.objects.get(application_no=ROWS[0][0])
     assert (p.ipc_main, p.title, p.sei_branch) == ("", "甲", "")
     assert_fresh()
@@ -127,23 +125,12 @@ def test_a_file_undone_after_a_failed_batch_leaves_the_strategic_class_as_before
 def test_an_undo_restores_the_strategic_class_the_patent_had(tmp_path, regions, monkeypatch):
     """The undo restores the strategic-industry fields as they were stored, not as the rules give them now: a class
     an officer's rule edit has not reached yet (here stored by hand) comes back unchanged."""
-    from ipdesk.core import imports
     run_import("patents", write(tmp_path, ROWS))
     Patent.objects.filter(application_no=ROWS[0][0]).update(sei_branch="7.1", sei_branch_name="旧分类",
                                                              sei_evidence="旧规则")
     header = HEADER + ["主分类号"]
     with_ipc = [ROWS[0][:1] + ["一种文本分类方法"] + ROWS[0][2:] + ["G06F 40/30"], ROWS[1] + ["G06F 40/30"]]
-    calls = {"n": 0}
-    original = imports.upsert
-
-    def failing(spec_, records, ctx, outcome):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("disk full")
-        return original(spec_, records, ctx, outcome)
-
-    monkeypatch.setattr(imports.get_spec("patents"), "batch_size", 1)
-    monkeypatch.setattr(imports, "upsert", failing)
+    fail_second_batch(monkeypatch)
     with pytest.raises(RuntimeError, match="disk full"):
         run_import("patents", write(tmp_path, with_ipc, "ipc.csv", header))
     p = Patent.objects.get(application_no=ROWS[0][0])
@@ -166,21 +153,10 @@ def test_a_file_refreshes_the_facts_of_its_patents_set_based_never_by_a_rebuild(
 def test_a_dry_run_that_fails_undoes_nothing(tmp_path, regions, monkeypatch):
     """A dry run's batches are rolled back one by one; when a later one fails there is nothing to undo: the stored
     patents keep their version and values (an undo of the rolled-back batches bumped their versions)."""
-    from ipdesk.core import imports
     run_import("patents", write(tmp_path, ROWS))
     versions = dict(Patent.objects.values_list("application_no", "version"))
     changed = [ROWS[0][:5] + ["2019-06-03", "有效"], ROWS[1][:5] + ["2015-02-04", "有效"], ROWS[2]]
-    calls = {"n": 0}
-    original = imports.upsert
-
-    def failing(spec_, records, ctx, outcome):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("disk full")
-        return original(spec_, records, ctx, outcome)
-
-    monkeypatch.setattr(imports.get_spec("patents"), "batch_size", 1)
-    monkeypatch.setattr(imports, "upsert", failing)
+    fail_second_batch(monkeypatch)
     with pytest.raises(RuntimeError, match="disk full"):
         run_import("patents", write(tmp_path, changed, "dry.csv"), dry_run=True)
     assert dict(Patent.objects.values_list("application_no", "version")) == versions

@@ -86,10 +86,10 @@ class ImportSpec:
     def keeps_placement(self, record, stored, ctx):
         """Whether an update of the row `stored` by `record` keeps the stored placement (ctx.kept_placement): the file
         has no `placed_from` column, the stored row is placed, the record's other cells did not place it (no region,
-        or a stand-in, `unplaced_basis`, over a stored placement that is not one itself) or placed it only in a region around the stored one (a 邮政编码 or a 地区
-        column naming the city, while the kept address names the district: the coarser signal agrees with the finer
-        one and says less), and the `placement_basis` attnames are unchanged (a new holder or a foreign 国省代码 is not
-        the stored address's)."""
+        or a stand-in, `unplaced_basis`, over a stored placement that is not one itself) or placed it only in a
+        region around the stored one (a 邮政编码 or a 地区 column naming the city, while the kept address names the
+        district: the coarser signal agrees with the finer one and says less), and the `placement_basis` attnames
+        are unchanged (a new holder or a foreign 国省代码 is not the stored address's)."""
         placement = ctx.kept_placement
         if not placement or stored is None or stored.get(placement[0]) is None:
             return False
